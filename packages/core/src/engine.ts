@@ -1,0 +1,345 @@
+import { threadId } from 'node:worker_threads'
+import { FrameFilter, StackCapture } from './attribution.js'
+import { BLOCKED_CODES, LeakgateError } from './errors.js'
+import type { AuditRecord, Category, Decision, EventScope, Mode } from './events.js'
+import { formatShortMessage, formatViolation } from './message.js'
+import type { LeakgateOptions } from './options.js'
+import { relativeTo } from './paths.js'
+import { type DecideRequest, decide, isLocal, listRules, normalizeOptions, type Policy } from './policy.js'
+import { Recorder, readRecords } from './recorder.js'
+import type { NetTarget } from './rules/net.js'
+import { Scope, ScopeTracker } from './scope.js'
+
+// The flow of one event (DESIGN.md): an interceptor describes the operation → audit hooks see
+// it → decide() → record (always before any throw) → the interceptor lets it through or fails
+// it through the API's normal error path.
+
+/** A PEP 578-style hook: sees every event, built-in and user-raised. Throwing refuses it. */
+export type AuditHook = (event: string, args: readonly unknown[], info: AuditInfo) => void
+
+export interface AuditInfo {
+  /** Set for built-in events. */
+  category?: Category
+  /** Redacted target, for built-in events. */
+  target?: string
+  scope: EventScope
+}
+
+/** What an interceptor asks the engine. */
+export interface CheckRequest {
+  category: Category
+  event: string
+  /** Redacted display target. */
+  target: string
+  decide: DecideRequest
+  /** The raw arguments, for audit hooks. */
+  args: readonly unknown[]
+  /** The rule that would allow it, as source text. */
+  suggestion: string
+  /** Frames above this function are leakgate's; used when capturing the stack now. */
+  skip: (...args: never[]) => unknown
+  /** A stack captured earlier, for operations that reach the engine asynchronously. */
+  stack?: StackCapture
+  /** The scope captured earlier, idem. */
+  scope?: Scope
+  /** Extra packages that count for `{ from }` rules (the owner of a native addon). */
+  packages?: readonly string[]
+}
+
+export type Outcome = { ok: true; decision?: Decision } | { ok: false; error: Error }
+
+const OK: Outcome = { ok: true }
+
+export interface ChildContext {
+  v: 1
+  options: LeakgateOptions
+  /** The scope chain below the run: file then test, with their allowances. */
+  scopes: { kind: 'file' | 'test'; file?: string; name?: string; allow: object; phase: string }[]
+  /** Where the child appends what it records. */
+  sinkDir: string
+  /** The file name it appends to: the parent reads it when the test ends. */
+  fileName: string
+}
+
+export class Engine {
+  /** Bumped when the shape of this object changes incompatibly between package versions. */
+  readonly protocol = 1
+  policy: Policy
+  /** Interceptors are in place. */
+  installed = false
+  /** Deciding events. A passive engine (preloaded, not yet configured) lets everything through. */
+  active = false
+  readonly hooks: AuditHook[] = []
+  readonly filter = new FrameFilter()
+  readonly recorder = new Recorder()
+  tracker: ScopeTracker
+  /** Restores for every patch, run last-in-first-out by uninstall(). */
+  readonly restores: (() => void)[] = []
+  /** Realms tamed with tameRealm(), and how to untame them. */
+  readonly realms = new Map<object, () => void>()
+  /** Called for a violation whose test and file have both ended (nothing left to fail). */
+  onOrphanViolation: ((record: AuditRecord, error: LeakgateError) => void) | undefined
+  /** Set in a child process or worker started by a test: where its events came from. */
+  origin: 'child' | 'worker' | undefined
+  /** Absolute path of the CommonJS preload, injected into children and workers. */
+  preloadPath: string | undefined
+  /** Nesting depth of operations already decided by an upper layer (skip the lower one). */
+  approvedDepth = 0
+
+  constructor() {
+    this.policy = normalizeOptions({}, {})
+    this.tracker = new ScopeTracker(new Scope('run', undefined, undefined, undefined))
+    this.tracker.run.rules = this.policy.config
+  }
+
+  get mode(): Mode {
+    return this.policy.mode
+  }
+
+  /** Applies options (validated) to the run. */
+  configure(options: LeakgateOptions | undefined): void {
+    this.policy = normalizeOptions(options)
+    this.tracker.run.rules = this.policy.config
+    if (this.policy.sinkDir) this.recorder.dir = this.policy.sinkDir
+    this.active = this.policy.mode !== 'off'
+  }
+
+  /** Starts a test file's scope, a child of the run, and makes it the current scope. */
+  enterFile(file: string): Scope {
+    const scope = new Scope('file', this.tracker.run, file, undefined)
+    this.tracker.current = scope
+    return scope
+  }
+
+  /** A test's scope, inside its file (or describe) scope. */
+  createTestScope(name: string, parent: Scope): Scope {
+    return new Scope('test', parent, parent.file, name)
+  }
+
+  /** Runs `fn` (and everything it starts, asynchronously too) in `scope`. */
+  runInScope<T>(scope: Scope, fn: () => T): T {
+    return this.tracker.storage.run(scope, fn)
+  }
+
+  /** Marks a scope finished: events attributed to it from now on are late. */
+  endScope(scope: Scope): void {
+    scope.ended = true
+    this.recorder.flush()
+  }
+
+  /** Is this target this machine (never audited)? */
+  isLocal(target: NetTarget): boolean {
+    return isLocal(target, this.policy.local)
+  }
+
+  /** Runs `fn` with an upper layer's approval, so the binding layer below does not decide again. */
+  approved<T>(fn: () => T): T {
+    this.approvedDepth++
+    try {
+      return fn()
+    } finally {
+      this.approvedDepth--
+    }
+  }
+
+  /** What the policy says for the current scope, without hooks and without recording. */
+  peek(request: DecideRequest, stack: StackCapture): Decision {
+    return decide(request, this.tracker.resolve().levels(), () => stack.packages())
+  }
+
+  /** The flow of one event. Returns whether the operation may proceed. */
+  check(request: CheckRequest): Outcome {
+    if (!this.active) return OK
+    const scope = request.scope ?? this.tracker.resolve()
+    let stack = request.stack
+    const capture = () => {
+      stack ??= new StackCapture(this.filter, request.skip)
+      return stack
+    }
+    let decision: Decision | undefined
+    let hookError: unknown
+    if (this.hooks.length > 0) {
+      const info: AuditInfo = {
+        category: request.category,
+        target: request.target,
+        scope: this.eventScope(scope),
+      }
+      for (const hook of this.hooks.slice()) {
+        try {
+          hook(request.event, request.args, info)
+        } catch (error) {
+          hookError = error
+          decision = { allowed: false, reason: 'hook' }
+          break
+        }
+      }
+    }
+    const levels = scope.levels()
+    decision ??= decide(request.decide, levels, () => {
+      const found = capture().packages()
+      return request.packages ? [...request.packages, ...found] : found
+    })
+    if (decision.allowed) {
+      this.recorder.hold(this.buildRecord(request, scope, decision, capture(), false))
+      return { ok: true, decision }
+    }
+    const blocked = this.policy.mode === 'enforce'
+    const record = this.buildRecord(request, scope, decision, capture(), blocked)
+    const message = formatViolation(record, {
+      rules: listRules(levels, request.category),
+      suggestion: request.suggestion,
+    })
+    const error = new LeakgateError(BLOCKED_CODES[request.category], message, record)
+    this.attachStack(error, capture())
+    this.recordViolation(record, scope, error)
+    if (!blocked) return { ok: true, decision }
+    if (hookError !== undefined) return { ok: false, error: hookError as Error }
+    return { ok: false, error }
+  }
+
+  private recordViolation(record: AuditRecord, scope: Scope, error: LeakgateError): void {
+    this.recorder.writeNow(record)
+    violationErrors.set(record, error)
+    scope.violations.push(record)
+    // Late work fails the nearest scope still running (the file); past that, nothing can fail.
+    const live = scope.live()
+    if (live && live !== scope && live.kind !== 'run') live.violations.push(record)
+    if (!live || live.kind === 'run') this.onOrphanViolation?.(record, error)
+  }
+
+  /** The error that was (or would have been) thrown for a recorded violation. */
+  errorFor(record: AuditRecord): LeakgateError | undefined {
+    return violationErrors.get(record)
+  }
+
+  eventScope(scope: Scope): EventScope {
+    const out: EventScope = { phase: scope.eventPhase() }
+    const file = scope.file ?? scope.fileScope()?.file
+    if (file) out.file = relativeTo(this.policy.root, file)
+    if (scope.kind === 'test' && scope.name) out.test = scope.name
+    return out
+  }
+
+  private buildRecord(
+    request: CheckRequest,
+    scope: Scope,
+    decision: Decision,
+    stack: StackCapture,
+    blocked: boolean,
+  ): AuditRecord {
+    const attribution = stack.attribute(this.policy.root)
+    const record: AuditRecord = {
+      v: 1,
+      category: request.category,
+      event: request.event,
+      target: request.target,
+      scope: this.eventScope(scope),
+      ...attribution,
+      decision,
+      mode: this.policy.mode,
+      blocked,
+      message: '',
+      count: 1,
+      pid: process.pid,
+      threadId,
+      time: Date.now(),
+    }
+    if (!record.package && request.packages?.[0]) record.package = request.packages[0]
+    if (!decision.allowed) record.code = BLOCKED_CODES[request.category]
+    if (this.origin) record.origin = this.origin
+    record.message = decision.allowed
+      ? `${request.event} ${JSON.stringify(request.target)} allowed by ${decision.rule} (${decision.source})`
+      : formatShortMessage(record, blocked)
+    return record
+  }
+
+  /** Points the error's stack at the call site (not at leakgate), source-mapped by the host. */
+  private attachStack(error: LeakgateError, stack: StackCapture): void {
+    const frames = stack.displayFrames().filter((frame) => !this.filter.isInternal(frame.file))
+    const lines = frames.map((frame) => `    at ${frame.file}:${frame.line}:${frame.column}`)
+    Object.defineProperty(error, 'stack', {
+      value: `LeakgateError: ${error.message}\n${lines.join('\n')}`,
+      writable: true,
+      configurable: true,
+    })
+  }
+
+  /** Raises a user event (like `sys.audit`): every hook sees it; a throwing hook refuses it. */
+  audit(event: string, args: readonly unknown[]): void {
+    if (typeof event !== 'string' || event === '') {
+      throw new LeakgateError(
+        'LEAKGATE_INVALID_OPTION',
+        'audit() needs an event name, like audit("myapp.upload", file)',
+      )
+    }
+    if (this.hooks.length === 0) return
+    const info: AuditInfo = { scope: this.eventScope(this.tracker.resolve()) }
+    for (const hook of this.hooks.slice()) hook(event, args, info)
+  }
+
+  /** Violations recorded in a scope, including those of children and workers it started. */
+  violationsOf(scope: Scope): AuditRecord[] {
+    if (!scope.hasChildren || !this.recorder.dir) return scope.violations.slice()
+    const fromChildren = readRecords(`${this.recorder.dir}/scope-${scope.id}.jsonl`).filter(
+      (record) => !record.decision.allowed,
+    )
+    return [...scope.violations, ...fromChildren]
+  }
+
+  /** The context handed to a child process or worker started in `scope`. */
+  childContext(scope: Scope): ChildContext | undefined {
+    if (!this.active || !this.preloadPath) return undefined
+    const sinkDir = this.ensureSinkDir()
+    const scopes: ChildContext['scopes'] = []
+    for (let s: Scope | undefined = scope; s && s.kind !== 'run'; s = s.parent) {
+      const entry: ChildContext['scopes'][number] = {
+        kind: s.kind as 'file' | 'test',
+        allow: s.rules.raw,
+        phase: s.eventPhase(),
+      }
+      if (s.file) entry.file = s.file
+      if (s.name) entry.name = s.name
+      scopes.unshift(entry)
+    }
+    scope.hasChildren = true
+    const options: LeakgateOptions = {
+      mode: this.policy.mode,
+      allow: this.policy.config.raw,
+      strict: this.policy.strict,
+      root: this.policy.root,
+      local: this.policy.localText,
+    }
+    const fileName =
+      this.origin && this.recorder.fileName.startsWith('scope-') ? this.recorder.fileName : `scope-${scope.id}.jsonl`
+    return { v: 1, options, scopes, sinkDir, fileName }
+  }
+
+  /** Adopts a parent's context: same policy, same scope chain, records into the parent's file. */
+  enterContext(context: ChildContext, origin: 'child' | 'worker'): void {
+    this.configure({ ...context.options, sinkDir: context.sinkDir })
+    this.origin = origin
+    this.recorder.fileName = context.fileName
+    let parent = this.tracker.run
+    for (const entry of context.scopes) {
+      const scope = new Scope(entry.kind, parent, entry.file, entry.name)
+      scope.allow(entry.allow, 'allowAudit() (inherited)')
+      if (entry.phase === 'late') scope.ended = true
+      else if (entry.kind === 'file') scope.phase = entry.phase as Scope['phase']
+      parent = scope
+    }
+    this.tracker.current = parent
+  }
+
+  private ensureSinkDir(): string {
+    if (!this.recorder.dir) this.recorder.dir = temporarySinkDir()
+    return this.recorder.dir
+  }
+}
+
+const violationErrors = new WeakMap<AuditRecord, LeakgateError>()
+
+function temporarySinkDir(): string {
+  const os = process.getBuiltinModule('node:os') as typeof import('node:os')
+  const path = process.getBuiltinModule('node:path') as typeof import('node:path')
+  return path.join(os.tmpdir(), `leakgate-${process.pid}-${Date.now().toString(36)}`)
+}

@@ -1,0 +1,53 @@
+import type { AuditHook } from './engine.js'
+import type { AllowRules } from './options.js'
+import { getEngine } from './runtime.js'
+
+export type { AuditHook, AuditInfo, CheckRequest, ChildContext, Engine, Outcome } from './engine.js'
+export { ERROR_BRAND, LeakgateError, type LeakgateErrorCode } from './errors.js'
+export type {
+  AuditRecord,
+  CallSite,
+  Category,
+  Decision,
+  EventScope,
+  Mode,
+  Phase,
+  RuleSource,
+} from './events.js'
+export { formatShortMessage, formatViolation } from './message.js'
+export type { AllowRules, EvalRule, ExecRule, FromRule, LeakgateOptions, NetRule } from './options.js'
+export { BENIGN_GENERATORS, DEFAULT_LOCAL, normalizeOptions } from './policy.js'
+export { readRecords, recordKey } from './recorder.js'
+export { getEngine, install, tameRealm, uninstall } from './runtime.js'
+export { Scope } from './scope.js'
+
+/**
+ * Allows operations for the current scope: the running test, or the whole file when called at
+ * its top level, or the run when called outside any file. Rules merge with what is allowed
+ * already. Throws `LEAKGATE_INVALID_OPTION` on a malformed rule.
+ *
+ * ```ts
+ * allowAudit({ net: ['staging.example.com:443'], exec: ['git'], eval: [{ from: 'ajv' }] })
+ * ```
+ */
+export function allowAudit(rules: AllowRules): void {
+  getEngine().tracker.resolve().allow(rules)
+}
+
+/** Adds a hook that sees every audit event, like Python's `sys.addaudithook`. Throwing refuses it. */
+export function addAuditHook(hook: AuditHook): () => void {
+  if (typeof hook !== 'function') {
+    throw new TypeError(`addAuditHook() needs a function, got ${typeof hook}`)
+  }
+  const engine = getEngine()
+  engine.hooks.push(hook)
+  return () => {
+    const at = engine.hooks.indexOf(hook)
+    if (at !== -1) engine.hooks.splice(at, 1)
+  }
+}
+
+/** Raises an event of your own, like Python's `sys.audit`: every audit hook sees it. */
+export function audit(event: string, ...args: unknown[]): void {
+  getEngine().audit(event, args)
+}

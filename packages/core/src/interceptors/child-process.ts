@@ -1,0 +1,234 @@
+import childProcess from 'node:child_process'
+import { StackCapture } from '../attribution.js'
+import type { Engine, Outcome } from '../engine.js'
+import { formatCommand, redactCommandLine, truncate } from '../redact.js'
+import { commandName, type ExecCommand, expandCommands } from '../rules/exec.js'
+import { type Natives, uvErrno } from './natives.js'
+import { patchMethod, type Restore } from './patch.js'
+
+// Processes. Every async API (spawn, exec, execFile, fork) ends in the native
+// `Process.prototype.spawn`; every sync API (spawnSync, execSync, execFileSync) in the
+// spawn_sync binding's `spawn`. Both are looked up at call time by Node's internals, so a
+// function captured before install is still caught. Node 20/22 pass one options object;
+// Node 24+ pass positional arguments.
+//
+// Refusing: the async path sets pid 0, closes the stdio pipes and returns EACCES, so Node
+// emits its normal async 'error' (no fork, no leaked handle) and we hand over our error in its
+// place; the sync path returns `{ error: EACCES }` and the exported functions replace Node's
+// error with ours. An allowed child gets the preload and this test's context in its env, so a
+// Node child runs guarded and reports into the same run.
+//
+// Cannot see: processes started by native addons or FFI.
+
+interface SpawnCall {
+  file: string
+  argv: string[]
+  envPairs?: string[]
+  stdio?: { type?: string; handle?: { close?(): void } }[]
+}
+
+function readSpawnCall(args: unknown[]): SpawnCall {
+  if (typeof args[0] === 'string') {
+    // Node 24+: spawn(file, args, cwd, envPairs, stdio, flags, uid, gid)
+    return {
+      file: args[0],
+      argv: (args[1] as string[] | undefined) ?? [args[0]],
+      ...(Array.isArray(args[3]) ? { envPairs: args[3] as string[] } : {}),
+      ...(Array.isArray(args[4]) ? { stdio: args[4] as SpawnCall['stdio'] } : {}),
+    }
+  }
+  const options = (args[0] ?? {}) as Partial<SpawnCall> & { args?: string[] }
+  return {
+    file: String(options.file),
+    argv: options.args ?? [String(options.file)],
+    ...(options.envPairs ? { envPairs: options.envPairs } : {}),
+    ...(options.stdio ? { stdio: options.stdio } : {}),
+  }
+}
+
+const CHILD_PROCESS_APIS = new Set(['spawn', 'exec', 'execFile', 'fork', 'spawnSync', 'execSync', 'execFileSync'])
+
+/** `child_process.exec` when exec() was called, from the outermost child_process frame. */
+function eventFrom(stack: StackCapture, fallback: string): string {
+  let name: string | undefined
+  for (const frame of stack.rawFrames()) {
+    if (frame.file !== 'node:child_process') {
+      if (name) break
+      continue
+    }
+    if (frame.fn && CHILD_PROCESS_APIS.has(frame.fn)) name = frame.fn
+  }
+  return `child_process.${name ?? fallback}`
+}
+
+export function describeSpawn(call: SpawnCall): { commands: ExecCommand[]; target: string; suggestion: string } {
+  const args = call.argv.slice(1)
+  const commands = expandCommands(call.file, args)
+  // A shell line that was split into its commands: show the line itself (its last argument).
+  const shellLine =
+    commands.length !== 1 || commands[0]?.file !== call.file ? (args[args.length - 1] as string) : undefined
+  const target =
+    shellLine !== undefined
+      ? truncate(redactCommandLine(shellLine), 160)
+      : formatCommand(call.argv[0] ?? call.file, args)
+  const names = [...new Set(commands.map((command) => `'${commandName(command.file)}'`))]
+  return { commands, target, suggestion: names.join(', ') }
+}
+
+export function checkSpawn(
+  engine: Engine,
+  call: SpawnCall,
+  fallbackEvent: string,
+  skip: (...args: never[]) => unknown,
+): Outcome {
+  const stack = new StackCapture(engine.filter, skip)
+  const { commands, target, suggestion } = describeSpawn(call)
+  return engine.check({
+    category: 'exec',
+    event: eventFrom(stack, fallbackEvent),
+    target,
+    decide: { category: 'exec', commands },
+    args: [call.file, call.argv],
+    suggestion,
+    skip,
+    stack,
+  })
+}
+
+/** Puts the preload and this scope's context into an allowed child's environment. */
+export function injectContext(engine: Engine, envPairs: string[] | undefined): void {
+  if (!envPairs) return
+  const context = engine.childContext(engine.tracker.resolve())
+  if (!context || !engine.preloadPath) return
+  const requireFlag = `--require ${JSON.stringify(engine.preloadPath)}`
+  const nodeOptions = envPairs.findIndex((pair) => pair.startsWith('NODE_OPTIONS='))
+  if (nodeOptions === -1) envPairs.push(`NODE_OPTIONS=${requireFlag}`)
+  else if (!(envPairs[nodeOptions] as string).includes(engine.preloadPath)) {
+    envPairs[nodeOptions] = `${envPairs[nodeOptions]} ${requireFlag}`
+  }
+  const value = `LEAKGATE_CONTEXT=${JSON.stringify(context)}`
+  const existing = envPairs.findIndex((pair) => pair.startsWith('LEAKGATE_CONTEXT='))
+  if (existing === -1) envPairs.push(value)
+  else envPairs[existing] = value
+}
+
+/** Copies what Node put on its own error (errno, syscall, path, spawnargs, output) onto ours. */
+function adopt(ours: Error, theirs: unknown): Error {
+  if (theirs && typeof theirs === 'object') {
+    for (const key of [
+      'errno',
+      'syscall',
+      'path',
+      'spawnargs',
+      'status',
+      'signal',
+      'output',
+      'pid',
+      'stdout',
+      'stderr',
+    ]) {
+      if (key in theirs)
+        Object.defineProperty(ours, key, {
+          value: (theirs as Record<string, unknown>)[key],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
+    }
+  }
+  return ours
+}
+
+export function installChildProcess(engine: Engine, natives: Natives, restores: Restore[]): void {
+  const eacces = uvErrno('EACCES')
+  const owner = natives.ownerSymbol
+  const Process = natives.Process
+  if (Process) {
+    patchMethod<(...args: unknown[]) => number>(
+      restores,
+      Process,
+      'spawn',
+      (realSpawn) =>
+        function spawn(this: Record<PropertyKey, unknown>, ...args: unknown[]) {
+          if (!engine.active) return Reflect.apply(realSpawn, this, args)
+          const call = readSpawnCall(args)
+          const outcome = checkSpawn(engine, call, 'spawn', spawn)
+          if (outcome.ok) {
+            injectContext(engine, call.envPairs)
+            return Reflect.apply(realSpawn, this, args)
+          }
+          for (const pipe of call.stdio ?? []) {
+            if (pipe && (pipe.type === 'pipe' || pipe.type === 'overlapped') && pipe.handle?.close) pipe.handle.close()
+          }
+          this.pid = 0
+          const child = owner
+            ? (this[owner] as { emit(name: string, ...args: unknown[]): boolean } | undefined)
+            : undefined
+          if (child) replaceSpawnError(child, outcome.error)
+          return eacces
+        },
+    )
+  }
+
+  let pendingSyncError: Error | undefined
+  const spawnSync = natives.spawnSync
+  if (spawnSync) {
+    patchMethod<(options: Record<string, unknown>) => unknown>(
+      restores,
+      spawnSync,
+      'spawn',
+      (realSpawnSync) =>
+        function spawn(this: unknown, options: Record<string, unknown>) {
+          if (!engine.active) return Reflect.apply(realSpawnSync, this, [options])
+          const call = readSpawnCall([options])
+          const outcome = checkSpawn(engine, call, 'spawnSync', spawn)
+          if (outcome.ok) {
+            injectContext(engine, call.envPairs)
+            return Reflect.apply(realSpawnSync, this, [options])
+          }
+          pendingSyncError = outcome.error
+          return { error: eacces, status: null, signal: null, output: null, pid: 0 }
+        },
+    )
+  }
+
+  // Put our error in place of Node's EACCES on the exported sync functions (execSync calls the
+  // module-local spawnSync, so each export is wrapped).
+  for (const name of ['spawnSync', 'execSync', 'execFileSync'] as const) {
+    patchMethod<(...args: unknown[]) => unknown>(
+      restores,
+      childProcess,
+      name,
+      (real) =>
+        function syncApi(this: unknown, ...args: unknown[]) {
+          pendingSyncError = undefined
+          try {
+            const result = Reflect.apply(real, this, args) as { error?: unknown } | undefined
+            if (pendingSyncError && result && typeof result === 'object' && result.error) {
+              result.error = adopt(pendingSyncError, result.error)
+            }
+            return result
+          } catch (error) {
+            if (pendingSyncError) throw adopt(pendingSyncError, error)
+            throw error
+          } finally {
+            pendingSyncError = undefined
+          }
+        },
+    )
+  }
+}
+
+/** The child emits Node's EACCES on the next tick; hand our error over in its place, once. */
+function replaceSpawnError(child: { emit(name: string, ...args: unknown[]): boolean }, error: Error): void {
+  const realEmit = child.emit
+  const ownEmit = Object.hasOwn(child, 'emit')
+  child.emit = function emit(this: typeof child, name: string, ...rest: unknown[]) {
+    if (name === 'error') {
+      if (ownEmit) child.emit = realEmit
+      else delete (child as Partial<typeof child>).emit
+      return Reflect.apply(realEmit, this, [name, adopt(error, rest[0])])
+    }
+    return Reflect.apply(realEmit, this, [name, ...rest])
+  }
+}

@@ -1,0 +1,105 @@
+import dgram from 'node:dgram'
+import { StackCapture } from '../attribution.js'
+import type { Engine } from '../engine.js'
+import { parseAddress } from '../rules/address.js'
+import { formatNetTarget, type NetTarget, normalizeHost } from '../rules/net.js'
+import { type Natives, uvErrno } from './natives.js'
+import { patchMethod, type Restore } from './patch.js'
+
+// UDP: `UDP.prototype.send/send6` (unconnected sends carry the address) and
+// `connect/connect6` (a connected socket's sends carry none: it is decided at connect).
+// dgram resolves the address asynchronously (and binds first), so the binding call has no user
+// frames; the JS methods store the caller's stack on the socket for attribution.
+// A refused send answers its callback with our error; a refused connect fails with EPERM.
+// Names go through dns.lookup and are decided there first.
+
+const kStack = Symbol('leakgate.dgram.stack')
+
+type UdpSocket = dgram.Socket & { [kStack]?: StackCapture }
+
+function externalLiteral(engine: Engine, address: unknown): boolean {
+  if (typeof address !== 'string') return false
+  const parsed = parseAddress(address)
+  return parsed ? !engine.isLocal({ address: parsed }) : !engine.isLocal({ host: normalizeHost(address) })
+}
+
+export function installDgram(engine: Engine, natives: Natives, restores: Restore[]): void {
+  for (const method of ['send', 'connect'] as const) {
+    patchMethod<(...args: unknown[]) => unknown>(
+      restores,
+      dgram.Socket.prototype,
+      method,
+      (real) =>
+        function remember(this: UdpSocket, ...args: unknown[]) {
+          if (engine.active) {
+            const address = args.find((arg, i) => i > 0 && typeof arg === 'string')
+            if (externalLiteral(engine, address)) this[kStack] = new StackCapture(engine.filter, remember)
+          }
+          return Reflect.apply(real, this, args)
+        },
+    )
+  }
+
+  const UDP = natives.UDP
+  if (!UDP) return
+  const owner = natives.ownerSymbol
+  const eperm = uvErrno('EPERM')
+  const decide = (
+    handle: Record<symbol, UdpSocket | undefined>,
+    event: string,
+    address: string,
+    port: number,
+    skip: (...args: never[]) => unknown,
+  ) => {
+    const parsed = parseAddress(address)
+    if (!parsed) return { ok: true as const }
+    const target: NetTarget = { address: parsed, port }
+    if (engine.isLocal(target)) return { ok: true as const }
+    const socket = owner ? handle[owner] : undefined
+    const display = formatNetTarget(target)
+    return engine.check({
+      category: 'net',
+      event,
+      target: display,
+      decide: { category: 'net', target },
+      args: [address, port],
+      suggestion: `'${display}'`,
+      skip,
+      ...(socket?.[kStack] ? { stack: socket[kStack] } : {}),
+    })
+  }
+
+  for (const method of ['send', 'send6']) {
+    patchMethod<(...args: unknown[]) => number>(
+      restores,
+      UDP,
+      method,
+      (real) =>
+        function udpSend(this: Record<symbol, UdpSocket | undefined>, ...args: unknown[]) {
+          // Connected form: (req, list, count, hasCallback) has no address.
+          if (!engine.active || typeof args[4] !== 'string') return Reflect.apply(real, this, args)
+          const outcome = decide(this, 'dgram.send', args[4] as string, args[3] as number, udpSend)
+          if (outcome.ok) return Reflect.apply(real, this, args)
+          const req = args[0] as { callback?: (error: Error) => void }
+          if (typeof req.callback === 'function') {
+            const callback = req.callback
+            process.nextTick(() => callback(outcome.error))
+          }
+          return 0
+        },
+    )
+  }
+  for (const method of ['connect', 'connect6']) {
+    patchMethod<(address: string, port: number) => number>(
+      restores,
+      UDP,
+      method,
+      (real) =>
+        function udpConnect(this: Record<symbol, UdpSocket | undefined>, address: string, port: number) {
+          if (!engine.active) return Reflect.apply(real, this, [address, port])
+          const outcome = decide(this, 'dgram.connect', address, port, udpConnect)
+          return outcome.ok ? Reflect.apply(real, this, [address, port]) : eperm
+        },
+    )
+  }
+}

@@ -1,0 +1,180 @@
+import dns from 'node:dns'
+import type { Engine, Outcome } from '../engine.js'
+import { parseAddress } from '../rules/address.js'
+import { formatNetTarget, normalizeHost } from '../rules/net.js'
+import type { Natives } from './natives.js'
+import { patchMethod, patchProperty, type Restore } from './patch.js'
+
+// DNS: resolving a public name leaks it even when no connection follows.
+// - getaddrinfo (dns.lookup, dns.promises.lookup, every name connect) and getnameinfo
+//   (dns.lookupService) are module functions of the cares_wrap binding, looked up at call time
+//   by lib/dns.js. internal/dns/promises destructures them when it loads, so it is made to load
+//   after the patch; if it loaded before install, a `hostname` setter on the request catches it.
+// - c-ares queries (dns.resolve*, dns.reverse, every Resolver, callback and promise) go through
+//   `ChannelWrap.prototype.query*` / `getHostByAddr`; c-ares does its own socket I/O, so the UDP
+//   layer never sees them.
+// A refused request answers asynchronously with our error through the request's own callback
+// or promise, exactly where a DNS failure would arrive.
+//
+// Cannot see: c-ares traffic below ChannelWrap (the configured DNS servers themselves).
+
+// biome-ignore lint/suspicious/noExplicitAny: native request objects
+type Req = Record<string, any>
+
+const QUERY_EVENTS: Record<string, string> = {
+  queryAny: 'dns.resolveAny',
+  queryA: 'dns.resolve4',
+  queryAaaa: 'dns.resolve6',
+  queryCaa: 'dns.resolveCaa',
+  queryCname: 'dns.resolveCname',
+  queryMx: 'dns.resolveMx',
+  queryNs: 'dns.resolveNs',
+  queryTlsa: 'dns.resolveTlsa',
+  queryTxt: 'dns.resolveTxt',
+  querySrv: 'dns.resolveSrv',
+  queryPtr: 'dns.resolvePtr',
+  queryNaptr: 'dns.resolveNaptr',
+  querySoa: 'dns.resolveSoa',
+  getHostByAddr: 'dns.reverse',
+}
+
+function deliver(req: Req, error: Error): void {
+  process.nextTick(() => {
+    if (typeof req.reject === 'function') req.reject(error)
+    else if (typeof req.callback === 'function') req.callback(error)
+  })
+}
+
+/** Decides a name about to be resolved. IP spellings resolve locally (inet_aton): no query. */
+function checkName(engine: Engine, event: string, hostname: unknown, skip: (...args: never[]) => unknown): Outcome {
+  if (typeof hostname !== 'string' || hostname === '' || parseAddress(hostname)) return { ok: true }
+  const host = normalizeHost(hostname)
+  if (engine.isLocal({ host })) return { ok: true }
+  return engine.check({
+    category: 'net',
+    event,
+    target: host,
+    decide: { category: 'net', target: { host, anyPort: true } },
+    args: [hostname],
+    suggestion: `'${host}'`,
+    skip,
+  })
+}
+
+/** Decides a reverse lookup of an address (and port). */
+function checkAddress(
+  engine: Engine,
+  event: string,
+  address: unknown,
+  port: number | undefined,
+  skip: (...args: never[]) => unknown,
+): Outcome {
+  const parsed = typeof address === 'string' ? parseAddress(address) : null
+  if (!parsed) return checkName(engine, event, address, skip)
+  if (engine.isLocal({ address: parsed })) return { ok: true }
+  const target = port === undefined ? { address: parsed, anyPort: true } : { address: parsed, port }
+  const display = formatNetTarget(target)
+  return engine.check({
+    category: 'net',
+    event,
+    target: display,
+    decide: { category: 'net', target },
+    args: [address, port],
+    suggestion: `'${parsed.text}'`,
+    skip,
+  })
+}
+
+export function installDns(engine: Engine, natives: Natives, restores: Restore[]): void {
+  const cares = natives.cares
+  if (cares) {
+    const promisesLoadedBefore = isLoaded('internal/dns/promises')
+    patchMethod<(req: Req, hostname: string, ...rest: unknown[]) => number>(
+      restores,
+      cares,
+      'getaddrinfo',
+      (real) =>
+        function getaddrinfo(this: unknown, req: Req, hostname: string, ...rest: unknown[]) {
+          if (!engine.active || engine.approvedDepth > 0) return Reflect.apply(real, this, [req, hostname, ...rest])
+          const event = typeof req.resolve === 'function' ? 'dns.promises.lookup' : 'dns.lookup'
+          const outcome = checkName(engine, event, hostname, getaddrinfo)
+          if (outcome.ok) return Reflect.apply(real, this, [req, hostname, ...rest])
+          deliver(req, outcome.error)
+          return 0
+        },
+    )
+    patchMethod<(req: Req, host: string, port: number) => number>(
+      restores,
+      cares,
+      'getnameinfo',
+      (real) =>
+        function getnameinfo(this: unknown, req: Req, host: string, port: number) {
+          if (!engine.active || engine.approvedDepth > 0) return Reflect.apply(real, this, [req, host, port])
+          const outcome = checkAddress(engine, 'dns.lookupService', host, port, getnameinfo)
+          if (outcome.ok) return Reflect.apply(real, this, [req, host, port])
+          deliver(req, outcome.error)
+          return 0
+        },
+    )
+    if (promisesLoadedBefore) {
+      catchCapturedPromisesLookup(engine, cares, restores)
+    } else {
+      // Load it now, so it destructures the patched functions.
+      void dns.promises
+    }
+  }
+
+  const ChannelWrap = natives.ChannelWrap
+  if (!ChannelWrap) return
+  for (const method of Object.getOwnPropertyNames(ChannelWrap)) {
+    const event = QUERY_EVENTS[method]
+    if (!event) continue
+    const reverse = method === 'getHostByAddr'
+    patchMethod<(req: Req, name: string, ...rest: unknown[]) => number>(
+      restores,
+      ChannelWrap,
+      method,
+      (real) =>
+        function query(this: unknown, req: Req, name: string, ...rest: unknown[]) {
+          if (!engine.active) return Reflect.apply(real, this, [req, name, ...rest])
+          const outcome = reverse
+            ? checkAddress(engine, event, name, undefined, query)
+            : checkName(engine, event, name, query)
+          if (outcome.ok) return Reflect.apply(real, this, [req, name, ...rest])
+          deliver(req, outcome.error)
+          return 0
+        },
+    )
+  }
+}
+
+/**
+ * internal/dns/promises loaded before install holds the real getaddrinfo. It assigns
+ * `req.hostname` before calling it, inside a Promise executor: a throw there is a rejection.
+ */
+function catchCapturedPromisesLookup(engine: Engine, cares: Record<string, unknown>, restores: Restore[]): void {
+  const ReqWrap = cares.GetAddrInfoReqWrap as { prototype: object } | undefined
+  if (!ReqWrap) return
+  patchProperty(restores, ReqWrap.prototype, 'hostname', {
+    configurable: true,
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, 'hostname', { value, writable: true, enumerable: true, configurable: true })
+      if (!engine.active || engine.approvedDepth > 0) return
+      if (typeof value !== 'string' || parseAddress(value) || engine.isLocal({ host: normalizeHost(value) })) return
+      // Only the promises module calls the captured function; lib/dns.js calls the patched one.
+      if (!/internal\/dns\/promises/.test(new Error().stack ?? '')) return
+      const outcome = checkName(
+        engine,
+        'dns.promises.lookup',
+        value,
+        Object.getOwnPropertyDescriptor(ReqWrap.prototype, 'hostname')?.set as never,
+      )
+      if (!outcome.ok) throw outcome.error
+    },
+  })
+}
+
+function isLoaded(id: string): boolean {
+  const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList
+  return Array.isArray(list) && list.includes(`NativeModule ${id}`)
+}

@@ -1,0 +1,172 @@
+import diagnostics from 'node:diagnostics_channel'
+import { packageOf } from '../attribution.js'
+import type { CheckRequest, Engine } from '../engine.js'
+import { relativeTo } from '../paths.js'
+import { formatCommand } from '../redact.js'
+import { checkSpawn } from './child-process.js'
+import { patchMethod, type Restore } from './patch.js'
+
+// Ways past every other layer, each audited as an `exec` event of its own:
+// - `process.dlopen`: loading a native addon (`require('x.node')` calls the property).
+// - `process.binding`: raw access to Node's native bindings.
+// - `process.execve` (Node 22+): replaces the process. A reference captured before install
+//   cannot be intercepted; the `process.execve` diagnostics channel is published just before
+//   the syscall, and a violation seen there exits the process (fail closed).
+// - `node:ffi` (Node 26, on by default): `dlopen` and `DynamicLibrary` reach libc directly.
+//   Consider `--no-experimental-ffi` in NODE_OPTIONS where tests do not need it.
+//
+// Cannot see: what a native addon or an FFI library does once loaded; a captured
+// `process.dlopen` or `process.binding`.
+
+type Skip = (...args: never[]) => unknown
+
+function checkNative(
+  engine: Engine,
+  event: string,
+  file: string,
+  args: string[],
+  skip: Skip,
+  extra: Partial<CheckRequest> = {},
+) {
+  return engine.check({
+    category: 'exec',
+    event,
+    target: formatCommand(file, args),
+    decide: { category: 'exec', commands: [{ file, args }] },
+    args: [file, ...args],
+    suggestion: `'${file}'`,
+    skip,
+    ...extra,
+  })
+}
+
+export function installNativeAccess(engine: Engine, restores: Restore[]): void {
+  const proc = process as unknown as Record<string, unknown>
+
+  patchMethod<(module: unknown, filename: string, flags?: number) => void>(
+    restores,
+    process,
+    'dlopen',
+    (realDlopen) =>
+      function dlopen(this: unknown, module: unknown, filename: string, ...rest: unknown[]) {
+        if (engine.active) {
+          const owner = packageOf(String(filename))
+          const shown = relativeTo(engine.policy.root, String(filename))
+          const outcome = engine.check({
+            category: 'exec',
+            event: 'process.dlopen',
+            target: shown,
+            decide: { category: 'exec', commands: [{ file: String(filename), args: [] }] },
+            args: [filename],
+            suggestion: owner ? `{ from: '${owner}' }` : `'${filename}'`,
+            skip: dlopen,
+            ...(owner ? { packages: [owner] } : {}),
+          })
+          if (!outcome.ok) throw outcome.error
+        }
+        return Reflect.apply(realDlopen, this, [module, filename, ...rest])
+      },
+  )
+
+  patchMethod<(name: string) => unknown>(
+    restores,
+    process,
+    'binding',
+    (realBinding) =>
+      function binding(this: unknown, name: string) {
+        if (engine.active) {
+          const outcome = checkNative(engine, 'process.binding', 'process.binding', [String(name)], binding)
+          if (!outcome.ok) throw outcome.error
+        }
+        return Reflect.apply(realBinding, this, [name])
+      },
+  )
+
+  if (typeof proc.execve === 'function') {
+    let throughWrapper = false
+    patchMethod<(file: string, args?: string[], env?: object) => never>(
+      restores,
+      process,
+      'execve',
+      (realExecve) =>
+        function execve(this: unknown, file: string, args?: string[], env?: object) {
+          if (engine.active) {
+            const argv = Array.isArray(args) ? args : [file]
+            const outcome = checkSpawn(engine, { file: String(file), argv }, 'execve', execve)
+            if (!outcome.ok) throw outcome.error
+          }
+          throughWrapper = true
+          try {
+            return Reflect.apply(realExecve, this, [file, args, env])
+          } finally {
+            throughWrapper = false
+          }
+        },
+    )
+    const onExecve = (message: unknown) => {
+      if (throughWrapper || !engine.active) return
+      const { execPath, args } = (message ?? {}) as { execPath?: string; args?: string[] }
+      const file = String(execPath)
+      const outcome = checkSpawn(engine, { file, argv: args ?? [file] }, 'execve', onExecve as Skip)
+      if (!outcome.ok) {
+        // A captured reference: the syscall cannot be stopped, only the process. Fail closed.
+        process.stderr.write(`${outcome.error.message}\n\nleakgate stopped this process before process.execve ran.\n`)
+        process.exit(1)
+      }
+    }
+    diagnostics.subscribe('process.execve', onExecve)
+    restores.push(() => diagnostics.unsubscribe('process.execve', onExecve))
+  }
+
+  installFfi(engine, restores)
+}
+
+function installFfi(engine: Engine, restores: Restore[]): void {
+  const ffi = loadQuietly('node:ffi')
+  if (!ffi) return
+  if (typeof ffi.dlopen === 'function') {
+    patchMethod<(path: string, ...rest: unknown[]) => unknown>(
+      restores,
+      ffi,
+      'dlopen',
+      (realDlopen) =>
+        function dlopen(this: unknown, library: string, ...rest: unknown[]) {
+          if (engine.active) {
+            const outcome = checkNative(engine, 'ffi.dlopen', String(library), [], dlopen)
+            if (!outcome.ok) throw outcome.error
+          }
+          return Reflect.apply(realDlopen, this, [library, ...rest])
+        },
+    )
+  }
+  const RealLibrary = ffi.DynamicLibrary
+  if (typeof RealLibrary === 'function') {
+    const guarded: new (...args: unknown[]) => object = new Proxy(RealLibrary as new (...args: unknown[]) => object, {
+      construct(target, args, newTarget): object {
+        if (engine.active) {
+          const outcome = checkNative(engine, 'ffi.DynamicLibrary', String(args[0]), [], guarded as never)
+          if (!outcome.ok) throw outcome.error
+        }
+        return Reflect.construct(target, args, newTarget === guarded ? target : newTarget)
+      },
+    })
+    const descriptor = Object.getOwnPropertyDescriptor(ffi, 'DynamicLibrary')
+    Object.defineProperty(ffi, 'DynamicLibrary', { ...descriptor, value: guarded })
+    restores.push(() => {
+      if (descriptor) Object.defineProperty(ffi, 'DynamicLibrary', descriptor)
+    })
+  }
+}
+
+/** Loads an experimental builtin without printing its ExperimentalWarning on the user's behalf. */
+function loadQuietly(id: string): Record<string, unknown> | undefined {
+  const emitWarning = process.emitWarning
+  process.emitWarning = (() => {}) as typeof process.emitWarning
+  try {
+    return process.getBuiltinModule(id) as Record<string, unknown> | undefined
+  } catch {
+    return undefined
+  } finally {
+    process.emitWarning = emitWarning
+  }
+}

@@ -1,0 +1,153 @@
+import net from 'node:net'
+import type { Engine } from '../engine.js'
+import { parseAddress } from '../rules/address.js'
+import { formatNetTarget, type NetTarget, normalizeHost } from '../rules/net.js'
+import { type Natives, uvErrno } from './natives.js'
+import { patchMethod, type Restore } from './patch.js'
+
+// TCP connections: net, tls, http, https, http2, fetch/undici and WebSocket all end in
+// `net.Socket.prototype.connect`, which still has the hostname (before DNS) and the caller's
+// stack. The native `TCP.prototype.connect/connect6` below it sees every attempted address
+// (each Happy Eyeballs attempt, each resolved address) and also catches a reference to the
+// JS method captured before install.
+//
+// Blocking never throws: the JS layer hands Node a lookup that answers with our error, so the
+// socket fails through its normal 'error' path (fetch rejects with our error as its cause); the
+// native layer returns EPERM, which every client already handles.
+//
+// Cannot see: a keep-alive connection opened before install or while allowed (no new connect),
+// a socket adopted from an fd (see TCP.open below), traffic through a proxy (the proxy's address
+// is what is decided).
+
+const kConnect = Symbol('leakgate.connect')
+const BLOCKED_HOST = 'blocked.leakgate.invalid'
+
+interface ConnectInfo {
+  /** The hostname as given, when it was a name. */
+  host?: string
+  /** The JS layer already decided this connection (allowed by a rule, or reported). */
+  decided: boolean
+}
+
+type Socket = net.Socket & { [kConnect]?: ConnectInfo; encrypted?: boolean }
+// biome-ignore lint/suspicious/noExplicitAny: Node's normalized connect arguments
+type ConnectOptions = Record<string, any>
+
+const netInternals = net as unknown as { _normalizeArgs(args: unknown[]): unknown[] }
+
+export function installNet(engine: Engine, natives: Natives, restores: Restore[]): void {
+  const normalizedSymbol = Object.getOwnPropertySymbols(netInternals._normalizeArgs([{}]))[0]
+
+  patchMethod<(...args: unknown[]) => unknown>(
+    restores,
+    net.Socket.prototype,
+    'connect',
+    (realConnect) =>
+      function connect(this: Socket, ...args: unknown[]) {
+        if (!engine.active) return Reflect.apply(realConnect, this, args)
+        this[kConnect] = undefined
+        const normalized = (Array.isArray(args[0]) ? args[0] : netInternals._normalizeArgs(args)) as unknown[]
+        const options = (normalized[0] ?? {}) as ConnectOptions
+        // Unix sockets and named pipes are this machine.
+        if (options.path !== undefined && options.path !== null) return Reflect.apply(realConnect, this, args)
+        const port = Number(options.port)
+        // Let Node reject a bad port in its own words.
+        if (!Number.isInteger(port)) return Reflect.apply(realConnect, this, args)
+        const rawHost = typeof options.host === 'string' && options.host !== '' ? options.host : 'localhost'
+        const address = parseAddress(rawHost)
+        const target: NetTarget = address ? { address, port } : { host: normalizeHost(rawHost), port }
+        if (engine.isLocal(target)) {
+          // A local name is checked again per resolved address, natively.
+          if (!address) this[kConnect] = { host: target.host as string, decided: false }
+          return Reflect.apply(realConnect, this, args)
+        }
+        const display = formatNetTarget(target)
+        const outcome = engine.check({
+          category: 'net',
+          event: this.encrypted ? 'tls.connect' : 'net.connect',
+          target: display,
+          decide: { category: 'net', target },
+          args: [options],
+          suggestion: `'${display}'`,
+          skip: connect,
+        })
+        if (outcome.ok) {
+          this[kConnect] = { ...(target.host ? { host: target.host } : {}), decided: true }
+          // The lookup of an allowed name runs synchronously inside; don't decide it twice.
+          return engine.approved(() => Reflect.apply(realConnect, this, args))
+        }
+        const failing: ConnectOptions = {
+          ...options,
+          host: BLOCKED_HOST,
+          lookup: (_host: string, _options: unknown, callback: (error: Error) => void) => callback(outcome.error),
+        }
+        const rewritten: unknown[] = [failing, normalized[1]]
+        if (normalizedSymbol) (rewritten as unknown as Record<symbol, boolean>)[normalizedSymbol] = true
+        return Reflect.apply(realConnect, this, [rewritten])
+      },
+  )
+
+  const TCP = natives.TCP
+  if (!TCP) return
+  const owner = natives.ownerSymbol
+  const eperm = uvErrno('EPERM')
+  for (const method of ['connect', 'connect6']) {
+    patchMethod<(req: unknown, address: string, port: number) => number>(
+      restores,
+      TCP,
+      method,
+      (realTcpConnect) =>
+        function tcpConnect(this: Record<symbol, Socket | undefined>, req: unknown, address: string, port: number) {
+          if (!engine.active) return Reflect.apply(realTcpConnect, this, [req, address, port])
+          const socket = owner ? this[owner] : undefined
+          const info = socket?.[kConnect]
+          if (info?.decided) return Reflect.apply(realTcpConnect, this, [req, address, port])
+          const parsed = parseAddress(address)
+          const target: NetTarget = parsed ? { address: parsed, port } : { host: normalizeHost(address), port }
+          if (engine.isLocal(target)) return Reflect.apply(realTcpConnect, this, [req, address, port])
+          const display = formatNetTarget(target)
+          const outcome = engine.check({
+            category: 'net',
+            event: socket?.encrypted ? 'tls.connect' : 'net.connect',
+            target: info?.host ? `${info.host} (${display})` : display,
+            decide: { category: 'net', target },
+            args: [address, port],
+            suggestion: `'${display}'`,
+            skip: tcpConnect,
+          })
+          if (outcome.ok) return Reflect.apply(realTcpConnect, this, [req, address, port])
+          return eperm
+        },
+    )
+  }
+
+  // `new net.Socket({ fd })` adopts a connection made elsewhere: no connect call happens here.
+  // Check the peer when the fd is opened; an external peer is refused with EPERM (Node throws).
+  patchMethod<(fd: number) => number>(
+    restores,
+    TCP,
+    'open',
+    (realOpen) =>
+      function open(this: { getpeername?(out: object): number; close?(): void }, fd: number) {
+        const result = Reflect.apply(realOpen, this, [fd]) as number
+        if (!engine.active || result !== 0 || typeof this.getpeername !== 'function') return result
+        const peer: { address?: string; port?: number } = {}
+        if (this.getpeername(peer) !== 0 || !peer.address) return result
+        const parsed = parseAddress(peer.address)
+        if (!parsed) return result
+        const target: NetTarget = { address: parsed, port: peer.port as number }
+        if (engine.isLocal(target)) return result
+        const display = formatNetTarget(target)
+        const outcome = engine.check({
+          category: 'net',
+          event: 'net.Socket({ fd })',
+          target: display,
+          decide: { category: 'net', target },
+          args: [fd],
+          suggestion: `'${display}'`,
+          skip: open,
+        })
+        return outcome.ok ? result : eperm
+      },
+  )
+}

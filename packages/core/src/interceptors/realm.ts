@@ -1,0 +1,160 @@
+import { StackCapture } from '../attribution.js'
+import type { Engine, Outcome } from '../engine.js'
+import { previewCode } from '../redact.js'
+import { patchProperty, type Restore } from './patch.js'
+
+// Code generation inside one realm (a global object and its intrinsics): the Function family
+// and eval. Every realm has its own: Jest's test context and Vitest's vm pools each need this.
+//
+// - `Function`, `AsyncFunction`, `GeneratorFunction`, `AsyncGeneratorFunction`: replaced as SES
+//   does, on the global and on each prototype's `.constructor` (non-writable but configurable),
+//   so `(async () => {}).constructor('...')` is caught too; `instanceof Function` keeps working
+//   because the replacement shares the real prototype.
+// - `eval`: a wrapper would turn a direct `eval(x)` into an indirect one (local scope lost), so
+//   the global `eval` becomes an accessor instead. Looking the name up runs the getter, which
+//   decides by caller and returns the real %eval% when allowed (a direct eval stays direct, with
+//   its scope) or a function that records and throws when called.
+//
+// Cannot see: an `eval` or `Function` reference captured before the realm was tamed.
+
+type Skip = (...args: never[]) => unknown
+type AnyConstructor = new (...args: unknown[]) => unknown
+
+const RETURN_THIS = /^\s*(['"]use strict['"];?\s*)?return this;?\s*$/
+
+/** The `Function('return this')` idiom bundlers and coverage emit: allowed unless strict. */
+function isBenignIdiom(engine: Engine, args: readonly unknown[]): boolean {
+  return !engine.policy.strict && args.length <= 1 && RETURN_THIS.test(String(args[0] ?? ''))
+}
+
+/** Decides one piece of generated code. Framework-internal generation is trusted by caller. */
+export function checkCode(
+  engine: Engine,
+  event: string,
+  code: string,
+  args: readonly unknown[],
+  skip: Skip,
+  stack?: StackCapture,
+): Outcome {
+  const capture = stack ?? new StackCapture(engine.filter, skip)
+  if (capture.fromFramework()) return { ok: true }
+  const owner = capture.packages()[0]
+  return engine.check({
+    category: 'eval',
+    event,
+    target: previewCode(code),
+    decide: { category: 'eval' },
+    args,
+    suggestion: owner ? `{ from: '${owner}' }` : 'true',
+    skip,
+    stack: capture,
+  })
+}
+
+function makeGuardedConstructor(engine: Engine, Real: AnyConstructor, event: string): AnyConstructor {
+  const guarded = function (this: unknown, ...args: unknown[]): unknown {
+    if (engine.active && !isBenignIdiom(engine, args)) {
+      const params = args.slice(0, -1).map(String).join(', ')
+      const body = args.length > 0 ? String(args[args.length - 1]) : ''
+      const outcome = checkCode(engine, event, params ? `(${params}) => { ${body} }` : body, args, guarded as Skip)
+      if (!outcome.ok) throw outcome.error
+    }
+    const newTarget: unknown = new.target
+    const target = (newTarget === undefined || newTarget === guarded ? Real : newTarget) as AnyConstructor
+    return Reflect.construct(Real, args, target)
+  }
+  Object.defineProperty(guarded, 'name', { value: Real.name, configurable: true })
+  Object.defineProperty(guarded, 'length', { value: 1, configurable: true })
+  Object.defineProperty(guarded, 'prototype', { value: Real.prototype, writable: false })
+  Object.setPrototypeOf(guarded, Object.getPrototypeOf(Real))
+  Object.defineProperty(guarded, 'toString', {
+    value: () => `function ${Real.name}() { [native code] }`,
+    configurable: true,
+    writable: true,
+  })
+  return guarded as unknown as AnyConstructor
+}
+
+/** The four code-generating constructors of the realm whose global is `global`. */
+function realmConstructors(global: typeof globalThis): [string, AnyConstructor][] {
+  const RealFunction = global.Function as unknown as AnyConstructor
+  let siblings: unknown[]
+  if (global === globalThis) {
+    siblings = [async () => {}, function* () {}, async function* () {}]
+  } else {
+    try {
+      // Compiled by that realm's own Function, before it is tamed.
+      siblings = (
+        new RealFunction('return [async function () {}, function* () {}, async function* () {}]') as () => unknown[]
+      )()
+    } catch {
+      siblings = []
+    }
+  }
+  const out: [string, AnyConstructor][] = [['Function', RealFunction]]
+  for (const sibling of siblings) {
+    const ctor = Object.getPrototypeOf(sibling)?.constructor as AnyConstructor | undefined
+    if (typeof ctor === 'function') out.push([ctor.name, ctor])
+  }
+  return out
+}
+
+/** Tames the realm of `global`; returns the function that untames it. */
+export function tameRealm(engine: Engine, global: typeof globalThis): () => void {
+  const existing = engine.realms.get(global)
+  if (existing) return existing
+  const restores: Restore[] = []
+  for (const [name, Real] of realmConstructors(global)) {
+    const guarded = makeGuardedConstructor(engine, Real, name)
+    patchProperty(restores, Real.prototype as object, 'constructor', {
+      value: guarded,
+      writable: false,
+      enumerable: false,
+    })
+    if (name === 'Function')
+      patchProperty(restores, global, 'Function', { value: guarded, writable: true, enumerable: false })
+  }
+  tameEval(engine, global, restores)
+  const untame = () => {
+    for (const restore of restores.reverse()) restore()
+    engine.realms.delete(global)
+  }
+  engine.realms.set(global, untame)
+  return untame
+}
+
+function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]): void {
+  const realEval = global.eval
+  if (typeof realEval !== 'function') return
+  let assigned: unknown
+  const blockedEval = function evalBlocked(code: unknown) {
+    if (typeof code !== 'string') return code
+    const outcome = checkCode(engine, 'eval', code, [code], blockedEval as Skip)
+    if (!outcome.ok) throw outcome.error
+    // Allowed between lookup and call (a rule added in between): run it, indirectly.
+    return realEval(code)
+  }
+  Object.defineProperty(blockedEval, 'name', { value: 'eval' })
+  const getter = function eval_() {
+    if (assigned !== undefined) return assigned
+    if (!engine.active) return realEval
+    const stack = new StackCapture(engine.filter, getter as Skip)
+    if (stack.fromFramework()) return realEval
+    const verdict = engine.peek({ category: 'eval' }, stack)
+    if (verdict.allowed) {
+      checkCode(engine, 'eval', '(code not visible: eval looked up)', [], getter as Skip, stack)
+      return realEval
+    }
+    if (engine.mode === 'enforce') return blockedEval
+    // Report mode keeps direct-eval semantics: record the lookup, hand out the real eval.
+    checkCode(engine, 'eval', '(code not visible: eval looked up)', [], getter as Skip, stack)
+    return realEval
+  }
+  patchProperty(restores, global, 'eval', {
+    get: getter,
+    set(value: unknown) {
+      assigned = value === realEval || value === blockedEval ? undefined : value
+    },
+    enumerable: false,
+  })
+}

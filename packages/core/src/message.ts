@@ -1,0 +1,84 @@
+import type { AuditRecord, CallSite, Category } from './events.js'
+
+// The text of a violation. First line stands alone; then test, call site, package, the rules
+// that were consulted and a copy-paste allowance. No colour, paths relative to the root.
+
+export interface MessageContext {
+  /** The rules consulted for this category, most specific first (at most five). */
+  rules: readonly string[]
+  /** The rule that would allow it, as source text: `'api.stripe.com:443'`, `{ from: 'ajv' }`. */
+  suggestion: string
+}
+
+function formatSite(site: CallSite): string {
+  return `${site.file}:${site.line}:${site.column}`
+}
+
+/** `blocked net.connect to "api.stripe.com:443" (LEAKGATE_NET_BLOCKED)` */
+export function formatShortMessage(
+  record: Pick<AuditRecord, 'category' | 'event' | 'target' | 'code'>,
+  blocked: boolean,
+): string {
+  const verb = blocked ? 'blocked' : 'reported'
+  const preposition = record.category === 'net' && !record.event.startsWith('dns.') ? 'to' : 'of'
+  return `${verb} ${record.event} ${preposition} ${JSON.stringify(record.target)} (${record.code})`
+}
+
+function where(record: AuditRecord): string {
+  switch (record.scope.phase) {
+    case 'test':
+      return 'in this test'
+    case 'late':
+      return 'in the test that started it'
+    case 'import':
+    case 'hook':
+      return 'in this file (at its top)'
+    default:
+      return 'in the config'
+  }
+}
+
+/** The full message of a violation. */
+export function formatViolation(record: AuditRecord, context: MessageContext): string {
+  const lines = [formatShortMessage(record, record.blocked), '']
+  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(10)} ${value}`)
+  const { scope } = record
+  if (scope.file || scope.test) {
+    const test = [scope.file, scope.test].filter(Boolean).join(' > ')
+    const suffix =
+      scope.phase === 'late'
+        ? ' (after the test ended)'
+        : scope.phase === 'import'
+          ? ' (while importing the file)'
+          : scope.phase === 'hook'
+            ? ' (in a beforeAll/afterAll hook)'
+            : ''
+    row('test', test + suffix)
+  }
+  if (record.callSite) row('called at', formatSite(record.callSite))
+  if (record.package) row('via', record.via ? `${record.package} (${formatSite(record.via)})` : record.package)
+  if (record.origin) row('in', record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread')
+  if (record.decision.reason === 'hook') row('policy', 'refused by an audit hook')
+  else {
+    const listed = context.rules.length === 0 ? '[]' : `[${context.rules.map(quoteRule).join(', ')}]`
+    row('policy', `no rule matched; allow.${record.category} = ${listed}`)
+  }
+  lines.push('')
+  const call = `allowAudit({ ${record.category}: ${formatAllowValue(record.category, context.suggestion)} })`
+  if (scope.phase === 'run') {
+    lines.push(
+      `  To allow it in the config:  allow: { ${record.category}: ${formatAllowValue(record.category, context.suggestion)} }`,
+    )
+  } else {
+    lines.push(`  To allow it ${where(record)}:  ${call}`)
+  }
+  return lines.join('\n')
+}
+
+function quoteRule(rule: string): string {
+  return rule.startsWith('{') || rule.startsWith("'") || rule === 'true' ? rule : JSON.stringify(rule)
+}
+
+function formatAllowValue(_category: Category, suggestion: string): string {
+  return suggestion === 'true' ? 'true' : `[${suggestion}]`
+}

@@ -1,0 +1,47 @@
+import type { Mode } from './events.js'
+
+/** `{ from: 'package' }`: allowed when the call comes from inside that npm package. */
+export interface FromRule {
+  from: string
+}
+
+/**
+ * A network rule: `'host'`, `'host:port'`, `'*.example.com'`, `'10.0.0.0/8'`, `'[::1]:8080'`,
+ * a named range (`'private'`, `'linkLocal'`, ... as ipaddr.js names them) or `{ from: 'package' }`.
+ */
+export type NetRule = string | FromRule
+
+/**
+ * A process rule: a command name (`'git'`), an absolute path (`'/usr/bin/git'`), an argv
+ * pattern (`'git status'`, `'npm run *'`: the command line starts with these words, `*` is a
+ * wildcard within a word) or `{ from: 'package' }`.
+ */
+export type ExecRule = string | FromRule
+
+/** A code-generation rule: `{ from: 'package' }`, or `'benign'` for the known-benign preset. */
+export type EvalRule = 'benign' | FromRule
+
+/** What to allow. `true` allows everything in that category. Rules from every level merge. */
+export interface AllowRules {
+  net?: true | readonly NetRule[]
+  exec?: true | readonly ExecRule[]
+  eval?: true | readonly EvalRule[]
+}
+
+export interface LeakgateOptions {
+  /** `enforce` (default) fails the test, `report` only records, `off` disables. Env `LEAKGATE_MODE` wins. */
+  mode?: Mode
+  /** Rules for the whole run. */
+  allow?: AllowRules
+  /**
+   * What counts as this machine, never audited. Default: `['loopback', 'unspecified', 'localhost',
+   * '*.localhost']`. Same syntax as net rules without ports.
+   */
+  local?: readonly string[]
+  /** Also audit the `Function('return this')` idiom that bundlers and coverage emit. Default false. */
+  strict?: boolean
+  /** Project root: paths in messages and reports are relative to it. Default `process.cwd()`. */
+  root?: string
+  /** Directory where every event is appended as JSON lines. Default: none (or `LEAKGATE_SINK_DIR`). */
+  sinkDir?: string
+}

@@ -1,0 +1,285 @@
+import { LeakgateError } from './errors.js'
+import type { Category, Decision, Mode, RuleSource } from './events.js'
+import type { AllowRules, LeakgateOptions } from './options.js'
+import { EXEC_FORMS, type ExecCommand, type ExecMatcher, matchExec, parseExecRule } from './rules/exec.js'
+import { matchNet, NET_FORMS, type NetMatcher, type NetTarget, parseNetRule } from './rules/net.js'
+
+// Options in, a Policy out; decide() is pure: the same request and rules give the same answer.
+
+interface Compiled<M> {
+  /** The rule as the user wrote it, for messages and reports. */
+  text: string
+  matcher?: M
+  from?: string
+  benign?: true
+}
+
+export interface CategoryRules<M> {
+  all: boolean
+  rules: Compiled<M>[]
+}
+
+/** The allowances of one level (config, file or test), compiled. */
+export interface RuleSet {
+  net: CategoryRules<NetMatcher>
+  exec: CategoryRules<ExecMatcher>
+  eval: CategoryRules<never>
+  /** The same rules as plain JSON, to hand to workers and child processes. */
+  raw: AllowRules
+}
+
+export interface Policy {
+  mode: Mode
+  config: RuleSet
+  local: NetMatcher[]
+  /** `local` as written, to hand to children. */
+  localText: string[]
+  strict: boolean
+  root: string
+  sinkDir?: string
+}
+
+export const DEFAULT_LOCAL = ['loopback', 'unspecified', 'localhost', '*.localhost'] as const
+const MODES: readonly Mode[] = ['enforce', 'report', 'off']
+const OPTION_KEYS = ['mode', 'allow', 'local', 'strict', 'root', 'sinkDir']
+const CATEGORIES: readonly Category[] = ['net', 'exec', 'eval']
+
+/**
+ * Packages known to generate code for benign reasons, allowed by the eval rule `'benign'`:
+ * depd (express, body-parser), get-intrinsic (qs, side-channel), ajv and fast-json-stringify
+ * (schema compilers), protobufjs codegen, regenerator and core-js (`return this` probes).
+ */
+export const BENIGN_GENERATORS: readonly string[] = [
+  'depd',
+  'get-intrinsic',
+  'ajv',
+  'fast-json-stringify',
+  '@protobufjs/codegen',
+  '@protobufjs/inquire',
+  'regenerator-runtime',
+  'core-js',
+  'core-js-pure',
+]
+
+function invalid(key: string, problem: string, forms?: string): LeakgateError {
+  const message = `invalid leakgate option ${key}: ${problem}${forms ? `. Valid forms: ${forms}` : ''}`
+  return new LeakgateError('LEAKGATE_INVALID_OPTION', message)
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (value === null || typeof value !== 'object') return String(value)
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+function compileFrom(value: object, key: string, forms: string): Compiled<never> {
+  const keys = Object.keys(value)
+  const from = (value as { from?: unknown }).from
+  if (keys.length !== 1 || typeof from !== 'string' || from.trim() === '') {
+    throw invalid(key, `${describe(value)} is not a rule`, forms)
+  }
+  if (!/^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/i.test(from)) {
+    throw invalid(key, `${describe(from)} is not an npm package name`, forms)
+  }
+  return { text: `{ from: '${from}' }`, from }
+}
+
+function compileCategory<M>(
+  value: unknown,
+  key: string,
+  forms: string,
+  parse: (rule: string) => Compiled<M>,
+): CategoryRules<M> {
+  if (value === undefined || value === false) return { all: false, rules: [] }
+  if (value === true) return { all: true, rules: [] }
+  if (!Array.isArray(value)) throw invalid(key, `expected true or an array of rules, got ${describe(value)}`, forms)
+  const rules = value.map((rule: unknown, i): Compiled<M> => {
+    const at = `${key}[${i}]`
+    if (typeof rule === 'string') {
+      try {
+        return parse(rule)
+      } catch (error) {
+        throw invalid(at, (error as Error).message, forms)
+      }
+    }
+    if (rule !== null && typeof rule === 'object') return compileFrom(rule, at, forms)
+    throw invalid(at, `${describe(rule)} is not a rule`, forms)
+  })
+  return { all: false, rules }
+}
+
+const EVAL_FORMS = "true, { from: 'package' } or 'benign' (the known-benign preset)"
+
+function parseEvalRule(rule: string): Compiled<never> {
+  if (rule === 'benign') return { text: "'benign'", benign: true }
+  throw new Error(`${describe(rule)} is not an eval rule`)
+}
+
+const parseNet = (rule: string): Compiled<NetMatcher> => ({ text: rule, matcher: parseNetRule(rule) })
+const parseExec = (rule: string): Compiled<ExecMatcher> => ({ text: rule, matcher: parseExecRule(rule) })
+
+/** Compiles an `allow` object. `key` names it in errors (`allow`, `allowAudit()`). */
+export function compileRules(value: unknown, key = 'allow'): RuleSet {
+  if (value === undefined) value = {}
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(key, `expected an object like { net: [...], exec: [...], eval: [...] }, got ${describe(value)}`)
+  }
+  for (const name of Object.keys(value)) {
+    if (!(CATEGORIES as readonly string[]).includes(name)) {
+      throw invalid(`${key}.${name}`, 'unknown category', 'net, exec, eval')
+    }
+  }
+  const raw = value as AllowRules
+  return {
+    net: compileCategory(raw.net, `${key}.net`, NET_FORMS, parseNet),
+    exec: compileCategory(raw.exec, `${key}.exec`, EXEC_FORMS, parseExec),
+    eval: compileCategory(raw.eval, `${key}.eval`, EVAL_FORMS, parseEvalRule),
+    raw: JSON.parse(JSON.stringify(raw)) as AllowRules,
+  }
+}
+
+/** The union of two rule sets (allowances merge, never replace). */
+export function mergeRules(a: RuleSet, b: RuleSet): RuleSet {
+  const merge = <M>(x: CategoryRules<M>, y: CategoryRules<M>): CategoryRules<M> => ({
+    all: x.all || y.all,
+    rules: [...x.rules, ...y.rules],
+  })
+  const raw: AllowRules = {}
+  for (const category of CATEGORIES) {
+    const left = a.raw[category]
+    const right = b.raw[category]
+    if (left === true || right === true) raw[category] = true
+    else if (left || right) (raw as Record<string, unknown>)[category] = [...(left ?? []), ...(right ?? [])]
+  }
+  return { net: merge(a.net, b.net), exec: merge(a.exec, b.exec), eval: merge(a.eval, b.eval), raw }
+}
+
+export const EMPTY_RULES: RuleSet = compileRules({})
+
+function readMode(value: unknown, key: string): Mode {
+  if (!MODES.includes(value as Mode)) throw invalid(key, `${describe(value)} is not a mode`, MODES.join(', '))
+  return value as Mode
+}
+
+/** Validates and compiles options. Throws LEAKGATE_INVALID_OPTION naming the key and the fix. */
+export function normalizeOptions(options: LeakgateOptions = {}, env: NodeJS.ProcessEnv = process.env): Policy {
+  if (options === null || typeof options !== 'object') {
+    throw invalid('(options)', `expected an object, got ${describe(options)}`)
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw invalid(key, 'unknown option', OPTION_KEYS.join(', '))
+  }
+  let mode = options.mode === undefined ? 'enforce' : readMode(options.mode, 'mode')
+  if (env.LEAKGATE_MODE) mode = readMode(env.LEAKGATE_MODE, 'LEAKGATE_MODE (environment)')
+  if (options.strict !== undefined && typeof options.strict !== 'boolean') {
+    throw invalid('strict', `expected true or false, got ${describe(options.strict)}`)
+  }
+  const local = options.local ?? DEFAULT_LOCAL
+  if (!Array.isArray(local)) throw invalid('local', `expected an array, got ${describe(local)}`, NET_FORMS)
+  const localMatchers = local.map((rule, i) => {
+    if (typeof rule !== 'string') throw invalid(`local[${i}]`, `${describe(rule)} is not a string`)
+    try {
+      return parseNetRule(rule)
+    } catch (error) {
+      throw invalid(`local[${i}]`, (error as Error).message, NET_FORMS)
+    }
+  })
+  for (const key of ['root', 'sinkDir'] as const) {
+    const value = options[key]
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw invalid(key, `expected a path, got ${describe(value)}`)
+    }
+  }
+  const policy: Policy = {
+    mode,
+    config: compileRules(options.allow, 'allow'),
+    local: localMatchers,
+    localText: [...local],
+    strict: options.strict ?? false,
+    root: options.root ?? process.cwd(),
+  }
+  const sinkDir = options.sinkDir ?? env.LEAKGATE_SINK_DIR
+  if (sinkDir) policy.sinkDir = sinkDir
+  return policy
+}
+
+/** What decide() needs to know about one request. */
+export type DecideRequest =
+  | { category: 'net'; target: NetTarget }
+  | { category: 'exec'; commands: ExecCommand[] }
+  | { category: 'eval' }
+
+export interface Level {
+  source: RuleSource
+  rules: RuleSet
+}
+
+/** Is this target this machine? (loopback, unspecified, localhost ... per `local`). */
+export function isLocal(target: NetTarget, local: readonly NetMatcher[]): boolean {
+  const bare: NetTarget = target.port === undefined ? target : { ...target, port: undefined as never }
+  delete bare.port
+  return local.some((matcher) => matchNet(matcher, bare))
+}
+
+/**
+ * Decides a request against the levels, most specific first (test, file, config).
+ * `packages` lists the npm packages on the call stack, nearest first; it is called only when a
+ * `{ from }` rule needs it, because it costs a stack capture.
+ */
+export function decide(request: DecideRequest, levels: readonly Level[], packages: () => readonly string[]): Decision {
+  if (request.category === 'exec') {
+    let first: Decision | undefined
+    for (const command of request.commands) {
+      const one = decideOne(levels, 'exec', packages, (m) => matchExec(m as ExecMatcher, command))
+      if (!one.allowed) return one
+      first ??= one
+    }
+    return first ?? { allowed: false, reason: 'no-rule' }
+  }
+  if (request.category === 'net') {
+    return decideOne(levels, 'net', packages, (m) => matchNet(m as NetMatcher, request.target))
+  }
+  return decideOne(levels, 'eval', packages, () => false)
+}
+
+function decideOne(
+  levels: readonly Level[],
+  category: Category,
+  packages: () => readonly string[],
+  match: (matcher: unknown) => boolean,
+): Decision {
+  let stackPackages: readonly string[] | undefined
+  const fromMatches = (from: string) => {
+    stackPackages ??= packages()
+    return stackPackages.includes(from)
+  }
+  for (const level of levels) {
+    const rules = level.rules[category] as CategoryRules<unknown>
+    if (rules.all) return { allowed: true, reason: 'rule', rule: 'true', source: level.source }
+    for (const rule of rules.rules) {
+      const ok =
+        rule.matcher !== undefined
+          ? match(rule.matcher)
+          : rule.benign
+            ? BENIGN_GENERATORS.some(fromMatches)
+            : fromMatches(rule.from as string)
+      if (ok) return { allowed: true, reason: 'rule', rule: rule.text, source: level.source }
+    }
+  }
+  return { allowed: false, reason: 'no-rule' }
+}
+
+/** The rules that apply, for the message's `policy` line: at most `max`, most specific first. */
+export function listRules(levels: readonly Level[], category: Category, max = 5): string[] {
+  const all: string[] = []
+  for (const level of levels) {
+    const rules = level.rules[category] as CategoryRules<unknown>
+    if (rules.all) all.push('true')
+    for (const rule of rules.rules) all.push(rule.text)
+  }
+  return all.length > max ? [...all.slice(0, max), `… ${all.length - max} more`] : all
+}

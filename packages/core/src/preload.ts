@@ -1,0 +1,34 @@
+import type { ChildContext } from './engine.js'
+import { getEngine, installInterceptors, tameRealm } from './runtime.js'
+
+// Loaded with `--require` (NODE_OPTIONS) into workers and child processes, and by the adapters
+// as early as possible. It puts the interceptors in place before anything else loads; the
+// engine stays passive (decides nothing) until an adapter configures it, or until it finds the
+// context of the test that started this process.
+
+function enter(context: ChildContext, origin: 'child' | 'worker'): void {
+  if (context?.v !== 1) return
+  const engine = getEngine()
+  engine.enterContext(context, origin)
+  installInterceptors(engine)
+  tameRealm(globalThis)
+}
+
+const engine = getEngine()
+installInterceptors(engine)
+const inherited = process.env.LEAKGATE_CONTEXT
+if (inherited) {
+  try {
+    enter(JSON.parse(inherited) as ChildContext, 'child')
+  } catch (error) {
+    process.emitWarning(
+      `leakgate: ignoring an unreadable LEAKGATE_CONTEXT (${(error as Error).message})`,
+      'LeakgateWarning',
+    )
+  }
+}
+
+/** Called first thing in a worker thread started by a test (see interceptors/worker.ts). */
+export function enterWorker(context: ChildContext): void {
+  enter(context, 'worker')
+}

@@ -1,0 +1,84 @@
+import ipaddr from 'ipaddr.js'
+
+// Canonical addresses. Every spelling that the platform would connect to as the same address
+// must decide the same way: `2130706433`, `0x7f.1`, `127.1` and `0177.0.0.1` are all 127.0.0.1
+// to glibc's inet_aton and to WHATWG URL, and ipaddr.js parses them identically.
+
+export interface Address {
+  /** Canonical text: `127.0.0.1`, `::1`, `fe80::1` (zone dropped). */
+  text: string
+  kind: 'ipv4' | 'ipv6'
+  /** ipaddr.js range name: `loopback`, `private`, `unicast`, ... */
+  range: string
+  parsed: ipaddr.IPv4 | ipaddr.IPv6
+}
+
+const cache = new Map<string, Address | null>()
+const CACHE_LIMIT = 4096
+
+/** Parses any IP spelling; null when the string is not an IP address (a hostname). */
+export function parseAddress(input: string): Address | null {
+  const hit = cache.get(input)
+  if (hit !== undefined) return hit
+  const result = parseUncached(input)
+  if (cache.size >= CACHE_LIMIT) cache.clear()
+  cache.set(input, result)
+  return result
+}
+
+function parseUncached(input: string): Address | null {
+  let text = input.trim()
+  if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1)
+  const zone = text.indexOf('%')
+  if (zone !== -1) text = text.slice(0, zone)
+  if (text === '' || !ipaddr.isValid(text)) return null
+  // A bare number or `0x..` is an IP to inet_aton only in IPv4 form; ipaddr.js agrees.
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(text)
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6
+    if (v6.isIPv4MappedAddress()) {
+      // ipaddr.js 2.x reads the IPv4-*compatible* `::127.0.0.1` as mapped `::ffff:7f00:1`; the kernel
+      // treats it as the IPv6 address ::7f00:1, which is not loopback. Only a written `ffff:` maps.
+      if (/\d+\.\d+\.\d+\.\d+$/.test(text) && !/ffff:\d+\.\d+\.\d+\.\d+$/i.test(text)) {
+        const parts = v6.parts.slice()
+        parts[5] = 0
+        parsed = new ipaddr.IPv6(parts)
+      } else {
+        parsed = v6.toIPv4Address()
+      }
+    }
+  }
+  return {
+    text: parsed.toString(),
+    kind: parsed.kind(),
+    range: parsed.range(),
+    parsed,
+  }
+}
+
+/** Every range name ipaddr.js can return, both families. */
+export const RANGE_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys((ipaddr.IPv4.prototype as unknown as { SpecialRanges: object }).SpecialRanges),
+  ...Object.keys((ipaddr.IPv6.prototype as unknown as { SpecialRanges: object }).SpecialRanges),
+  'unicast',
+])
+
+export interface Cidr {
+  kind: 'ipv4' | 'ipv6'
+  parsed: [ipaddr.IPv4 | ipaddr.IPv6, number]
+}
+
+/** Parses `10.0.0.0/8` or `2001:db8::/32`; throws a message fragment on a bad CIDR. */
+export function parseCidr(text: string): Cidr {
+  try {
+    const parsed = ipaddr.parseCIDR(text)
+    return { kind: parsed[0].kind(), parsed }
+  } catch {
+    throw new Error(`"${text}" is not a valid CIDR range`)
+  }
+}
+
+export function cidrContains(cidr: Cidr, address: Address): boolean {
+  if (cidr.kind !== address.kind) return false
+  return address.parsed.match(cidr.parsed as never)
+}

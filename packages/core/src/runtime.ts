@@ -1,0 +1,109 @@
+import fs from 'node:fs'
+import { createRequire, syncBuiltinESMExports } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Engine } from './engine.js'
+import { installChildProcess } from './interceptors/child-process.js'
+import { installCode } from './interceptors/code.js'
+import { installDgram } from './interceptors/dgram.js'
+import { installDns } from './interceptors/dns.js'
+import { installNativeAccess } from './interceptors/native-access.js'
+import { findNatives } from './interceptors/natives.js'
+import { installNet } from './interceptors/net.js'
+import { tameRealm as tame } from './interceptors/realm.js'
+import { installWorkers } from './interceptors/worker.js'
+import type { LeakgateOptions } from './options.js'
+
+// One engine per process or thread, found through a global symbol, so two copies of the
+// package (ESM and CJS builds, or two versions) share it. In a vm context (Vitest's vm pools,
+// Jest's test context) the engine lives in the outer realm: it is loaded there, never created
+// inside a realm that will be thrown away.
+
+const KEY = Symbol.for('leakgate.engine')
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/** TypeScript loaders compile files through Module#_compile: trusted like the frameworks. */
+const LOADER_PATHS = [
+  '/node_modules/ts-node/',
+  '/node_modules/tsx/',
+  '/node_modules/@swc-node/register/',
+  '/node_modules/@babel/register/',
+  '/node_modules/esbuild-register/',
+  '/node_modules/pirates/',
+  '/node_modules/jiti/',
+]
+
+function inForeignRealm(): boolean {
+  const fsModule = process.getBuiltinModule?.('node:fs')
+  return fsModule !== undefined && Object.getPrototypeOf(fsModule) !== Object.prototype
+}
+
+function lookup(): Engine | undefined {
+  const holder = globalThis as unknown as Record<symbol, Engine | undefined>
+  return holder[KEY] ?? (process as unknown as Record<symbol, Engine | undefined>)[KEY]
+}
+
+/** The engine of this process or thread, created (passive: nothing decided) on first use. */
+export function getEngine(): Engine {
+  const found = lookup()
+  if (found) return found
+  if (inForeignRealm()) {
+    const outer = createRequire(path.join(here, 'index.cjs'))('./index.cjs') as { getEngine(): Engine }
+    return outer.getEngine()
+  }
+  const engine = new Engine()
+  const preload = path.join(here, 'preload.cjs')
+  if (fs.existsSync(preload)) engine.preloadPath = preload
+  engine.filter.internalDirs.push(here + path.sep)
+  engine.filter.frameworkPaths.push(...LOADER_PATHS)
+  // An accessor, so copies of `process` (Jest's test context copies it deeply) share the engine.
+  Object.defineProperty(process, KEY, { get: () => engine, configurable: true, enumerable: false })
+  Object.defineProperty(globalThis, KEY, { value: engine, configurable: true, enumerable: false, writable: true })
+  return engine
+}
+
+/** Puts the interceptors in place (idempotent). The engine stays passive until configured. */
+export function installInterceptors(engine: Engine): void {
+  if (engine.installed) return
+  const natives = findNatives()
+  const restores = engine.restores
+  installNet(engine, natives, restores)
+  installDns(engine, natives, restores)
+  installDgram(engine, natives, restores)
+  installChildProcess(engine, natives, restores)
+  installNativeAccess(engine, restores)
+  installCode(engine, natives, restores)
+  installWorkers(engine, restores)
+  // ESM facades of builtins were created from the exports; make named imports see the patches.
+  syncBuiltinESMExports()
+  engine.installed = true
+}
+
+/**
+ * Installs leakgate in this process (or thread) with these options and starts deciding.
+ * Idempotent: calling it again applies the new options. Throws `LEAKGATE_INVALID_OPTION` on bad
+ * options. Code generation is audited in the realms passed to `tameRealm()`.
+ */
+export function install(options?: LeakgateOptions): Engine {
+  const engine = getEngine()
+  engine.configure(options)
+  if (engine.policy.mode !== 'off') installInterceptors(engine)
+  return engine
+}
+
+/** Removes every patch and untames every realm. Recorded events stay readable. */
+export function uninstall(): void {
+  const engine = lookup()
+  if (!engine) return
+  engine.recorder.flush()
+  for (const untame of [...engine.realms.values()]) untame()
+  while (engine.restores.length > 0) engine.restores.pop()?.()
+  syncBuiltinESMExports()
+  engine.installed = false
+  engine.active = false
+}
+
+/** Audits code generation (Function family, eval) in the realm whose global this is. */
+export function tameRealm(global: typeof globalThis = globalThis): () => void {
+  return tame(getEngine(), global)
+}

@@ -1,0 +1,90 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { threadId } from 'node:worker_threads'
+import type { AuditRecord, Phase } from './events.js'
+import { compileRules, EMPTY_RULES, type Level, mergeRules, type RuleSet } from './policy.js'
+
+// Scopes: run → file → test. Attribution follows async context, so concurrent tests keep their
+// own allowances and a timer that outlives its test is still blamed on it (marked late).
+
+export type ScopeKind = 'run' | 'file' | 'test'
+
+let counter = 0
+
+export class Scope {
+  readonly id: string
+  /** Allowances given at this level with allowAudit() (config rules live on the run scope). */
+  rules: RuleSet = EMPTY_RULES
+  /** Violations attributed here; adapters turn them into failures. */
+  readonly violations: AuditRecord[] = []
+  /** Set when the test or file finished; events after that are late. */
+  ended = false
+  /** For a file scope: what it is doing now (`import` while collecting, `hook` in beforeAll). */
+  phase: Phase
+  /** Children (processes, workers) started here report into `scope-<id>.jsonl`. */
+  hasChildren = false
+
+  constructor(
+    readonly kind: ScopeKind,
+    readonly parent: Scope | undefined,
+    /** Absolute path of the test file. */
+    readonly file: string | undefined,
+    /** Full test name (`describe > test`). */
+    readonly name: string | undefined,
+  ) {
+    counter += 1
+    this.id = `${process.pid}-${threadId}-${counter}`
+    this.phase = kind === 'test' ? 'test' : kind === 'file' ? 'import' : 'run'
+  }
+
+  /** Adds allowances to this scope; they merge with what is already there. */
+  allow(rules: unknown, key = 'allowAudit()'): void {
+    this.rules = mergeRules(this.rules, compileRules(rules, key))
+  }
+
+  /** Levels for decide(), most specific first. */
+  levels(): Level[] {
+    const levels: Level[] = []
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
+      const source = scope.kind === 'test' ? 'test' : scope.kind === 'file' ? 'file' : 'config'
+      levels.push({ source, rules: scope.rules })
+    }
+    return levels
+  }
+
+  /** The phase an event here belongs to. */
+  eventPhase(): Phase {
+    if (this.kind === 'test') return this.ended ? 'late' : 'test'
+    if (this.kind === 'file' && this.ended) return 'late'
+    return this.phase
+  }
+
+  /** The nearest scope (this one or an ancestor) that has not ended. */
+  live(): Scope | undefined {
+    let scope: Scope | undefined = this
+    while (scope?.ended) scope = scope.parent
+    return scope
+  }
+
+  fileScope(): Scope | undefined {
+    let scope: Scope | undefined = this
+    while (scope && scope.kind !== 'file') scope = scope.parent
+    return scope
+  }
+}
+
+/** Async-context tracking of the current scope, with a sequential fallback for adapters. */
+export class ScopeTracker {
+  readonly storage = new AsyncLocalStorage<Scope>()
+  readonly run: Scope
+  /** Set by adapters for sequential code that runs outside any storage.run() (hooks, imports). */
+  current: Scope | undefined
+
+  constructor(run: Scope) {
+    this.run = run
+  }
+
+  /** The scope of the running code: async context first, then the adapter's current scope. */
+  resolve(): Scope {
+    return this.storage.getStore() ?? this.current ?? this.run
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsdown'
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/preload.ts', 'src/register.ts'],
+  format: ['esm', 'cjs'],
+  platform: 'node',
+  target: 'node20',
+  dts: true,
+  shims: true,
+  clean: true,
+  outDir: 'dist',
+})
