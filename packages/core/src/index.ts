@@ -51,3 +51,17 @@ export function addAuditHook(hook: AuditHook): () => void {
 export function audit(event: string, ...args: unknown[]): void {
   getEngine().audit(event, args)
 }
+export {
+  type CategorySummary,
+  collectRecords,
+  createReport,
+  groupEvents,
+  type LeakgateReport,
+  REPORT_SCHEMA_VERSION,
+  type ReportEvent,
+  type RunInfo,
+  sortEvents,
+  summarize,
+  writeReport,
+} from './report/model.js'
+export { VERSION } from './version.js'

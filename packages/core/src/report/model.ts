@@ -1,0 +1,150 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { AuditRecord, Category, Mode } from '../events.js'
+import { readRecords, recordKey } from '../recorder.js'
+import { VERSION } from '../version.js'
+
+// The run report: one versioned JSON document per run, written by the adapters' reporters,
+// merged across shards and frameworks by `leakgate report`. Identical events are grouped.
+
+export const REPORT_SCHEMA_VERSION = 1
+
+export interface RunInfo {
+  /** `vitest`, `jest`, or another adapter's name. */
+  framework: string
+  frameworkVersion?: string
+  /** `process.version` of the main process. */
+  node: string
+  mode: Mode
+  /** `--shard=index/count`, when sharded. */
+  shard?: { index: number; count: number }
+  /** Project root (absolute); paths in events are relative to it. */
+  root: string
+  startedAt: string
+  finishedAt?: string
+}
+
+/** One group of identical events. */
+export interface ReportEvent extends Omit<AuditRecord, 'v' | 'pid' | 'threadId' | 'time'> {
+  /** The framework whose run saw it (reports of several frameworks merge). */
+  framework: string
+  /** First time it happened (ISO). */
+  firstSeen: string
+}
+
+export interface CategorySummary {
+  violations: number
+  allowed: number
+}
+
+export interface LeakgateReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION
+  tool: { name: '@leakgate/core'; version: string }
+  runs: RunInfo[]
+  events: ReportEvent[]
+  summary: {
+    /** Sum of counts of events that were not allowed. */
+    violations: number
+    /** Sum of counts of events a rule allowed. */
+    allowed: number
+    byCategory: Record<Category, CategorySummary>
+  }
+}
+
+/** Every record in a sink directory (all `*.jsonl` files: workers, children, crashed ones). */
+export function collectRecords(sinkDir: string): AuditRecord[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(sinkDir)
+  } catch {
+    return []
+  }
+  const records: AuditRecord[] = []
+  for (const name of names.sort()) {
+    if (name.endsWith('.jsonl')) records.push(...readRecords(path.join(sinkDir, name)))
+  }
+  return records
+}
+
+function eventKey(event: Omit<ReportEvent, 'count' | 'firstSeen'>): string {
+  return `${event.framework}\u0000${recordKey({ ...event, v: 1, pid: 0, threadId: 0, time: 0, count: 0 } as AuditRecord)}`
+}
+
+/** Groups records into report events: identical events become one with the summed count. */
+export function groupEvents(
+  records: readonly AuditRecord[],
+  framework: string,
+  into: ReportEvent[] = [],
+): ReportEvent[] {
+  const index = new Map<string, ReportEvent>()
+  for (const event of into) index.set(eventKey(event), event)
+  for (const record of records) {
+    const { v: _v, pid: _pid, threadId: _threadId, time, ...rest } = record
+    const event: ReportEvent = { ...rest, framework, firstSeen: new Date(time).toISOString() }
+    const key = eventKey(event)
+    const existing = index.get(key)
+    if (existing) {
+      existing.count += event.count
+      if (event.firstSeen < existing.firstSeen) existing.firstSeen = event.firstSeen
+    } else {
+      index.set(key, event)
+      into.push(event)
+    }
+  }
+  return into
+}
+
+export function summarize(events: readonly ReportEvent[]): LeakgateReport['summary'] {
+  const byCategory: Record<Category, CategorySummary> = {
+    net: { violations: 0, allowed: 0 },
+    exec: { violations: 0, allowed: 0 },
+    eval: { violations: 0, allowed: 0 },
+  }
+  let violations = 0
+  let allowed = 0
+  for (const event of events) {
+    const bucket = byCategory[event.category]
+    if (event.decision.allowed) {
+      allowed += event.count
+      bucket.allowed += event.count
+    } else {
+      violations += event.count
+      bucket.violations += event.count
+    }
+  }
+  return { violations, allowed, byCategory }
+}
+
+/** A report for one run from its records. */
+export function createReport(run: RunInfo, records: readonly AuditRecord[]): LeakgateReport {
+  const events = groupEvents(records, run.framework)
+  sortEvents(events)
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: '@leakgate/core', version: VERSION },
+    runs: [run],
+    events,
+    summary: summarize(events),
+  }
+}
+
+/** Violations first, then by file, test and category: stable output for diffs and snapshots. */
+export function sortEvents(events: ReportEvent[]): void {
+  events.sort(
+    (a, b) =>
+      Number(a.decision.allowed) - Number(b.decision.allowed) ||
+      (a.scope.file ?? '').localeCompare(b.scope.file ?? '') ||
+      (a.scope.test ?? '').localeCompare(b.scope.test ?? '') ||
+      a.category.localeCompare(b.category) ||
+      a.event.localeCompare(b.event) ||
+      a.target.localeCompare(b.target),
+  )
+}
+
+/** Writes the report atomically (a reader never sees half a file). */
+export function writeReport(file: string, report: LeakgateReport): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const temporary = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`)
+  fs.renameSync(temporary, file)
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm test`: everything CI checks, fastest first.
+//   1. build the packages          4. package exports (publint, are-the-types-wrong)
+//   2. lint and format (biome)     5. unit, integration and e2e tests, in a network namespace
+//   3. typecheck (tsc)
+// `npm test -- <vitest args>` skips to step 5 with those arguments (e.g. `--project unit`).
+import { spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { netnsCommand } from './netns.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const passthrough = process.argv.slice(2)
+
+function step(title, command, args, options = {}) {
+  const started = Date.now()
+  console.log(`\n▶ ${title}`)
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed (${seconds}s)`)
+    process.exit(result.status ?? 1)
+  }
+  console.log(`✔ ${title} (${seconds}s)`)
+}
+
+const packages = readdirSync(new URL('../packages', import.meta.url))
+if (passthrough.length === 0) {
+  step('build', 'npm', ['run', 'build', '--silent'])
+  step('lint and format', 'npx', ['biome', 'check', '.'])
+  step('typecheck', 'npx', ['tsc', '-p', '.'])
+  for (const name of packages) {
+    const dir = `packages/${name}`
+    step(`publint ${name}`, 'npx', ['publint', '--strict', dir])
+    step(`are-the-types-wrong ${name}`, 'npx', ['attw', '--pack', dir, '--profile', 'node16'])
+  }
+}
+const plan = netnsCommand('npx', ['vitest', 'run', ...passthrough])
+if (!plan.isolated) console.warn('leakgate: no network namespace here; isolation-only tests will be skipped.')
+step('tests (vitest, isolated network)', plan.command, plan.args, {
+  env: { ...process.env, LEAKGATE_NETNS: plan.isolated ? '1' : '0' },
+})
