@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { AuditRecord, Category, Mode } from '../events.js'
 import { readRecords, recordKey } from '../recorder.js'
 import { VERSION } from '../version.js'
+import { fingerprintOf } from './fingerprint.js'
 
 // The run report: one versioned JSON document per run, written by the adapters' reporters,
 // merged across shards and frameworks by `leakgate report`. Identical events are grouped.
@@ -22,6 +24,16 @@ export interface RunInfo {
   root: string
   startedAt: string
   finishedAt?: string
+  /**
+   * Unique id of this run (createReport() fills it). Merging skips a report whose runs were
+   * merged already, so a glob that matches both the parts and their merge counts nothing twice.
+   */
+  id?: string
+  /**
+   * The test files this run executed, relative to `root`. Optional; when present, a baseline
+   * entry of a file that did not run (another shard's) is neither matched nor stale.
+   */
+  files?: string[]
 }
 
 /** One group of identical events. */
@@ -30,6 +42,11 @@ export interface ReportEvent extends Omit<AuditRecord, 'v' | 'pid' | 'threadId' 
   framework: string
   /** First time it happened (ISO). */
   firstSeen: string
+  /**
+   * The stable key of this leak, as the baseline and SARIF's partialFingerprints use it:
+   * a hash of category, target, test file, test name and package (no line numbers).
+   */
+  fingerprint?: string
 }
 
 export interface CategorySummary {
@@ -66,7 +83,8 @@ export function collectRecords(sinkDir: string): AuditRecord[] {
   return records
 }
 
-function eventKey(event: Omit<ReportEvent, 'count' | 'firstSeen'>): string {
+/** The grouping key of a report event: identical events (same framework, scope, site, decision) share it. */
+export function eventKey(event: Omit<ReportEvent, 'count' | 'firstSeen'>): string {
   return `${event.framework}\u0000${recordKey({ ...event, v: 1, pid: 0, threadId: 0, time: 0, count: 0 } as AuditRecord)}`
 }
 
@@ -81,6 +99,7 @@ export function groupEvents(
   for (const record of records) {
     const { v: _v, pid: _pid, threadId: _threadId, time, ...rest } = record
     const event: ReportEvent = { ...rest, framework, firstSeen: new Date(time).toISOString() }
+    event.fingerprint = fingerprintOf(event)
     const key = eventKey(event)
     const existing = index.get(key)
     if (existing) {
@@ -122,7 +141,7 @@ export function createReport(run: RunInfo, records: readonly AuditRecord[]): Lea
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: '@leakgate/core', version: VERSION },
-    runs: [run],
+    runs: [{ ...run, id: run.id ?? randomUUID() }],
     events,
     summary: summarize(events),
   }

@@ -124,7 +124,11 @@ export function splitShellLine(line: string): ExecCommand[] | null {
       endCommand()
       if ((ch === '|' || ch === '&') && line[i + 1] === ch) i++
     } else if (ch === '<' || ch === '>') {
-      // A redirection: skip its target word.
+      // A redirection: drop a file-descriptor prefix (`2>`), skip its target word.
+      if (inWord && /^\d+$/.test(word)) {
+        word = ''
+        inWord = false
+      }
       endWord()
       if (line[i + 1] === '>' || line[i + 1] === '&') i++
       while (line[i + 1] === ' ') i++

@@ -48,6 +48,11 @@ function withPort<T extends NetMatcher>(matcher: T, port: number | undefined): T
 export function parseNetRule(rule: string): NetMatcher {
   const text = rule.trim()
   if (text === '') throw new Error('an empty string is not a rule')
+  if (text.includes('://')) {
+    const url = URL.canParse(text) ? new URL(text) : undefined
+    const hint = url ? ` (write '${url.host}')` : ''
+    throw new Error(`"${rule}" is a URL; a rule names a host, optionally with a port${hint}`)
+  }
   if (text === '*') return { type: 'any' }
   // `[v6]:port`, `[v6]`, `[v6/cidr]:port`
   if (text.startsWith('[')) {

@@ -1,0 +1,94 @@
+import path from 'node:path'
+import { isSecretLike, redactUrls } from '../redact.js'
+import type { LeakgateReport, ReportEvent } from './model.js'
+
+// Helpers shared by the formatters. Records are redacted when they are created; `safeText`
+// redacts again on the way out, because a report file can come from an older or foreign writer
+// and a leaked secret in a CI log cannot be taken back.
+
+const SECRET_ASSIGNMENT =
+  /((?:^|[\s"'(,;])--?[\w-]*(?:pass(?:word)?|passwd|secret|token|api[-_]?key|auth|credential|private[-_]?key)[\w-]*=)[^\s"'),;]+/gi
+const TOKEN_CANDIDATE = /[A-Za-z0-9_+=.-]{16,}/g
+
+/** Text safe to print: URL credentials, secret flags and token-shaped words masked. */
+export function safeText(text: string): string {
+  return redactUrls(text)
+    .replace(SECRET_ASSIGNMENT, '$1***')
+    .replace(TOKEN_CANDIDATE, (word) => (isSecretLike(word) ? '***' : word))
+}
+
+/** `1 violation`, `2 violations`. */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`
+}
+
+/** The project root of the run that saw this event. */
+export function rootOf(report: LeakgateReport, event: ReportEvent): string | undefined {
+  return (report.runs.find((run) => run.framework === event.framework) ?? report.runs[0])?.root
+}
+
+/**
+ * A path for CI tools, relative to `workspace` (the repository checkout), with forward slashes.
+ * Paths in events are relative to their run's root; a root inside the workspace (a monorepo
+ * package) is prefixed. A report made on another machine keeps its root-relative path. An
+ * absolute path outside the workspace, or a URL, has no place in the repository: undefined.
+ */
+export function workspacePath(file: string, root: string | undefined, workspace: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]+:/i.test(file) && !path.isAbsolute(file)) return undefined
+  const absolute = path.resolve(root ?? workspace, file)
+  const relative = path.relative(workspace, absolute)
+  if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) {
+    return relative.split(path.sep).join('/')
+  }
+  return path.isAbsolute(file) ? undefined : file.split(path.sep).join('/')
+}
+
+/** `test/api.test.ts > client > fetches`, with the phase when it is not a test body. */
+export function describeScope(event: ReportEvent): string {
+  const { scope } = event
+  const name = [scope.file, scope.test].filter(Boolean).join(' > ') || '(outside any test file)'
+  switch (scope.phase) {
+    case 'import':
+      return `${name} (while importing the file)`
+    case 'hook':
+      return `${name} (in a beforeAll/afterAll hook)`
+    case 'late':
+      return `${name} (after the test ended)`
+    default:
+      return name
+  }
+}
+
+/** `src/client.ts:12:5` */
+export function describeSite(site: { file: string; line: number; column: number }): string {
+  return `${site.file}:${site.line}:${site.column}`
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+}
+
+/** The allowance that would accept this event, as source text: `allowAudit({ net: ['host:443'] })`. */
+export function suggestAllowance(event: ReportEvent): string {
+  const rule = suggestRule(event)
+  const where = event.scope.phase === 'run' ? 'allow: ' : 'allowAudit('
+  const close = event.scope.phase === 'run' ? '' : ')'
+  return `${where}{ ${event.category}: ${rule === 'true' ? 'true' : `[${rule}]`} }${close}`
+}
+
+function suggestRule(event: ReportEvent): string {
+  const fromPackage = event.package ? `{ from: ${quote(event.package)} }` : undefined
+  switch (event.category) {
+    case 'net':
+      return quote(event.target)
+    case 'exec': {
+      const command = event.target.trim().split(/\s+/, 1)[0] ?? event.target
+      return quote(path.basename(command.replace(/^['"]|['"]$/g, '')))
+    }
+    default:
+      return fromPackage ?? 'true'
+  }
+}
+
+/** How a test names its file when it has none (a global setup, a process outside the run). */
+export const NO_FILE = '(outside any test file)'

@@ -1,0 +1,131 @@
+import { breakdown, describeRuns } from './breakdown.js'
+import { describeScope, describeSite, plural, safeText, suggestAllowance } from './display.js'
+import { countOf, type Gate } from './gate.js'
+import type { ReportEvent } from './model.js'
+
+// The terminal summary (`leakgate report`, the default format). Colour only when asked (the CLI
+// asks when stdout is a TTY and NO_COLOR is unset); the words carry the meaning without it.
+
+export interface TextOptions {
+  color?: boolean
+  /** List known violations and allowed events one by one. */
+  verbose?: boolean
+  /** At most this many known violations or stale entries listed (default 20). */
+  limit?: number
+}
+
+type Paint = (text: string) => string
+
+function palette(color: boolean) {
+  const wrap =
+    (open: number, close: number): Paint =>
+    (text) =>
+      color ? `\u001b[${open}m${text}\u001b[${close}m` : text
+  return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), bold: wrap(1, 22), dim: wrap(2, 22) }
+}
+
+/** `net.connect to "api.example.com:443"` */
+export function describeEvent(event: ReportEvent): string {
+  const preposition = event.category === 'net' && !event.event.startsWith('dns.') ? 'to' : 'of'
+  return `${event.event} ${preposition} ${JSON.stringify(event.target)}`
+}
+
+function describeEntry(entry: { category: string; target: string; file?: string; test?: string; package?: string }) {
+  const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+  const via = entry.package ? ` via ${entry.package}` : ''
+  return `${entry.category} ${JSON.stringify(entry.target)} in ${where}${via}`
+}
+
+export function formatText(gate: Gate, options: TextOptions = {}): string {
+  const paint = palette(options.color ?? false)
+  const limit = options.limit ?? 20
+  const lines: string[] = []
+  const { report } = gate
+  lines.push(`${paint.bold('leakgate')}: ${plural(report.runs.length, 'run')}: ${describeRuns(gate)}`)
+  if (gate.baselineFile !== undefined) {
+    lines.push(`baseline: ${gate.baselineFile} (${plural(gate.baselineSize, 'entry', 'entries')})`)
+  }
+  const rows = breakdown(gate)
+  if (rows.length > 0) {
+    lines.push('')
+    const table = [['category', 'package', 'new', 'known', 'allowed']]
+    for (const row of rows)
+      table.push([row.category, row.package, String(row.new), String(row.known), String(row.allowed)])
+    const widths = table[0]!.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)))
+    table.forEach((cells, index) => {
+      const text = cells
+        .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  ')
+        .trimEnd()
+      lines.push(`  ${index === 0 ? paint.dim(text) : safeText(text)}`)
+    })
+  }
+  const freshCount = countOf(gate.fresh)
+  if (gate.fresh.length > 0) {
+    lines.push('', paint.red(paint.bold(`✖ ${plural(freshCount, 'new violation')}`)))
+    for (const event of gate.fresh) {
+      lines.push('')
+      const times = event.count > 1 ? ` ×${event.count}` : ''
+      lines.push(`  ${paint.bold(safeText(describeEvent(event)))}${times} (${event.code ?? event.category})`)
+      const row = (label: string, value: string) => lines.push(`    ${paint.dim(label.padEnd(10))} ${safeText(value)}`)
+      row('test', describeScope(event))
+      if (event.callSite) row('called at', describeSite(event.callSite))
+      if (event.package) row('via', event.via ? `${event.package} (${describeSite(event.via)})` : event.package)
+      if (event.origin) row('in', event.origin === 'child' ? 'a child process' : 'a worker thread')
+      if (event.decision.reason === 'hook') row('policy', 'refused by an audit hook')
+      row('framework', event.framework)
+      row('to allow', suggestAllowance(event))
+    }
+  }
+  if (gate.known.length > 0) {
+    lines.push('', `${plural(countOf(gate.known), 'known violation')} accepted by the baseline:`)
+    listed(gate.known, limit, options.verbose, (event) => `${describeEvent(event)} in ${describeScope(event)}`, lines)
+  }
+  if (gate.stale.length > 0) {
+    lines.push(
+      '',
+      paint.yellow(
+        `! ${plural(gate.stale.length, 'baseline entry', 'baseline entries')} no longer occur${gate.stale.length === 1 ? 's' : ''}: remove ${gate.stale.length === 1 ? 'it' : 'them'} with \`leakgate baseline --prune\``,
+      ),
+    )
+    listed(gate.stale, limit, options.verbose, describeEntry, lines)
+  }
+  if (gate.unchecked.length > 0) {
+    lines.push(
+      '',
+      paint.dim(
+        `${plural(gate.unchecked.length, 'baseline entry', 'baseline entries')} of test files these runs did not execute: not checked`,
+      ),
+    )
+  }
+  if (options.verbose && gate.allowed.length > 0) {
+    lines.push('', `${plural(countOf(gate.allowed), 'event')} allowed by a rule:`)
+    for (const event of gate.allowed) {
+      const rule = event.decision.rule ? ` by ${event.decision.rule} (${event.decision.source ?? 'config'})` : ''
+      lines.push(
+        `  ${safeText(`${describeEvent(event)} in ${describeScope(event)}${rule}`)}${event.count > 1 ? ` ×${event.count}` : ''}`,
+      )
+    }
+  }
+  lines.push('')
+  const tail = `(${countOf(gate.known)} known, ${countOf(gate.allowed)} allowed)`
+  if (gate.fresh.length > 0) {
+    const hint = gate.baselineFile === undefined ? '; to accept them for now: leakgate baseline' : ''
+    lines.push(paint.red(`✖ leakgate: ${plural(freshCount, 'new violation')} ${tail}${hint}`))
+  } else {
+    lines.push(paint.green(`✔ leakgate: no new violations ${tail}`))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function listed<T>(
+  items: readonly T[],
+  limit: number,
+  all: boolean | undefined,
+  show: (item: T) => string,
+  lines: string[],
+) {
+  const shown = all ? items : items.slice(0, limit)
+  for (const item of shown) lines.push(`  ${safeText(show(item))}`)
+  if (shown.length < items.length) lines.push(`  … and ${items.length - shown.length} more (--verbose lists all)`)
+}

@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest'
+import type { AuditRecord } from '../../src/events.js'
+import { formatShortMessage, formatViolation } from '../../src/message.js'
+
+const record: AuditRecord = {
+  v: 1,
+  category: 'net',
+  event: 'net.connect',
+  target: 'api.stripe.com:443',
+  scope: { file: 'test/payments.test.ts', test: 'charges a card', phase: 'test' },
+  callSite: { file: 'src/payments/client.ts', line: 42, column: 11 },
+  package: 'stripe',
+  via: { file: 'node_modules/stripe/cjs/net/NodeHttpClient.js', line: 55, column: 23 },
+  decision: { allowed: false, reason: 'no-rule' },
+  mode: 'enforce',
+  blocked: true,
+  code: 'LEAKGATE_NET_BLOCKED',
+  message: '',
+  count: 1,
+  pid: 1,
+  threadId: 0,
+  time: 0,
+}
+
+describe('messages', () => {
+  test('the house-style message, line for line', () => {
+    expect(formatViolation(record, { rules: ['localhost', '127.0.0.0/8'], suggestion: "'api.stripe.com:443'" })).toBe(
+      [
+        'blocked net.connect to "api.stripe.com:443" (LEAKGATE_NET_BLOCKED)',
+        '',
+        '  test       test/payments.test.ts > charges a card',
+        '  called at  src/payments/client.ts:42:11',
+        '  via        stripe (node_modules/stripe/cjs/net/NodeHttpClient.js:55:23)',
+        '  policy     no rule matched; allow.net = ["localhost", "127.0.0.0/8"]',
+        '',
+        "  To allow it in this test:  allowAudit({ net: ['api.stripe.com:443'] })",
+      ].join('\n'),
+    )
+  })
+
+  test('the first line stands alone, for each category', () => {
+    expect(
+      formatShortMessage(
+        {
+          ...record,
+          category: 'exec',
+          event: 'child_process.exec',
+          target: 'git status',
+          code: 'LEAKGATE_EXEC_BLOCKED',
+        },
+        true,
+      ),
+    ).toBe('blocked child_process.exec of "git status" (LEAKGATE_EXEC_BLOCKED)')
+    expect(formatShortMessage({ ...record, event: 'dns.lookup', target: 'example.com' }, false)).toBe(
+      'reported dns.lookup of "example.com" (LEAKGATE_NET_BLOCKED)',
+    )
+  })
+
+  test('file-level phases tell where to put the allowance', () => {
+    const late = formatViolation(
+      { ...record, scope: { ...record.scope, phase: 'late' } },
+      { rules: [], suggestion: "'x'" },
+    )
+    expect(late).toContain('charges a card (after the test ended)')
+    expect(late).toContain('policy     no rule matched; allow.net = []')
+    const imported = formatViolation(
+      { ...record, category: 'eval', scope: { file: 'a.test.js', phase: 'import' } },
+      { rules: [], suggestion: "{ from: 'ajv' }" },
+    )
+    expect(imported).toContain('a.test.js (while importing the file)')
+    expect(imported).toContain("To allow it in this file (at its top):  allowAudit({ eval: [{ from: 'ajv' }] })")
+    const run = formatViolation({ ...record, scope: { phase: 'run' } }, { rules: [], suggestion: 'true' })
+    expect(run).toContain('To allow it in the config:  allow: { net: true }')
+  })
+})
