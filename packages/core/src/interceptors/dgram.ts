@@ -33,7 +33,11 @@ export function installDgram(engine: Engine, natives: Natives, restores: Restore
         function remember(this: UdpSocket, ...args: unknown[]) {
           if (engine.active) {
             const address = args.find((arg, i) => i > 0 && typeof arg === 'string')
-            if (externalLiteral(engine, address)) this[kStack] = new StackCapture(engine.filter, remember)
+            if (externalLiteral(engine, address)) {
+              // A send before bind is queued and replayed by dgram itself: keep the caller's stack.
+              const capture = new StackCapture(engine.filter, remember)
+              if (capture.origin() || !this[kStack]) this[kStack] = capture
+            }
           }
           return Reflect.apply(real, this, args)
         },

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto'
+import { describeScope, describeSite, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
+import { countOf, type Gate } from './gate.js'
+import type { ReportEvent } from './model.js'
+import { describeEvent, formatText } from './text.js'
+
+// GitHub Actions workflow commands: one `::error` annotation per new violation at its call site,
+// a `::notice` per stale baseline entry, then the text summary in a collapsed group. Escaping
+// follows @actions/core: in data %, CR and LF; in properties also `:` and `,`. The text part runs
+// between ::stop-commands:: markers, so nothing a test printed into a name can act as a command.
+
+export interface GithubOptions {
+  /** The repository checkout: annotation paths are relative to it. */
+  workspace: string
+  baselineFile?: string
+}
+
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+/** `::name key=value,...::message` with both parts escaped. */
+export function workflowCommand(
+  name: string,
+  properties: Record<string, string | number | undefined>,
+  message: string,
+) {
+  const props = Object.entries(properties)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
+    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+    .join(',')
+  return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`
+}
+
+function location(gate: Gate, event: ReportEvent, workspace: string) {
+  const root = rootOf(gate.report, event)
+  if (event.callSite) {
+    const file = workspacePath(event.callSite.file, root, workspace)
+    if (file) {
+      return {
+        file,
+        line: event.callSite.line > 0 ? event.callSite.line : undefined,
+        col: event.callSite.column > 0 ? event.callSite.column : undefined,
+      }
+    }
+  }
+  const testFile = event.scope.file ? workspacePath(event.scope.file, root, workspace) : undefined
+  return { file: testFile, line: undefined, col: undefined }
+}
+
+export function formatAnnotation(gate: Gate, event: ReportEvent, workspace: string): string {
+  const lines = [
+    `${describeEvent(event)} (${event.code ?? event.category})${event.count > 1 ? ` ×${event.count}` : ''}`,
+  ]
+  lines.push(`test: ${describeScope(event)}`)
+  if (event.callSite) lines.push(`called at: ${describeSite(event.callSite)}`)
+  if (event.package) lines.push(`via: ${event.via ? `${event.package} (${describeSite(event.via)})` : event.package}`)
+  lines.push(`to allow: ${suggestAllowance(event)}`)
+  const where = location(gate, event, workspace)
+  return workflowCommand(
+    'error',
+    {
+      file: where.file,
+      line: where.line,
+      col: where.col,
+      title: `leakgate: ${event.event} (${event.code ?? event.category})`,
+    },
+    safeText(lines.join('\n')),
+  )
+}
+
+export function formatGithub(gate: Gate, options: GithubOptions): string {
+  const out: string[] = []
+  for (const event of gate.fresh) out.push(formatAnnotation(gate, event, options.workspace))
+  for (const entry of gate.stale) {
+    const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+    out.push(
+      workflowCommand(
+        'notice',
+        { file: options.baselineFile, title: 'leakgate: stale baseline entry' },
+        safeText(
+          `${entry.category} ${JSON.stringify(entry.target)} in ${where} no longer occurs: remove it with \`leakgate baseline --prune\``,
+        ),
+      ),
+    )
+  }
+  const token = randomBytes(16).toString('hex')
+  const fresh = countOf(gate.fresh)
+  out.push(`::group::leakgate: ${fresh > 0 ? plural(fresh, 'new violation') : 'no new violations'}`)
+  out.push(`::stop-commands::${token}`)
+  out.push(formatText(gate, { color: false }).trimEnd())
+  out.push(`::${token}::`)
+  out.push('::endgroup::')
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,44 @@
+import { identityKey, identityOf } from './fingerprint.js'
+import { countOf, type Gate } from './gate.js'
+import type { LeakgateReport, ReportEvent } from './model.js'
+
+// `--format json`: the merged report itself (it can be merged again, and validates against
+// report-schema.json) plus the gate's verdict: a `status` on each violation and a `gate` block.
+// Merging ignores both, so a gated report is still an ordinary input.
+
+export interface GatedReport extends LeakgateReport {
+  events: Array<ReportEvent & { status?: 'new' | 'known' }>
+  gate: {
+    baseline: string | null
+    newViolations: number
+    knownViolations: number
+    allowed: number
+    stale: Gate['stale']
+    unchecked: number
+  }
+}
+
+export function toGatedReport(gate: Gate): GatedReport {
+  const known = new Set(gate.known.map((event) => identityKey(identityOf(event))))
+  const events = gate.report.events.map((event) =>
+    event.decision.allowed
+      ? event
+      : { ...event, status: known.has(identityKey(identityOf(event))) ? ('known' as const) : ('new' as const) },
+  )
+  return {
+    ...gate.report,
+    events,
+    gate: {
+      baseline: gate.baselineFile ?? null,
+      newViolations: countOf(gate.fresh),
+      knownViolations: countOf(gate.known),
+      allowed: countOf(gate.allowed),
+      stale: gate.stale,
+      unchecked: gate.unchecked.length,
+    },
+  }
+}
+
+export function formatJson(gate: Gate): string {
+  return `${JSON.stringify(toGatedReport(gate), null, 2)}\n`
+}

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { installedNodes } from '../../../../scripts/nodes.mjs'
+
+// Runs a probe script (a small CommonJS program using the built engine) on a given Node binary
+// and returns what it reported. Probes are separate processes because the engine patches the
+// process it runs in, and because each supported Node version must be exercised.
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const KIT = path.join(here, 'kit.cjs')
+export const CORE = path.resolve(here, '../../dist/index.cjs')
+
+/** Supported Node binaries found on this machine (`node scripts/nodes.mjs install` adds them). */
+export const nodes = process.env.LEAKGATE_TEST_NODES
+  ? process.env.LEAKGATE_TEST_NODES.split(',').map((bin) => ({
+      label: path.basename(path.dirname(path.dirname(path.dirname(bin)))) || bin,
+      bin,
+    }))
+  : installedNodes()
+
+/** True inside the fresh network namespace the test command creates (documentation addresses are safe). */
+export const isolated = process.env.LEAKGATE_NETNS === '1'
+
+export interface ProbeRun<T> {
+  result: T
+  stdout: string
+  stderr: string
+  status: number | null
+}
+
+/**
+ * Runs `body` (the inside of an async function with `kit` and `core` in scope; it returns the
+ * result) with the given Node. Rejects with the probe's output when it crashes.
+ */
+export async function probe<T = Record<string, unknown>>(
+  bin: string,
+  body: string,
+  options: { env?: Record<string, string | undefined>; args?: string[]; timeout?: number } = {},
+): Promise<ProbeRun<T>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-probe-'))
+  const file = path.join(dir, 'probe.cjs')
+  fs.writeFileSync(
+    file,
+    `const kit = require(${JSON.stringify(KIT)});\nconst core = kit.core;\n(async () => {\n${body}\n})().then(kit.finish, kit.crash);\n`,
+  )
+  try {
+    const { stdout, stderr, status } = await run(
+      bin,
+      [...(options.args ?? []), file],
+      options.env,
+      options.timeout ?? 30_000,
+    )
+    const marker = stdout.lastIndexOf('@@LEAKGATE_PROBE@@')
+    if (marker === -1) {
+      throw new Error(`probe on ${bin} did not report (exit ${status})\n--- stdout\n${stdout}\n--- stderr\n${stderr}`)
+    }
+    const result = JSON.parse(stdout.slice(marker + '@@LEAKGATE_PROBE@@'.length).split('\n')[0] as string) as T
+    return { result, stdout, stderr, status }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function run(bin: string, args: string[], env: Record<string, string | undefined> | undefined, timeout: number) {
+  return new Promise<{ stdout: string; stderr: string; status: number | null }>((resolve, reject) => {
+    const child = spawn(bin, args, {
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+    })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`probe timed out after ${timeout} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`))
+    }, timeout)
+    child.on('error', reject)
+    child.on('close', (status) => {
+      clearTimeout(timer)
+      resolve({ stdout, stderr, status })
+    })
+  })
+}
