@@ -14,9 +14,10 @@ export interface JsonFileHints {
   whenTruncated: string
 }
 
-export function readJsonFile(file: string, hints: JsonFileHints): unknown {
+/** `name` is how messages call the file (as the user typed it); `file` is what is opened. */
+export function readJsonFile(file: string, hints: JsonFileHints, name = file): unknown {
   const fail = (problem: string): never => {
-    throw new LeakgateInputError(hints.code, `${file}: ${problem}`, file)
+    throw new LeakgateInputError(hints.code, `${name}: ${problem}`, name)
   }
   let text: string
   try {

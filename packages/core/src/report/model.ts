@@ -11,6 +11,9 @@ import { fingerprintOf } from './fingerprint.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
+/** Where reporters write the report by default (in the project root), and where the CLI looks. */
+export const REPORT_FILE = 'leakgate-report.json'
+
 export interface RunInfo {
   /** `vitest`, `jest`, or another adapter's name. */
   framework: string

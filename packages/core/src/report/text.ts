@@ -107,15 +107,19 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
       )
     }
   }
-  lines.push('')
+  lines.push('', formatVerdict(gate, options.color ?? false))
+  return `${lines.join('\n')}\n`
+}
+
+/** The last line: `✖ leakgate: 2 new violations (1 known, 3 allowed)`. */
+export function formatVerdict(gate: Gate, color = false): string {
+  const paint = palette(color)
   const tail = `(${countOf(gate.known)} known, ${countOf(gate.allowed)} allowed)`
   if (gate.fresh.length > 0) {
     const hint = gate.baselineFile === undefined ? '; to accept them for now: leakgate baseline' : ''
-    lines.push(paint.red(`✖ leakgate: ${plural(freshCount, 'new violation')} ${tail}${hint}`))
-  } else {
-    lines.push(paint.green(`✔ leakgate: no new violations ${tail}`))
+    return paint.red(`✖ leakgate: ${plural(countOf(gate.fresh), 'new violation')} ${tail}${hint}`)
   }
-  return `${lines.join('\n')}\n`
+  return paint.green(`✔ leakgate: no new violations ${tail}`)
 }
 
 function listed<T>(

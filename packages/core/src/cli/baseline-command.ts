@@ -1,0 +1,48 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { BASELINE_FILE, readBaseline, updateBaseline, writeBaseline } from '../report/baseline.js'
+import { plural, safeText } from '../report/display.js'
+import { parseCommandArgs, stringValue } from './args.js'
+import { BASELINE_HELP } from './help.js'
+import { loadReports } from './inputs.js'
+import type { CliIo } from './io.js'
+import { usageError } from './usage-error.js'
+
+// `leakgate baseline`: record today's violations as known (or, with --prune, only forget the
+// ones that are gone). It refuses to overwrite a baseline it cannot read: that file is the
+// team's reviewed list, and silently replacing it would accept every leak at once.
+
+export function runBaseline(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseCommandArgs('baseline', args, {
+    output: { type: 'string', short: 'o' },
+    prune: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  })
+  if (values.help) {
+    io.stdout(BASELINE_HELP)
+    return 0
+  }
+  const output = stringValue(values, 'output') ?? BASELINE_FILE
+  const target = path.resolve(io.cwd, output)
+  const exists = fs.existsSync(target)
+  if (values.prune && !exists) {
+    throw usageError('baseline', `--prune needs an existing baseline, and ${output} does not exist. Create it with \`leakgate baseline\` (without --prune).`)
+  }
+  const { report } = loadReports(positionals, io)
+  const previous = exists ? readBaseline(target, output) : undefined
+  const update = updateBaseline(report, previous, { prune: values.prune === true })
+  const show = (entry: { category: string; target: string; file?: string; test?: string }) =>
+    safeText(`${entry.category} ${JSON.stringify(entry.target)} in ${[entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'}`)
+  for (const entry of update.added) io.stdout(`  + ${show(entry)}\n`)
+  for (const entry of update.removed) io.stdout(`  - ${show(entry)}\n`)
+  const size = plural(update.baseline.entries.length, 'entry', 'entries')
+  const change = `${update.added.length} added, ${update.removed.length} removed`
+  const carried = update.carried.length > 0 ? `; ${update.carried.length} kept for test files these reports did not run` : ''
+  if (values['dry-run']) {
+    io.stdout(`${output} would have ${size} (${change}${carried}); nothing written (--dry-run)\n`)
+    return 0
+  }
+  writeBaseline(target, update.baseline)
+  io.stdout(`${exists ? 'updated' : 'wrote'} ${output}: ${size} (${change}${carried})\n`)
+  return 0
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { FORMATS, type Format, formatGate } from '../report/format.js'
+import { evaluateGate, gateExitCode } from '../report/gate.js'
+import { formatMarkdown } from '../report/markdown.js'
+import { formatVerdict } from '../report/text.js'
+import { parseCommandArgs, stringValue } from './args.js'
+import { REPORT_HELP } from './help.js'
+import { loadBaseline, loadReports } from './inputs.js'
+import { type CliIo, wantsColor } from './io.js'
+import { usageError } from './usage-error.js'
+
+// `leakgate report`: merge, judge against the baseline, print in one format, exit 0/1.
+
+export function runReport(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseCommandArgs('report', args, {
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    baseline: { type: 'string', short: 'b' },
+    'no-baseline': { type: 'boolean' },
+    'fail-on-stale': { type: 'boolean' },
+    workspace: { type: 'string' },
+    verbose: { type: 'boolean' },
+  })
+  if (values.help) {
+    io.stdout(REPORT_HELP)
+    return 0
+  }
+  const format = (stringValue(values, 'format') ?? 'text') as Format
+  if (!FORMATS.includes(format)) {
+    throw usageError('report', `unknown format '${format}'; use one of ${FORMATS.join(', ')}.`)
+  }
+  const named = stringValue(values, 'baseline')
+  if (named !== undefined && values['no-baseline']) {
+    throw usageError('report', '--baseline and --no-baseline contradict each other; pass one.')
+  }
+  const { report } = loadReports(positionals, io)
+  const { baseline, file } = loadBaseline(named, values['no-baseline'] === true, io)
+  const gate = evaluateGate(report, baseline, file)
+  const output = stringValue(values, 'output')
+  const workspace = path.resolve(io.cwd, stringValue(values, 'workspace') ?? io.env.GITHUB_WORKSPACE ?? '.')
+  const text = formatGate(gate, format, {
+    workspace,
+    color: output === undefined && wantsColor(io),
+    verbose: values.verbose === true,
+  })
+  if (output !== undefined) {
+    const target = path.resolve(io.cwd, output)
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(target, text)
+    io.stdout(`${formatVerdict(gate, wantsColor(io))}; ${format} written to ${output}\n`)
+  } else {
+    io.stdout(text)
+  }
+  const summary = io.env.GITHUB_STEP_SUMMARY
+  if (format === 'github' && summary) {
+    try {
+      fs.appendFileSync(summary, formatMarkdown(gate))
+    } catch (error) {
+      io.stderr(`leakgate: could not append the job summary to ${summary}: ${(error as Error).message}\n`)
+    }
+  }
+  return gateExitCode(gate, { failOnStale: values['fail-on-stale'] === true })
+}
