@@ -1,0 +1,106 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { VERSION } from '../version.js'
+import { parseCommandArgs, stringValue } from './args.js'
+import { type Finding, fileFindings, findPackage, jestConfigs, nodeFinding, vitestConfigs } from './doctor/inspect.js'
+import { probeCore } from './doctor/probe-core.js'
+import { JEST_PROBE, probeFramework, VITEST_PROBE } from './doctor/probe-framework.js'
+import { DOCTOR_HELP } from './help.js'
+import { type CliIo, wantsColor } from './io.js'
+import { usageError } from './usage-error.js'
+
+// `leakgate doctor`: what is installed and configured, then probes that prove the guard works in
+// this project. Never touches the network: the only connection is to 127.0.0.2, blocked first.
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean; jest: boolean } {
+  const findings: Finding[] = []
+  const vitest = findPackage('vitest', dir)
+  const jest = findPackage('jest', dir)
+  const check = (name: string, version: string | undefined, configs: { file: string; text: string }[], needles: string[], hint: string) => {
+    if (!version) {
+      findings.push({ status: 'info', topic: name, detail: 'not installed' })
+      return false
+    }
+    const using = configs.filter((config) => needles.some((needle) => config.text.includes(needle)))
+    if (configs.length === 0) findings.push({ status: 'warn', topic: name, detail: `${version}; no config file found. ${hint}` })
+    else if (using.length === 0) {
+      findings.push({ status: 'warn', topic: name, detail: `${version}; ${configs.map((c) => c.file).join(', ')} does not mention leakgate. ${hint}` })
+    } else {
+      findings.push({ status: 'ok', topic: name, detail: `${version}; ${using.map((c) => c.file).join(', ')} mentions ${needles[0]}` })
+    }
+    return true
+  }
+  const hasVitest = check('vitest', vitest?.version, vitestConfigs(dir), ['@leakgate/vitest-plugin'], 'Add the plugin: see docs/cli.md#doctor.')
+  const jestConfig = jestConfigs(dir)
+  const hasJest = check('jest', jest?.version, jestConfig, ['@leakgate/jest-environment'], 'Set testEnvironment to @leakgate/jest-environment.')
+  if (hasJest && jestConfig.some((config) => config.text.includes('@leakgate/jest-environment'))) {
+    const reporter = jestConfig.some((config) => /@leakgate\/jest-environment\/reporter|leakgate[^'"]*reporter/.test(config.text))
+    findings.push({
+      status: reporter ? 'ok' : 'warn',
+      topic: 'jest reporter',
+      detail: reporter ? 'the leakgate reporter is configured' : 'no leakgate reporter in reporters: leakgate-report.json will not be written',
+    })
+  }
+  return { findings, vitest: hasVitest, jest: hasJest }
+}
+
+function registerPath(dir: string): { file: string; from: string } {
+  const installed = findPackage('@leakgate/core', dir)
+  if (installed) return { file: path.join(installed.dir, 'dist', 'register.cjs'), from: `@leakgate/core ${installed.version} of the project` }
+  return { file: path.join(here, 'register.cjs'), from: `this leakgate (${VERSION})` }
+}
+
+const MARK = { ok: '✔', info: '–', warn: '!', fail: '✖' } as const
+
+export function runDoctor(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseCommandArgs('doctor', args, {
+    dir: { type: 'string' },
+    'no-probe': { type: 'boolean' },
+    json: { type: 'boolean' },
+  })
+  if (values.help) {
+    io.stdout(DOCTOR_HELP)
+    return 0
+  }
+  if (positionals.length > 0) throw usageError('doctor', `unexpected argument '${positionals[0]}'; pass the project with --dir.`)
+  const dir = path.resolve(io.cwd, stringValue(values, 'dir') ?? '.')
+  const findings: Finding[] = [nodeFinding()]
+  for (const name of ['@leakgate/core', '@leakgate/vitest-plugin', '@leakgate/jest-environment']) {
+    const found = findPackage(name, dir)
+    findings.push(
+      found
+        ? { status: 'ok', topic: name, detail: `${found.version} (${path.relative(dir, found.dir) || '.'})` }
+        : { status: name === '@leakgate/core' ? 'warn' : 'info', topic: name, detail: 'not installed' },
+    )
+  }
+  const frameworks = frameworkFindings(dir)
+  findings.push(...frameworks.findings, ...fileFindings(dir))
+  if (!values['no-probe']) {
+    const register = registerPath(dir)
+    const core = probeCore(register.file, dir)
+    core.detail += ` [${register.from}]`
+    findings.push(core)
+    if (frameworks.vitest) findings.push(probeFramework(VITEST_PROBE, dir))
+    if (frameworks.jest) findings.push(probeFramework(JEST_PROBE, dir))
+  }
+  const failed = findings.some((finding) => finding.status === 'fail')
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ dir, ok: !failed, findings }, null, 2)}\n`)
+  } else {
+    const color = wantsColor(io)
+    const paint = (status: Finding['status'], text: string) => {
+      if (!color) return text
+      const code = status === 'ok' ? 32 : status === 'fail' ? 31 : status === 'warn' ? 33 : 2
+      return `\u001b[${code}m${text}\u001b[${code === 2 ? 22 : 39}m`
+    }
+    const width = Math.max(...findings.map((finding) => finding.topic.length))
+    io.stdout(`leakgate doctor ${VERSION} in ${dir}\n\n`)
+    for (const finding of findings) {
+      io.stdout(`  ${paint(finding.status, MARK[finding.status])} ${finding.topic.padEnd(width)}  ${finding.detail}\n`)
+    }
+    io.stdout(failed ? '\n✖ doctor found a problem (exit 1)\n' : '\n✔ leakgate is set up and the guard works here\n')
+  }
+  return failed ? 1 : 0
+}
