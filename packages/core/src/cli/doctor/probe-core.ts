@@ -46,7 +46,7 @@ export function probeCore(registerPath: string, cwd: string): Finding {
   try {
     const script = path.join(dir, 'probe.cjs')
     fs.writeFileSync(script, PROBE)
-    const env = { ...process.env, LEAKGATE_MODE: 'enforce', LEAKGATE_OPTIONS: JSON.stringify({ mode: 'enforce', local: ['127.0.0.1'] }) }
+    const env: NodeJS.ProcessEnv = { ...process.env, LEAKGATE_MODE: 'enforce', LEAKGATE_OPTIONS: JSON.stringify({ mode: 'enforce', local: ['127.0.0.1'] }) }
     delete env.LEAKGATE_SINK_DIR
     delete env.LEAKGATE_CONTEXT
     delete env.NODE_OPTIONS

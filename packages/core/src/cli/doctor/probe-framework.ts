@@ -62,7 +62,7 @@ export function probeFramework(probe: FrameworkProbe, projectDir: string): Findi
   fs.mkdirSync(dir, { recursive: true })
   try {
     for (const [name, text] of Object.entries(probe.files)) fs.writeFileSync(path.join(dir, name), text)
-    const env = { ...process.env, LEAKGATE_MODE: 'enforce', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' }
+    const env: NodeJS.ProcessEnv = { ...process.env, LEAKGATE_MODE: 'enforce', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' }
     delete env.LEAKGATE_SINK_DIR
     delete env.LEAKGATE_CONTEXT
     delete env.GITHUB_ACTIONS
