@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { nodes, probe } from '../helpers/probe.js'
+
+// A worker thread or a Node child process started by a test runs with the engine installed,
+// the same policy and the same scope (allowances included), and its violations reach the test.
+
+const PROBE = `
+  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), cp = require('node:child_process')
+  const { Worker } = require('node:worker_threads')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-children-'))
+  const connectScript = path.join(dir, 'connect.js')
+  fs.writeFileSync(connectScript, \`
+    const net = require('node:net')
+    const [host, port] = process.argv.slice(2).length ? process.argv.slice(2) : [require('node:worker_threads').workerData.host, require('node:worker_threads').workerData.port]
+    const report = (value) => require('node:worker_threads').parentPort ? require('node:worker_threads').parentPort.postMessage(value) : (process.exitCode = value === 'connected' ? 0 : 3)
+    net.connect(Number(port), host).on('connect', function () { this.destroy(); report('connected') }).on('error', (e) => report(e.code))
+  \`)
+  const esmScript = path.join(dir, 'connect.mjs')
+  fs.writeFileSync(esmScript, \`
+    import net from 'node:net'
+    import { parentPort, workerData } from 'node:worker_threads'
+    net.connect(workerData.port, workerData.host).on('connect', function () { this.destroy(); parentPort.postMessage('connected') }).on('error', (e) => parentPort.postMessage(e.code))
+  \`)
+  const outside = await kit.startTcp(kit.EXTERNAL)
+  const CapturedWorker = Worker
+  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
+  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
+  const runWorker = (script, options = {}) => new Promise((resolve) => { const w = new CapturedWorker(script, { workerData: { host: kit.EXTERNAL, port: outside.port }, ...options }); w.once('message', resolve); w.once('error', (e) => resolve('worker error: ' + e.message)) })
+  const runChild = (env) => cp.spawnSync(process.execPath, [connectScript, kit.EXTERNAL, String(outside.port)], env ? { env } : {}).status
+  const inTest = async (name, fn) => { const scope = engine.createTestScope(name, file); const value = await engine.runInScope(scope, fn); await kit.sleep(20); engine.endScope(scope); return { value, violations: engine.violationsOf(scope).map((v) => [v.event, v.origin || 'self', v.scope.test]) } }
+  const r = {}
+  r.worker = await inTest('worker leaks', () => runWorker(connectScript))
+  r.esmWorker = await inTest('esm worker leaks', () => runWorker(esmScript))
+  r.urlWorker = await inTest('url worker leaks', () => runWorker(new URL('file://' + esmScript)))
+  r.workerAllowed = await inTest('worker allowed', () => { core.allowAudit({ net: [kit.EXTERNAL] }); return runWorker(connectScript) })
+  r.child = await inTest('child leaks', () => { core.allowAudit({ exec: ['node'] }); return runChild() })
+  r.childEmptyEnv = await inTest('child with an empty env leaks', () => { core.allowAudit({ exec: ['node'] }); return runChild({}) })
+  r.childAllowed = await inTest('child allowed', () => { core.allowAudit({ exec: ['node'], net: [kit.EXTERNAL] }); return runChild() })
+  r.childRefused = await inTest('child refused', () => runChild())
+  const sink = fs.readdirSync(path.join(dir, 'sink')).sort()
+  r.sinkFiles = sink.map((name) => name.replace(/[0-9]+/g, 'N'))
+  await outside.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+  return r
+`
+
+describe.each(nodes)('workers and children on $label', ({ bin }) => {
+  let r: Record<string, any>
+  beforeAll(async () => {
+    r = (await probe(bin, PROBE, { timeout: 60_000 })).result
+  })
+
+  test('a worker thread (CommonJS, ESM, URL; Worker captured before install) runs guarded and its leak reaches the test', () => {
+    for (const key of ['worker', 'esmWorker', 'urlWorker']) {
+      expect(r[key].value, key).toBe('LEAKGATE_NET_BLOCKED')
+      expect(r[key].violations, key).toEqual([['net.connect', 'worker', expect.stringContaining('worker leaks')]])
+    }
+  })
+
+  test('a worker inherits the test allowance', () => {
+    expect(r.workerAllowed).toEqual({ value: 'connected', violations: [] })
+  })
+
+  test('an allowed Node child runs guarded, even with an empty env, and its leak reaches the test', () => {
+    expect(r.child).toEqual({ value: 3, violations: [['net.connect', 'child', 'child leaks']] })
+    expect(r.childEmptyEnv).toEqual({ value: 3, violations: [['net.connect', 'child', 'child with an empty env leaks']] })
+  })
+
+  test('a child inherits the test allowance; without exec allowed, no child at all', () => {
+    expect(r.childAllowed).toEqual({ value: 0, violations: [] })
+    expect(r.childRefused.value).toBe(null)
+    expect(r.childRefused.violations).toEqual([['child_process.spawnSync', 'self', 'child refused']])
+  })
+
+  test('children and workers append to their test scope file', () => {
+    expect(r.sinkFiles).toContain('events-N-N.jsonl')
+    expect(r.sinkFiles.filter((name: string) => name.startsWith('scope-')).length).toBeGreaterThanOrEqual(4)
+  })
+})
