@@ -26,18 +26,24 @@ export function runBaseline(args: readonly string[], io: CliIo): number {
   const target = path.resolve(io.cwd, output)
   const exists = fs.existsSync(target)
   if (values.prune && !exists) {
-    throw usageError('baseline', `--prune needs an existing baseline, and ${output} does not exist. Create it with \`leakgate baseline\` (without --prune).`)
+    throw usageError(
+      'baseline',
+      `--prune needs an existing baseline, and ${output} does not exist. Create it with \`leakgate baseline\` (without --prune).`,
+    )
   }
   const { report } = loadReports(positionals, io)
   const previous = exists ? readBaseline(target, output) : undefined
   const update = updateBaseline(report, previous, { prune: values.prune === true })
   const show = (entry: { category: string; target: string; file?: string; test?: string }) =>
-    safeText(`${entry.category} ${JSON.stringify(entry.target)} in ${[entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'}`)
+    safeText(
+      `${entry.category} ${JSON.stringify(entry.target)} in ${[entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'}`,
+    )
   for (const entry of update.added) io.stdout(`  + ${show(entry)}\n`)
   for (const entry of update.removed) io.stdout(`  - ${show(entry)}\n`)
   const size = plural(update.baseline.entries.length, 'entry', 'entries')
   const change = `${update.added.length} added, ${update.removed.length} removed`
-  const carried = update.carried.length > 0 ? `; ${update.carried.length} kept for test files these reports did not run` : ''
+  const carried =
+    update.carried.length > 0 ? `; ${update.carried.length} kept for test files these reports did not run` : ''
   if (values['dry-run']) {
     io.stdout(`${output} would have ${size} (${change}${carried}); nothing written (--dry-run)\n`)
     return 0

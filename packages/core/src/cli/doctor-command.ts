@@ -18,29 +18,61 @@ function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean;
   const findings: Finding[] = []
   const vitest = findPackage('vitest', dir)
   const jest = findPackage('jest', dir)
-  const check = (name: string, version: string | undefined, configs: { file: string; text: string }[], needles: string[], hint: string) => {
+  const check = (
+    name: string,
+    version: string | undefined,
+    configs: { file: string; text: string }[],
+    needles: string[],
+    hint: string,
+  ) => {
     if (!version) {
       findings.push({ status: 'info', topic: name, detail: 'not installed' })
       return false
     }
     const using = configs.filter((config) => needles.some((needle) => config.text.includes(needle)))
-    if (configs.length === 0) findings.push({ status: 'warn', topic: name, detail: `${version}; no config file found. ${hint}` })
+    if (configs.length === 0)
+      findings.push({ status: 'warn', topic: name, detail: `${version}; no config file found. ${hint}` })
     else if (using.length === 0) {
-      findings.push({ status: 'warn', topic: name, detail: `${version}; ${configs.map((c) => c.file).join(', ')} does not mention leakgate. ${hint}` })
+      findings.push({
+        status: 'warn',
+        topic: name,
+        detail: `${version}; ${configs.map((c) => c.file).join(', ')} does not mention leakgate. ${hint}`,
+      })
     } else {
-      findings.push({ status: 'ok', topic: name, detail: `${version}; ${using.map((c) => c.file).join(', ')} mentions ${needles[0]}` })
+      findings.push({
+        status: 'ok',
+        topic: name,
+        detail: `${version}; ${using.map((c) => c.file).join(', ')} mentions ${needles[0]}`,
+      })
     }
-    return true
+    // Only a framework configured with leakgate gets a probe: the others would prove nothing.
+    return using.length > 0
   }
-  const hasVitest = check('vitest', vitest?.version, vitestConfigs(dir), ['@leakgate/vitest-plugin'], 'Add the plugin: see docs/cli.md#doctor.')
+  const hasVitest = check(
+    'vitest',
+    vitest?.version,
+    vitestConfigs(dir),
+    ['@leakgate/vitest-plugin'],
+    'Add the plugin: see docs/cli.md#doctor.',
+  )
   const jestConfig = jestConfigs(dir)
-  const hasJest = check('jest', jest?.version, jestConfig, ['@leakgate/jest-environment'], 'Set testEnvironment to @leakgate/jest-environment.')
-  if (hasJest && jestConfig.some((config) => config.text.includes('@leakgate/jest-environment'))) {
-    const reporter = jestConfig.some((config) => /@leakgate\/jest-environment\/reporter|leakgate[^'"]*reporter/.test(config.text))
+  const hasJest = check(
+    'jest',
+    jest?.version,
+    jestConfig,
+    ['@leakgate/jest-environment'],
+    'Set testEnvironment to @leakgate/jest-environment.',
+  )
+  if (hasJest) {
+    const reporter = jestConfig.some((config) =>
+      /@leakgate\/jest-environment\/reporter|leakgate[^'"]*reporter/.test(config.text),
+    )
     findings.push({
       status: reporter ? 'ok' : 'warn',
       topic: 'jest reporter',
-      detail: reporter ? 'the leakgate reporter is configured' : 'no leakgate reporter in reporters: leakgate-report.json will not be written',
+      detail: reporter
+        ? 'the leakgate reporter is configured'
+        : 'no leakgate reporter in reporters: leakgate-report.json will not be written',
     })
   }
   return { findings, vitest: hasVitest, jest: hasJest }
@@ -48,7 +80,11 @@ function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean;
 
 function registerPath(dir: string): { file: string; from: string } {
   const installed = findPackage('@leakgate/core', dir)
-  if (installed) return { file: path.join(installed.dir, 'dist', 'register.cjs'), from: `@leakgate/core ${installed.version} of the project` }
+  if (installed)
+    return {
+      file: path.join(installed.dir, 'dist', 'register.cjs'),
+      from: `@leakgate/core ${installed.version} of the project`,
+    }
   return { file: path.join(here, 'register.cjs'), from: `this leakgate (${VERSION})` }
 }
 
@@ -64,7 +100,8 @@ export function runDoctor(args: readonly string[], io: CliIo): number {
     io.stdout(DOCTOR_HELP)
     return 0
   }
-  if (positionals.length > 0) throw usageError('doctor', `unexpected argument '${positionals[0]}'; pass the project with --dir.`)
+  if (positionals.length > 0)
+    throw usageError('doctor', `unexpected argument '${positionals[0]}'; pass the project with --dir.`)
   const dir = path.resolve(io.cwd, stringValue(values, 'dir') ?? '.')
   const findings: Finding[] = [nodeFinding()]
   for (const name of ['@leakgate/core', '@leakgate/vitest-plugin', '@leakgate/jest-environment']) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { type Baseline, BASELINE_FILE, readBaseline } from '../report/baseline.js'
+import { BASELINE_FILE, type Baseline, readBaseline } from '../report/baseline.js'
 import { type MergeResult, mergeReports } from '../report/merge.js'
 import { REPORT_FILE } from '../report/model.js'
 import { readReport } from '../report/read.js'

@@ -3,8 +3,8 @@ import { VERSION } from '../version.js'
 import { runBaseline } from './baseline-command.js'
 import { runDoctor } from './doctor-command.js'
 import { MAIN_HELP } from './help.js'
-import { runReport } from './report-command.js'
 import type { CliIo } from './io.js'
+import { runReport } from './report-command.js'
 import { usageError } from './usage-error.js'
 
 // The `leakgate` command: dispatch, and the one place errors become exit codes. Input and usage

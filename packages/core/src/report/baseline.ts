@@ -45,12 +45,16 @@ const checkBaseline = object({
 
 /** Reads and checks a baseline file. Throws LeakgateInputError (LEAKGATE_BASELINE_INVALID). */
 export function readBaseline(file: string, name = file): Baseline {
-  const value = readJsonFile(file, {
-    what: 'baseline',
-    code: 'LEAKGATE_BASELINE_INVALID',
-    whenMissing: 'Create it with `leakgate baseline`, or drop --baseline.',
-    whenTruncated: 'Restore it from version control, or write it again with `leakgate baseline`.',
-  }, name)
+  const value = readJsonFile(
+    file,
+    {
+      what: 'baseline',
+      code: 'LEAKGATE_BASELINE_INVALID',
+      whenMissing: 'Create it with `leakgate baseline`, or drop --baseline.',
+      whenTruncated: 'Restore it from version control, or write it again with `leakgate baseline`.',
+    },
+    name,
+  )
   const fail = (problem: string): never => {
     throw new LeakgateInputError('LEAKGATE_BASELINE_INVALID', `${name}: ${problem}`, name)
   }

@@ -70,13 +70,17 @@ export function findReportProblem(value: unknown): string | undefined {
 
 /** Reads and checks one report file. Throws LeakgateInputError (LEAKGATE_REPORT_INVALID). */
 export function readReport(file: string, name = file): LeakgateReport {
-  const value = readJsonFile(file, {
-    what: 'report',
-    code: 'LEAKGATE_REPORT_INVALID',
-    whenMissing:
-      'Run the tests with the leakgate reporter first (it writes leakgate-report.json), or pass the report path.',
-    whenTruncated: 'The test run probably stopped while writing it; re-run the tests.',
-  }, name)
+  const value = readJsonFile(
+    file,
+    {
+      what: 'report',
+      code: 'LEAKGATE_REPORT_INVALID',
+      whenMissing:
+        'Run the tests with the leakgate reporter first (it writes leakgate-report.json), or pass the report path.',
+      whenTruncated: 'The test run probably stopped while writing it; re-run the tests.',
+    },
+    name,
+  )
   const problem = findReportProblem(value)
   if (problem) throw new LeakgateInputError('LEAKGATE_REPORT_INVALID', `${name}: ${problem}`, name)
   return value as LeakgateReport

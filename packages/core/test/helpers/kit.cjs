@@ -9,6 +9,7 @@ const os = require('node:os')
 const path = require('node:path')
 
 const core = require('../../dist/index.cjs')
+const coreEsm = require('node:url').pathToFileURL(path.join(__dirname, '../../dist/index.mjs')).href
 
 const EXTERNAL = '127.0.0.2'
 const CLEARNET = '203.0.113.5'
@@ -124,6 +125,7 @@ function crash(error) {
 }
 
 module.exports = {
+  coreEsm,
   core,
   EXTERNAL,
   CLEARNET,

@@ -74,7 +74,16 @@ describe.each(nodes)('eval on $label', ({ bin }) => {
   })
 
   test('the Function family, by name, by syntax, by Reflect; instanceof and subclassing still work', () => {
-    for (const key of ['newFunction', 'callFunction', 'viaConstructor', 'asyncFunction', 'generatorFunction', 'asyncGeneratorFunction', 'reflectConstruct', 'subclass']) {
+    for (const key of [
+      'newFunction',
+      'callFunction',
+      'viaConstructor',
+      'asyncFunction',
+      'generatorFunction',
+      'asyncGeneratorFunction',
+      'reflectConstruct',
+      'subclass',
+    ]) {
       expect(r[key], key).toMatchObject(refused)
     }
     expect(r.instanceofStillWorks).toBe(true)
@@ -92,7 +101,14 @@ describe.each(nodes)('eval on $label', ({ bin }) => {
   })
 
   test('every vm entry point, a captured one too', () => {
-    for (const key of ['vmRunInThisContext', 'vmRunInNewContext', 'vmRunInContext', 'vmScript', 'capturedVm', 'compileFunction']) {
+    for (const key of [
+      'vmRunInThisContext',
+      'vmRunInNewContext',
+      'vmRunInContext',
+      'vmScript',
+      'capturedVm',
+      'compileFunction',
+    ]) {
       expect(r[key], key).toMatchObject(refused)
     }
   })

@@ -67,7 +67,10 @@ describe.each(nodes)('exec on $label', ({ bin }) => {
   test('references captured before install are refused natively', () => {
     expect(r.capturedSpawnSync.ok).toBe(false)
     expect(r.capturedExecSync.ok).toBe(false)
-    expect(r.capturedPrototype).toMatchObject({ ok: false, code: expect.stringMatching(/EACCES|LEAKGATE_EXEC_BLOCKED/) })
+    expect(r.capturedPrototype).toMatchObject({
+      ok: false,
+      code: expect.stringMatching(/EACCES|LEAKGATE_EXEC_BLOCKED/),
+    })
   })
 
   test('process.execve (Node 22+) is refused', () => {

@@ -63,7 +63,10 @@ describe.each(nodes)('workers and children on $label', ({ bin }) => {
 
   test('an allowed Node child runs guarded, even with an empty env, and its leak reaches the test', () => {
     expect(r.child).toEqual({ value: 3, violations: [['net.connect', 'child', 'child leaks']] })
-    expect(r.childEmptyEnv).toEqual({ value: 3, violations: [['net.connect', 'child', 'child with an empty env leaks']] })
+    expect(r.childEmptyEnv).toEqual({
+      value: 3,
+      violations: [['net.connect', 'child', 'child with an empty env leaks']],
+    })
   })
 
   test('a child inherits the test allowance; without exec allowed, no child at all', () => {

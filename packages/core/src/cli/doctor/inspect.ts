@@ -89,9 +89,17 @@ export function fileFindings(dir: string): Finding[] {
   if (fs.existsSync(baseline)) {
     try {
       const entries = (JSON.parse(fs.readFileSync(baseline, 'utf8')) as { entries?: unknown[] }).entries
-      findings.push({ status: 'ok', topic: 'baseline', detail: `${BASELINE_FILE}: ${entries?.length ?? 0} known leaks` })
+      findings.push({
+        status: 'ok',
+        topic: 'baseline',
+        detail: `${BASELINE_FILE}: ${entries?.length ?? 0} known leaks`,
+      })
     } catch {
-      findings.push({ status: 'fail', topic: 'baseline', detail: `${BASELINE_FILE} is not valid JSON: restore it or run \`leakgate baseline\`` })
+      findings.push({
+        status: 'fail',
+        topic: 'baseline',
+        detail: `${BASELINE_FILE} is not valid JSON: restore it or run \`leakgate baseline\``,
+      })
     }
   } else {
     findings.push({ status: 'info', topic: 'baseline', detail: `no ${BASELINE_FILE} (every violation fails the gate)` })
@@ -101,7 +109,11 @@ export function fileFindings(dir: string): Finding[] {
     const stat = fs.statSync(report)
     findings.push({ status: 'info', topic: 'report', detail: `${REPORT_FILE} from ${stat.mtime.toISOString()}` })
   } else {
-    findings.push({ status: 'info', topic: 'report', detail: `no ${REPORT_FILE} yet (the reporters write it when the tests run)` })
+    findings.push({
+      status: 'info',
+      topic: 'report',
+      detail: `no ${REPORT_FILE} yet (the reporters write it when the tests run)`,
+    })
   }
   return findings
 }

@@ -46,13 +46,28 @@ export function probeCore(registerPath: string, cwd: string): Finding {
   try {
     const script = path.join(dir, 'probe.cjs')
     fs.writeFileSync(script, PROBE)
-    const env: NodeJS.ProcessEnv = { ...process.env, LEAKGATE_MODE: 'enforce', LEAKGATE_OPTIONS: JSON.stringify({ mode: 'enforce', local: ['127.0.0.1'] }) }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LEAKGATE_MODE: 'enforce',
+      LEAKGATE_OPTIONS: JSON.stringify({ mode: 'enforce', local: ['127.0.0.1'] }),
+    }
     delete env.LEAKGATE_SINK_DIR
     delete env.LEAKGATE_CONTEXT
     delete env.NODE_OPTIONS
-    const run = spawnSync(process.execPath, ['--require', registerPath, script], { cwd, env, encoding: 'utf8', timeout: 20_000 })
+    const run = spawnSync(process.execPath, ['--require', registerPath, script], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
     if (run.error || run.status !== 0) {
-      const why = run.error?.message ?? (run.stderr.trim().split('\n').find((line) => /Error|error/.test(line)) || `exit code ${run.status}`)
+      const why =
+        run.error?.message ??
+        (run.stderr
+          .trim()
+          .split('\n')
+          .find((line) => /Error|error/.test(line)) ||
+          `exit code ${run.status}`)
       return { status: 'fail', topic: 'probe: core', detail: `the probe process failed: ${why}` }
     }
     let results: Record<string, string>
@@ -61,7 +76,9 @@ export function probeCore(registerPath: string, cwd: string): Finding {
     } catch {
       return { status: 'fail', topic: 'probe: core', detail: `unexpected probe output: ${run.stdout.slice(0, 200)}` }
     }
-    const missed = (Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>).filter((key) => results[key] !== EXPECTED[key])
+    const missed = (Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>).filter(
+      (key) => results[key] !== EXPECTED[key],
+    )
     if (missed.length > 0) {
       return {
         status: 'fail',
@@ -69,7 +86,11 @@ export function probeCore(registerPath: string, cwd: string): Finding {
         detail: `not blocked in a plain Node process: ${missed.map((key) => `${key} (${results[key]})`).join(', ')}`,
       }
     }
-    return { status: 'ok', topic: 'probe: core', detail: 'eval, exec and a connection to 127.0.0.2 were blocked (enforce mode)' }
+    return {
+      status: 'ok',
+      topic: 'probe: core',
+      detail: 'eval, exec and a connection to 127.0.0.2 were blocked (enforce mode)',
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

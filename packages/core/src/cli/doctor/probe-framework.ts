@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { findPackage, type Finding } from './inspect.js'
+import { type Finding, findPackage } from './inspect.js'
 
 // A framework probe: one test, run by the project's own Vitest or Jest with the leakgate adapter,
 // that calls `new Function()` and swallows the error. The run must fail with
@@ -48,7 +48,12 @@ export const JEST_PROBE: FrameworkProbe = {
     'probe.test.cjs': `test(${JSON.stringify(PROBE_TEST_NAME)}, ${PROBE_BODY})\n`,
     'jest.config.cjs': `module.exports = {\n  rootDir: __dirname,\n  testEnvironment: '@leakgate/jest-environment',\n  testMatch: ['<rootDir>/probe.test.cjs'],\n  transform: {},\n  watchman: false,\n}\n`,
   },
-  args: (frameworkDir, dir) => [path.join(frameworkDir, 'bin', 'jest.js'), '--ci', '--config', path.join(dir, 'jest.config.cjs')],
+  args: (frameworkDir, dir) => [
+    path.join(frameworkDir, 'bin', 'jest.js'),
+    '--ci',
+    '--config',
+    path.join(dir, 'jest.config.cjs'),
+  ],
 }
 
 export function probeFramework(probe: FrameworkProbe, projectDir: string): Finding {
@@ -62,7 +67,13 @@ export function probeFramework(probe: FrameworkProbe, projectDir: string): Findi
   fs.mkdirSync(dir, { recursive: true })
   try {
     for (const [name, text] of Object.entries(probe.files)) fs.writeFileSync(path.join(dir, name), text)
-    const env: NodeJS.ProcessEnv = { ...process.env, LEAKGATE_MODE: 'enforce', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LEAKGATE_MODE: 'enforce',
+      CI: '1',
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+    }
     delete env.LEAKGATE_SINK_DIR
     delete env.LEAKGATE_CONTEXT
     delete env.GITHUB_ACTIONS
@@ -75,11 +86,19 @@ export function probeFramework(probe: FrameworkProbe, projectDir: string): Findi
     const output = `${run.stdout}\n${run.stderr}`
     if (run.error) return { status: 'fail', topic, detail: `could not run ${probe.framework}: ${run.error.message}` }
     if (run.status === 0) {
-      return { status: 'fail', topic, detail: `the probe test passed: a swallowed new Function() was not caught with ${probe.adapter}` }
+      return {
+        status: 'fail',
+        topic,
+        detail: `the probe test passed: a swallowed new Function() was not caught with ${probe.adapter}`,
+      }
     }
     if (!output.includes('LEAKGATE_EVAL_BLOCKED')) {
       const last = output.trim().split('\n').filter(Boolean).slice(-3).join(' | ')
-      return { status: 'fail', topic, detail: `${probe.framework} failed, but not on leakgate's violation: ${last.slice(0, 300)}` }
+      return {
+        status: 'fail',
+        topic,
+        detail: `${probe.framework} failed, but not on leakgate's violation: ${last.slice(0, 300)}`,
+      }
     }
     return {
       status: 'ok',
