@@ -22,6 +22,17 @@ type PrepareStackTrace = (error: Error, stack: NodeJS.CallSite[]) => unknown
 
 const returnCallSites: PrepareStackTrace = (_error, stack) => stack
 
+/**
+ * Does this prepareStackTrace map positions? Node's own default (ErrorPrepareStackTrace) does
+ * only under --enable-source-maps; hosts (Vite, Jest's source-map-support) install their own.
+ */
+function mapsStacks(prepare: PrepareStackTrace | undefined): prepare is PrepareStackTrace {
+  if (typeof prepare !== 'function' || prepare === returnCallSites) return false
+  if (prepare.name === 'ErrorPrepareStackTrace')
+    return (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true
+  return true
+}
+
 function toPath(file: string): string {
   if (file.startsWith('file://')) {
     try {
@@ -79,11 +90,11 @@ export class StackCapture {
   constructor(
     private readonly filter: FrameFilter,
     skip: (...args: never[]) => unknown,
-    limit = 30,
+    limit = 20,
   ) {
     const previousPrepare = Error.prepareStackTrace
     const previousLimit = Error.stackTraceLimit
-    this.hostPrepare = previousPrepare === returnCallSites ? undefined : previousPrepare
+    this.hostPrepare = mapsStacks(previousPrepare) ? previousPrepare : undefined
     const holder = { name: 'Error', message: '' } as { stack?: unknown; name: string; message: string }
     try {
       Error.prepareStackTrace = returnCallSites
@@ -94,6 +105,14 @@ export class StackCapture {
       Error.prepareStackTrace = previousPrepare
       Error.stackTraceLimit = previousLimit
     }
+  }
+
+  /**
+   * Is the first frame outside Node and leakgate the framework's? Looks at the top `depth`
+   * frames only: the cheap check every compile by a test framework goes through.
+   */
+  static fromFramework(filter: FrameFilter, skip: (...args: never[]) => unknown, depth = 8): boolean {
+    return new StackCapture(filter, skip, depth).fromFramework()
   }
 
   /** Raw frames (unmapped positions): enough to decide by file. */

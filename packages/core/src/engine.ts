@@ -7,7 +7,8 @@ import type { LeakgateOptions } from './options.js'
 import { relativeTo } from './paths.js'
 import { type DecideRequest, decide, isLocal, listRules, normalizeOptions, type Policy } from './policy.js'
 import { Recorder, readRecords } from './recorder.js'
-import type { NetTarget } from './rules/net.js'
+import { parseAddress } from './rules/address.js'
+import { type NetTarget, normalizeHost } from './rules/net.js'
 import { Scope, ScopeTracker } from './scope.js'
 
 // The flow of one event (DESIGN.md): an interceptor describes the operation → audit hooks see
@@ -34,8 +35,8 @@ export interface CheckRequest {
   decide: DecideRequest
   /** The raw arguments, for audit hooks. */
   args: readonly unknown[]
-  /** The rule that would allow it, as source text. */
-  suggestion: string
+  /** The rule that would allow it, as source text (a function when it costs to compute). */
+  suggestion: string | (() => string)
   /** Frames above this function are leakgate's; used when capturing the stack now. */
   skip: (...args: never[]) => unknown
   /** A stack captured earlier, for operations that reach the engine asynchronously. */
@@ -99,6 +100,8 @@ export class Engine {
   /** Applies options (validated) to the run. */
   configure(options: LeakgateOptions | undefined): void {
     this.policy = normalizeOptions(options)
+    this.rulesEpoch++
+    this.localHosts.clear()
     this.tracker.run.rules = this.policy.config
     if (this.policy.sinkDir) this.recorder.dir = this.policy.sinkDir
     this.active = this.policy.mode !== 'off'
@@ -130,6 +133,23 @@ export class Engine {
   /** Is this target this machine (never audited)? */
   isLocal(target: NetTarget): boolean {
     return isLocal(target, this.policy.local)
+  }
+
+  private readonly localHosts = new Map<string, boolean>()
+
+  /**
+   * The hot-path question: is this host string (an address in any spelling, or a name) this
+   * machine? Cached per string; the cache is cleared when the policy changes.
+   */
+  isLocalHost(host: string): boolean {
+    let local = this.localHosts.get(host)
+    if (local === undefined) {
+      const address = parseAddress(host)
+      local = isLocal(address ? { address } : { host: normalizeHost(host) }, this.policy.local)
+      if (this.localHosts.size > 1024) this.localHosts.clear()
+      this.localHosts.set(host, local)
+    }
+    return local
   }
 
   /** Runs `fn` with an upper layer's approval, so the binding layer below does not decide again. */
@@ -180,14 +200,17 @@ export class Engine {
       return request.packages ? [...request.packages, ...found] : found
     })
     if (decision.allowed) {
-      this.recorder.hold(this.buildRecord(request, scope, decision, capture(), false))
+      // Identical allowed events (same scope, event, target and rule) are counted, not rebuilt:
+      // a hot allowed path pays for no stack capture after the first (whose call site is shown).
+      const key = `${scope.id}\u0000${request.event}\u0000${request.target}\u0000${decision.source}:${decision.rule}`
+      this.recorder.hold(key, () => this.buildRecord(request, scope, decision as Decision, capture(), false))
       return { ok: true, decision }
     }
     const blocked = this.policy.mode === 'enforce'
     const record = this.buildRecord(request, scope, decision, capture(), blocked)
     const message = formatViolation(record, {
       rules: listRules(levels, request.category),
-      suggestion: request.suggestion,
+      suggestion: typeof request.suggestion === 'function' ? request.suggestion() : request.suggestion,
     })
     const error = new LeakgateError(BLOCKED_CODES[request.category], message, record)
     this.attachStack(error, capture())
@@ -286,9 +309,21 @@ export class Engine {
     return [...scope.violations, ...fromChildren]
   }
 
+  /** Bumped on every configuration or allowance change: cached child contexts are stale. */
+  rulesEpoch = 0
+  private readonly contexts = new WeakMap<Scope, { epoch: number; context: ChildContext }>()
+
   /** The context handed to a child process or worker started in `scope`. */
   childContext(scope: Scope): ChildContext | undefined {
     if (!this.active || !this.preloadPath) return undefined
+    const cached = this.contexts.get(scope)
+    if (cached && cached.epoch === this.rulesEpoch) return cached.context
+    const context = this.buildChildContext(scope)
+    this.contexts.set(scope, { epoch: this.rulesEpoch, context })
+    return context
+  }
+
+  private buildChildContext(scope: Scope): ChildContext {
     const sinkDir = this.ensureSinkDir()
     const scopes: ChildContext['scopes'] = []
     for (let s: Scope | undefined = scope; s && s.kind !== 'run'; s = s.parent) {

@@ -16,8 +16,20 @@ export type {
 } from './events.js'
 export { formatShortMessage, formatViolation } from './message.js'
 export type { AllowRules, EvalRule, ExecRule, FromRule, LeakgateOptions, NetRule } from './options.js'
-export { BENIGN_GENERATORS, DEFAULT_LOCAL, normalizeOptions } from './policy.js'
+export {
+  BENIGN_GENERATORS,
+  compileRules,
+  DEFAULT_LOCAL,
+  type DecideRequest,
+  decide,
+  isLocal,
+  type Level,
+  normalizeOptions,
+  type Policy,
+  type RuleSet,
+} from './policy.js'
 export { readRecords, recordKey } from './recorder.js'
+export { parseAddress } from './rules/address.js'
 export { getEngine, install, tameRealm, uninstall } from './runtime.js'
 export { Scope } from './scope.js'
 
@@ -31,7 +43,9 @@ export { Scope } from './scope.js'
  * ```
  */
 export function allowAudit(rules: AllowRules): void {
-  getEngine().tracker.resolve().allow(rules)
+  const engine = getEngine()
+  engine.tracker.resolve().allow(rules)
+  engine.rulesEpoch++
 }
 
 /** Adds a hook that sees every audit event, like Python's `sys.addaudithook`. Throwing refuses it. */

@@ -45,12 +45,14 @@ export class Recorder {
     this.append(`${JSON.stringify(record)}\n`)
   }
 
-  /** Groups an allowed event with identical ones until flush(). */
-  hold(record: AuditRecord): void {
-    const key = recordKey(record)
+  /**
+   * Groups an allowed event with identical ones (same `key`) until flush(); the record is built
+   * only the first time.
+   */
+  hold(key: string, build: () => AuditRecord): void {
     const existing = this.pending.get(key)
-    if (existing) existing.count += record.count
-    else this.pending.set(key, record)
+    if (existing) existing.count += 1
+    else this.pending.set(key, build())
     if (!this.exitHooked) {
       this.exitHooked = true
       process.once('exit', () => this.flush())

@@ -1,5 +1,4 @@
 import childProcess from 'node:child_process'
-import { StackCapture } from '../attribution.js'
 import type { Engine, Outcome } from '../engine.js'
 import { formatCommand, redactCommandLine, truncate } from '../redact.js'
 import { commandName, type ExecCommand, expandCommands } from '../rules/exec.js'
@@ -46,20 +45,10 @@ function readSpawnCall(args: unknown[]): SpawnCall {
   }
 }
 
-const CHILD_PROCESS_APIS = new Set(['spawn', 'exec', 'execFile', 'fork', 'spawnSync', 'execSync', 'execFileSync'])
+const CHILD_PROCESS_APIS = ['spawn', 'exec', 'execFile', 'fork', 'spawnSync', 'execSync', 'execFileSync'] as const
 
-/** `child_process.exec` when exec() was called, from the outermost child_process frame. */
-function eventFrom(stack: StackCapture, fallback: string): string {
-  let name: string | undefined
-  for (const frame of stack.rawFrames()) {
-    if (frame.file !== 'node:child_process') {
-      if (name) break
-      continue
-    }
-    if (frame.fn && CHILD_PROCESS_APIS.has(frame.fn)) name = frame.fn
-  }
-  return `child_process.${name ?? fallback}`
-}
+/** The exported API the user called, set by thin wrappers around the exports (outermost wins). */
+let currentApi: string | undefined
 
 export function describeSpawn(call: SpawnCall): { commands: ExecCommand[]; target: string; suggestion: string } {
   const args = call.argv.slice(1)
@@ -81,17 +70,15 @@ export function checkSpawn(
   fallbackEvent: string,
   skip: (...args: never[]) => unknown,
 ): Outcome {
-  const stack = new StackCapture(engine.filter, skip)
   const { commands, target, suggestion } = describeSpawn(call)
   return engine.check({
     category: 'exec',
-    event: eventFrom(stack, fallbackEvent),
+    event: `child_process.${currentApi ?? fallbackEvent}`,
     target,
     decide: { category: 'exec', commands },
     args: [call.file, call.argv],
     suggestion,
     skip,
-    stack,
   })
 }
 
@@ -141,6 +128,25 @@ function adopt(ours: Error, theirs: unknown): Error {
 
 export function installChildProcess(engine: Engine, natives: Natives, restores: Restore[]): void {
   const eacces = uvErrno('EACCES')
+  // Name events after the API the user called (exec calls execFile calls spawn).
+  for (const name of CHILD_PROCESS_APIS) {
+    if (name === 'spawnSync' || name === 'execSync' || name === 'execFileSync') continue
+    patchMethod<(...args: unknown[]) => unknown>(
+      restores,
+      childProcess,
+      name,
+      (real) =>
+        function named(this: unknown, ...args: unknown[]) {
+          if (currentApi !== undefined) return Reflect.apply(real, this, args)
+          currentApi = name
+          try {
+            return Reflect.apply(real, this, args)
+          } finally {
+            currentApi = undefined
+          }
+        },
+    )
+  }
   const owner = natives.ownerSymbol
   const Process = natives.Process
   if (Process) {
@@ -202,6 +208,8 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
       (real) =>
         function syncApi(this: unknown, ...args: unknown[]) {
           pendingSyncError = undefined
+          const outer = currentApi === undefined
+          if (outer) currentApi = name
           try {
             const result = Reflect.apply(real, this, args) as { error?: unknown } | undefined
             if (pendingSyncError && result && typeof result === 'object' && result.error) {
@@ -213,6 +221,7 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
             throw error
           } finally {
             pendingSyncError = undefined
+            if (outer) currentApi = undefined
           }
         },
     )

@@ -132,7 +132,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
               target: source.replace(/\s+/g, ' ').slice(0, 80),
               decide: { category: 'eval' },
               args,
-              suggestion: stack.packages()[0] ? `{ from: '${stack.packages()[0]}' }` : 'true',
+              suggestion: () => (stack.packages()[0] ? `{ from: '${stack.packages()[0]}' }` : 'true'),
               skip: guarded as never,
               stack,
             })

@@ -19,7 +19,6 @@ import { patchMethod, type Restore } from './patch.js'
 // a socket adopted from an fd (see TCP.open below), traffic through a proxy (the proxy's address
 // is what is decided).
 
-const kConnect = Symbol('leakgate.connect')
 const BLOCKED_HOST = 'blocked.leakgate.invalid'
 
 interface ConnectInfo {
@@ -29,7 +28,11 @@ interface ConnectInfo {
   decided: boolean
 }
 
-type Socket = net.Socket & { [kConnect]?: ConnectInfo; encrypted?: boolean }
+type Socket = net.Socket & { encrypted?: boolean }
+
+// Per-socket decisions live beside the socket, not on it: adding a property to every socket
+// would change its shape on Node's hot paths.
+const connections = new WeakMap<object, ConnectInfo>()
 // biome-ignore lint/suspicious/noExplicitAny: Node's normalized connect arguments
 type ConnectOptions = Record<string, any>
 
@@ -43,24 +46,26 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
     net.Socket.prototype,
     'connect',
     (realConnect) =>
-      function connect(this: Socket, ...args: unknown[]) {
+      function connect(this: Socket) {
+        // biome-ignore lint/complexity/noArguments: no rest array on the hottest path
+        const args = arguments as unknown as unknown[]
         if (!engine.active) return Reflect.apply(realConnect, this, args)
-        this[kConnect] = undefined
-        const normalized = (Array.isArray(args[0]) ? args[0] : netInternals._normalizeArgs(args)) as unknown[]
+        if (connections.has(this)) connections.delete(this)
+        const normalized = (Array.isArray(args[0]) ? args[0] : netInternals._normalizeArgs([...args])) as unknown[]
         const options = (normalized[0] ?? {}) as ConnectOptions
         // Unix sockets and named pipes are this machine.
         if (options.path !== undefined && options.path !== null) return Reflect.apply(realConnect, this, args)
+        const rawHost = typeof options.host === 'string' && options.host !== '' ? options.host : 'localhost'
+        if (engine.isLocalHost(rawHost)) {
+          // A local name is checked again per resolved address, natively.
+          if (parseAddress(rawHost) === null) connections.set(this, { host: normalizeHost(rawHost), decided: false })
+          return Reflect.apply(realConnect, this, args)
+        }
         const port = Number(options.port)
         // Let Node reject a bad port in its own words.
         if (!Number.isInteger(port)) return Reflect.apply(realConnect, this, args)
-        const rawHost = typeof options.host === 'string' && options.host !== '' ? options.host : 'localhost'
         const address = parseAddress(rawHost)
         const target: NetTarget = address ? { address, port } : { host: normalizeHost(rawHost), port }
-        if (engine.isLocal(target)) {
-          // A local name is checked again per resolved address, natively.
-          if (!address) this[kConnect] = { host: target.host as string, decided: false }
-          return Reflect.apply(realConnect, this, args)
-        }
         const display = formatNetTarget(target)
         const outcome = engine.check({
           category: 'net',
@@ -72,7 +77,7 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
           skip: connect,
         })
         if (outcome.ok) {
-          this[kConnect] = { ...(target.host ? { host: target.host } : {}), decided: true }
+          connections.set(this, { ...(target.host ? { host: target.host } : {}), decided: true })
           // The lookup of an allowed name runs synchronously inside; don't decide it twice.
           return engine.approved(() => Reflect.apply(realConnect, this, args))
         }
@@ -98,13 +103,14 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
       method,
       (realTcpConnect) =>
         function tcpConnect(this: Record<symbol, Socket | undefined>, req: unknown, address: string, port: number) {
-          if (!engine.active) return Reflect.apply(realTcpConnect, this, [req, address, port])
+          if (!engine.active || engine.isLocalHost(address)) {
+            return Reflect.apply(realTcpConnect, this, [req, address, port])
+          }
           const socket = owner ? this[owner] : undefined
-          const info = socket?.[kConnect]
+          const info = socket ? connections.get(socket) : undefined
           if (info?.decided) return Reflect.apply(realTcpConnect, this, [req, address, port])
           const parsed = parseAddress(address)
           const target: NetTarget = parsed ? { address: parsed, port } : { host: normalizeHost(address), port }
-          if (engine.isLocal(target)) return Reflect.apply(realTcpConnect, this, [req, address, port])
           const display = formatNetTarget(target)
           const outcome = engine.check({
             category: 'net',

@@ -38,14 +38,16 @@ export function checkCode(
 ): Outcome {
   const capture = stack ?? new StackCapture(engine.filter, skip)
   if (capture.fromFramework()) return { ok: true }
-  const owner = capture.packages()[0]
   return engine.check({
     category: 'eval',
     event,
     target: previewCode(code),
     decide: { category: 'eval' },
     args,
-    suggestion: owner ? `{ from: '${owner}' }` : 'true',
+    suggestion: () => {
+      const owner = capture.packages()[0]
+      return owner ? `{ from: '${owner}' }` : 'true'
+    },
     skip,
     stack: capture,
   })
