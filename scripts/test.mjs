@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { netnsCommand } from './netns.mjs'
+import { installNodes } from './nodes.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const passthrough = process.argv.slice(2)
@@ -26,6 +27,8 @@ function step(title, command, args, options = {}) {
 
 const packages = readdirSync(new URL('../packages', import.meta.url))
 if (passthrough.length === 0) {
+  // The core's integration tests run on every supported Node; install the missing ones (cached).
+  installNodes()
   step('build', 'npm', ['run', 'build', '--silent'])
   step('lint and format', 'npx', ['biome', 'check', '.'])
   step('typecheck', 'npx', ['tsc', '-p', '.'])

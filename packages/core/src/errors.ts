@@ -5,7 +5,6 @@ export type LeakgateErrorCode =
   | 'LEAKGATE_EXEC_BLOCKED'
   | 'LEAKGATE_EVAL_BLOCKED'
   | 'LEAKGATE_INVALID_OPTION'
-  | 'LEAKGATE_NO_ENGINE'
 
 /** Recognises our errors across package copies and realms, where `instanceof` fails. */
 export const ERROR_BRAND: unique symbol = Symbol.for('leakgate.error') as never
