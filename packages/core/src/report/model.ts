@@ -159,7 +159,9 @@ export function sortEvents(events: ReportEvent[]): void {
       (a.scope.test ?? '').localeCompare(b.scope.test ?? '') ||
       a.category.localeCompare(b.category) ||
       a.event.localeCompare(b.event) ||
-      a.target.localeCompare(b.target),
+      a.target.localeCompare(b.target) ||
+      a.framework.localeCompare(b.framework) ||
+      (a.callSite?.line ?? 0) - (b.callSite?.line ?? 0),
   )
 }
 

@@ -15,7 +15,7 @@ export const CLI = path.join(PACKAGE_DIR, 'dist/cli.mjs')
 export const SCHEMAS = path.join(PACKAGE_DIR, 'test/fixtures/schemas')
 const LEAK = path.join(PACKAGE_DIR, 'test/fixtures/report/leak.cjs')
 
-export type Leak = 'eval' | 'exec' | 'exec-allowed' | 'exec-secret' | 'net' | 'net-moved'
+export type Leak = 'eval' | 'exec' | 'exec-allowed' | 'exec-secret' | 'net'
 
 export interface PlannedTest {
   file: string
@@ -35,11 +35,14 @@ export async function startServer(): Promise<{ port: number; close(): Promise<vo
   return { port, close: () => new Promise((resolve) => server.close(() => resolve())) }
 }
 
-/** Runs the planned tests in a child process with the real engine; returns its records. */
-export function recordRun(root: string, port: number, tests: PlannedTest[]) {
+/**
+ * Runs the planned tests in a child process with the real engine; returns its records. `pad`
+ * blank lines are put at the top of the script first: every call site moves down by that much.
+ */
+export function recordRun(root: string, port: number, tests: PlannedTest[], pad = 0) {
   const sinkDir = fs.mkdtempSync(path.join(root, 'sink-'))
   const script = path.join(root, 'leak.cjs')
-  if (!fs.existsSync(script)) fs.copyFileSync(LEAK, script)
+  fs.writeFileSync(script, '\n'.repeat(pad) + fs.readFileSync(LEAK, 'utf8'))
   const core = path.join(PACKAGE_DIR, 'dist/index.cjs')
   const run = spawnSync(process.execPath, [script, JSON.stringify({ core, sinkDir, root, port, tests })], {
     encoding: 'utf8',
@@ -56,6 +59,7 @@ export function makeReport(
   port: number,
   tests: PlannedTest[],
   run: Partial<RunInfo> = {},
+  pad = 0,
 ): LeakgateReport {
   return createReport(
     {
@@ -67,7 +71,7 @@ export function makeReport(
       startedAt: '2026-11-29T10:00:00.000Z',
       ...run,
     },
-    recordRun(root, port, tests),
+    recordRun(root, port, tests, pad),
   )
 }
 
