@@ -27,7 +27,8 @@ Merges leakgate reports (shards, Vitest and Jest side by side), prints a summary
 package, and exits 1 when a violation is not in the baseline.
 
 Arguments:
-  files                   report files or globs (default: leakgate-report.json)
+  files                   report files or globs (default: leakgate-report.json and
+                          leakgate-report.*.json, the per-shard files, in this directory)
 
 Options:
   -f, --format <name>     text (default), json, markdown, github, junit, sarif
@@ -64,7 +65,8 @@ new ones. Entries are keyed by category, target, test file, test name and packag
 lines does not change them. Notes you add to entries ("note") are kept.
 
 Arguments:
-  files                   report files or globs (default: leakgate-report.json)
+  files                   report files or globs (default: leakgate-report.json and
+                          leakgate-report.*.json, the per-shard files, in this directory)
 
 Options:
   -o, --output <file>     the baseline to update (default: leakgate-baseline.json)

@@ -10,8 +10,21 @@ import type { CliIo } from './io.js'
 // Loading what `report` and `baseline` work on: the reports (globs expanded, merged) and the
 // baseline, with messages that call files by the names the user typed.
 
+/**
+ * Without arguments: leakgate-report.json and the per-shard files the Jest reporter writes
+ * (leakgate-report.shard-1-of-2.json ...) in the current directory.
+ */
+function defaultReports(cwd: string): string[] {
+  const shards = fs
+    .readdirSync(cwd)
+    .filter((name) => /^leakgate-report\..+\.json$/.test(name))
+    .sort()
+  const main = fs.existsSync(path.join(cwd, REPORT_FILE)) ? [REPORT_FILE] : []
+  return main.length + shards.length > 0 ? [...main, ...shards] : [REPORT_FILE]
+}
+
 export function loadReports(args: readonly string[], io: CliIo): MergeResult & { files: string[] } {
-  const files = expandFiles(args.length > 0 ? args : [REPORT_FILE], io.cwd)
+  const files = expandFiles(args.length > 0 ? args : defaultReports(io.cwd), io.cwd)
   const sources = files.map((file) => ({ file, report: readReport(path.resolve(io.cwd, file), file) }))
   const merged = mergeReports(sources)
   for (const file of merged.skipped) {

@@ -5,13 +5,12 @@ import net from 'node:net'
 import util from 'node:util'
 import vm from 'node:vm'
 
-// The native binding prototypes, reached from ordinary instances (research: identical to
-// process.binding's, and this route still works under --permission where process.binding
-// throws). Node's internals look methods up on these prototypes at call time, so a patch here
-// also catches references a library captured before install.
-//
-// Only the module-level functions (spawn_sync.spawn, cares getaddrinfo/getnameinfo) and the
-// request-wrap classes need process.binding; it is called with deprecation warnings silenced.
+// The native binding prototypes. Node's internals look methods up on these prototypes at call
+// time, so a patch here also catches references a library captured before install.
+// process.binding returns the very objects internalBinding does for these allowlisted bindings
+// (research: checked by identity on Node 20-26); it is called with deprecation warnings silenced.
+// Under the permission model process.binding throws, and the prototypes are reached from
+// ordinary instances instead (a probe socket that sends nothing).
 
 // biome-ignore lint/suspicious/noExplicitAny: native prototypes have no types
 type Proto = Record<string, any>
@@ -56,34 +55,46 @@ let cached: Natives | undefined
 export function findNatives(): Natives {
   if (cached) return cached
   const natives: Natives = {}
+  // process.binding is the cheap route (no probe sockets). Where it is denied (the permission
+  // model), the prototypes are reached from instances instead.
+  natives.TCP = quietBinding('tcp_wrap')?.TCP?.prototype
+  natives.UDP = quietBinding('udp_wrap')?.UDP?.prototype
+  natives.Process = quietBinding('process_wrap')?.Process?.prototype
+  natives.spawnSync = quietBinding('spawn_sync')
+  natives.cares = quietBinding('cares_wrap')
+  natives.ChannelWrap = natives.cares?.ChannelWrap?.prototype
   attempt(() => {
     const handle = (new childProcess.ChildProcess() as unknown as { _handle: Proto })._handle
-    natives.Process = Object.getPrototypeOf(handle)
+    natives.Process ??= Object.getPrototypeOf(handle)
     natives.ownerSymbol = Object.getOwnPropertySymbols(handle).find((s) => s.description === 'owner_symbol')
   })
-  attempt(() => {
-    // A connect whose lookup never answers creates the TCP handle and sends nothing.
-    const socket = new net.Socket()
-    socket.on('error', () => {})
-    socket.connect({ port: 9, host: 'probe.leakgate.invalid', lookup: () => {} })
-    natives.TCP = Object.getPrototypeOf((socket as unknown as { _handle: Proto })._handle)
-    socket.destroy()
-  })
-  attempt(() => {
-    const socket = dgram.createSocket('udp4')
-    const state = Object.getOwnPropertySymbols(socket).find((s) => String(s).includes('state'))
-    const handle = state ? (socket as unknown as Record<symbol, { handle: Proto }>)[state]?.handle : undefined
-    if (handle) natives.UDP = Object.getPrototypeOf(handle)
-    socket.close()
-  })
-  attempt(() => {
-    natives.ChannelWrap = Object.getPrototypeOf((new dns.Resolver() as unknown as { _handle: Proto })._handle)
-  })
+  if (!natives.TCP) {
+    attempt(() => {
+      // A connect whose lookup never answers creates the TCP handle and sends nothing.
+      const socket = new net.Socket()
+      socket.on('error', () => {})
+      socket.connect({ port: 9, host: 'probe.leakgate.invalid', lookup: () => {} })
+      natives.TCP = Object.getPrototypeOf((socket as unknown as { _handle: Proto })._handle)
+      socket.destroy()
+    })
+  }
+  if (!natives.UDP) {
+    attempt(() => {
+      const socket = dgram.createSocket('udp4')
+      const state = Object.getOwnPropertySymbols(socket).find((s) => String(s).includes('state'))
+      const handle = state ? (socket as unknown as Record<symbol, { handle: Proto }>)[state]?.handle : undefined
+      if (handle) natives.UDP = Object.getPrototypeOf(handle)
+      socket.close()
+    })
+  }
+  if (!natives.ChannelWrap) {
+    attempt(() => {
+      natives.ChannelWrap = Object.getPrototypeOf((new dns.Resolver() as unknown as { _handle: Proto })._handle)
+    })
+  }
   attempt(() => {
     natives.ContextifyScript = Object.getPrototypeOf(vm.Script.prototype)
   })
-  natives.spawnSync = quietBinding('spawn_sync')
-  natives.cares = quietBinding('cares_wrap')
   cached = natives
   return natives
 }

@@ -1,4 +1,14 @@
-import ipaddr from 'ipaddr.js'
+import { createRequire } from 'node:module'
+import type * as IpAddr from 'ipaddr.js'
+
+// ipaddr.js is loaded on first use: most test files never parse an address that is not in the
+// cache, and the worker start-up budget is small.
+const load = createRequire(import.meta.url)
+let lib: typeof IpAddr | undefined
+function ipaddrLib(): typeof IpAddr {
+  lib ??= load('ipaddr.js') as typeof IpAddr
+  return lib
+}
 
 // Canonical addresses. Every spelling that the platform would connect to as the same address
 // must decide the same way: `2130706433`, `0x7f.1`, `127.1` and `0177.0.0.1` are all 127.0.0.1
@@ -10,7 +20,7 @@ export interface Address {
   kind: 'ipv4' | 'ipv6'
   /** ipaddr.js range name: `loopback`, `private`, `unicast`, ... */
   range: string
-  parsed: ipaddr.IPv4 | ipaddr.IPv6
+  parsed: IpAddr.IPv4 | IpAddr.IPv6
 }
 
 const cache = new Map<string, Address | null>()
@@ -31,11 +41,14 @@ function parseUncached(input: string): Address | null {
   if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1)
   const zone = text.indexOf('%')
   if (zone !== -1) text = text.slice(0, zone)
-  if (text === '' || !ipaddr.isValid(text)) return null
+  // Letters beyond hex digits (and the `x` of 0x) mean a hostname: no need to load ipaddr.js.
+  if (text === '' || /[g-wyz_]/i.test(text)) return null
+  const ipaddr = ipaddrLib()
+  if (!ipaddr.isValid(text)) return null
   // A bare number or `0x..` is an IP to inet_aton only in IPv4 form; ipaddr.js agrees.
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(text)
+  let parsed: IpAddr.IPv4 | IpAddr.IPv6 = ipaddr.parse(text)
   if (parsed.kind() === 'ipv6') {
-    const v6 = parsed as ipaddr.IPv6
+    const v6 = parsed as IpAddr.IPv6
     if (v6.isIPv4MappedAddress()) {
       // ipaddr.js 2.x reads the IPv4-*compatible* `::127.0.0.1` as mapped `::ffff:7f00:1`; the kernel
       // treats it as the IPv6 address ::7f00:1, which is not loopback. Only a written `ffff:` maps.
@@ -56,22 +69,44 @@ function parseUncached(input: string): Address | null {
   }
 }
 
-/** Every range name ipaddr.js can return, both families. */
+/** Every range name ipaddr.js 2.x can return, both families (a unit test keeps this in step). */
 export const RANGE_NAMES: ReadonlySet<string> = new Set([
-  ...Object.keys((ipaddr.IPv4.prototype as unknown as { SpecialRanges: object }).SpecialRanges),
-  ...Object.keys((ipaddr.IPv6.prototype as unknown as { SpecialRanges: object }).SpecialRanges),
+  'unspecified',
+  'broadcast',
+  'multicast',
+  'linkLocal',
+  'loopback',
+  'carrierGradeNat',
+  'private',
+  'reserved',
+  'as112',
+  'amt',
+  'uniqueLocal',
+  'ipv4Mapped',
+  'deprecatedSiteLocal',
+  'discard',
+  'rfc6145',
+  'rfc6052',
+  '6to4',
+  'teredo',
+  'benchmarking',
+  'as112v6',
+  'deprecatedOrchid',
+  'orchid2',
+  'droneRemoteIdProtocolEntityTags',
+  'segmentRouting',
   'unicast',
 ])
 
 export interface Cidr {
   kind: 'ipv4' | 'ipv6'
-  parsed: [ipaddr.IPv4 | ipaddr.IPv6, number]
+  parsed: [IpAddr.IPv4 | IpAddr.IPv6, number]
 }
 
 /** Parses `10.0.0.0/8` or `2001:db8::/32`; throws a message fragment on a bad CIDR. */
 export function parseCidr(text: string): Cidr {
   try {
-    const parsed = ipaddr.parseCIDR(text)
+    const parsed = ipaddrLib().parseCIDR(text)
     return { kind: parsed[0].kind(), parsed }
   } catch {
     throw new Error(`"${text}" is not a valid CIDR range`)

@@ -45,3 +45,13 @@ describe('parseAddress: every spelling of an address decides the same way', () =
     },
   )
 })
+
+test('RANGE_NAMES lists every range ipaddr.js knows', async () => {
+  const { RANGE_NAMES } = await import('../../src/rules/address.js')
+  const ipaddr = (await import('ipaddr.js')).default
+  const names = [
+    ...Object.keys((ipaddr.IPv4.prototype as unknown as { SpecialRanges: object }).SpecialRanges),
+    ...Object.keys((ipaddr.IPv6.prototype as unknown as { SpecialRanges: object }).SpecialRanges),
+  ]
+  for (const name of names) expect(RANGE_NAMES.has(name), name).toBe(true)
+})

@@ -29,7 +29,7 @@ export const VITEST_PROBE: FrameworkProbe = {
   adapter: '@leakgate/vitest-plugin',
   files: {
     'probe.test.mjs': `import { test } from 'vitest'\n\ntest(${JSON.stringify(PROBE_TEST_NAME)}, ${PROBE_BODY})\n`,
-    'vitest.config.mjs': `import leakgate from '@leakgate/vitest-plugin'\n\nexport default {\n  plugins: [leakgate({ mode: 'enforce' })],\n  test: { include: ['probe.test.mjs'], watch: false },\n}\n`,
+    'vitest.config.mjs': `import { leakgate } from '@leakgate/vitest-plugin'\n\nexport default {\n  plugins: [leakgate({ mode: 'enforce', report: false })],\n  test: { include: ['probe.test.mjs'], watch: false },\n}\n`,
   },
   args: (frameworkDir, dir) => [
     path.join(frameworkDir, 'vitest.mjs'),
