@@ -146,13 +146,31 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
   }
 
   const ModuleProto = (Module as unknown as { prototype: Record<string, unknown> }).prototype
+  // Every ordinary require compiles its module inside that module's own load(): that is the
+  // loader (or a loader hook such as ts-node's) at work, recognised without a stack capture.
+  let loading: unknown
+  patchMethod<(filename: string) => unknown>(
+    restores,
+    ModuleProto,
+    'load',
+    (realLoad) =>
+      function load(this: unknown, filename: string) {
+        const previous = loading
+        loading = this
+        try {
+          return Reflect.apply(realLoad, this, [filename])
+        } finally {
+          loading = previous
+        }
+      },
+  )
   patchMethod<(content: string, filename: string, ...rest: unknown[]) => unknown>(
     restores,
     ModuleProto,
     '_compile',
     (real) =>
       function _compile(this: unknown, content: string, filename: string, ...rest: unknown[]) {
-        if (engine.active) {
+        if (engine.active && this !== loading) {
           // Node's own loader is the caller for every ordinary require: decide by the first frame.
           const stack = new StackCapture(engine.filter, _compile as Skip, 3)
           const caller = stack.rawFrames()[0]

@@ -22,9 +22,7 @@ function code(value: string): string {
 function cell(value: string): string {
   return safeText(value)
     .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*_{}[\]<>|#]/g, (char) =>
-      char === '|' ? '\\|' : char === '<' ? '&lt;' : char === '>' ? '&gt;' : `\\${char}`,
-    )
+    .replace(/[\\`*_{}[\]<|#]/g, (char) => (char === '|' ? '\\|' : char === '<' ? '&lt;' : `\\${char}`))
 }
 
 function eventRows(events: readonly ReportEvent[], limit: number): string[] {
