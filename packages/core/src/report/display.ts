@@ -10,11 +10,18 @@ const SECRET_ASSIGNMENT =
   /((?:^|[\s"'(,;])--?[\w-]*(?:pass(?:word)?|passwd|secret|token|api[-_]?key|auth|credential|private[-_]?key)[\w-]*=)[^\s"'),;]+/gi
 const TOKEN_CANDIDATE = /[A-Za-z0-9_+=.-]{16,}/g
 
+/** A token-shaped word masked; a sentence's final dot is not part of the token. */
+function maskToken(word: string): string {
+  if (isSecretLike(word)) return '***'
+  const core = word.replace(/[.-]+$/, '')
+  return core !== word && isSecretLike(core) ? `***${word.slice(core.length)}` : word
+}
+
 /** Text safe to print: URL credentials, secret flags and token-shaped words masked. */
 export function safeText(text: string): string {
   return redactUrls(text)
     .replace(SECRET_ASSIGNMENT, '$1***')
-    .replace(TOKEN_CANDIDATE, (word) => (isSecretLike(word) ? '***' : word))
+    .replace(TOKEN_CANDIDATE, maskToken)
 }
 
 /** `1 violation`, `2 violations`. */

@@ -1,3 +1,4 @@
+import { safeText } from './display.js'
 import { identityKey, identityOf } from './fingerprint.js'
 import { countOf, type Gate } from './gate.js'
 import type { LeakgateReport, ReportEvent } from './model.js'
@@ -39,6 +40,7 @@ export function toGatedReport(gate: Gate): GatedReport {
   }
 }
 
+/** Every string is passed through safeText: a report from an older or foreign writer may hold a secret. */
 export function formatJson(gate: Gate): string {
-  return `${JSON.stringify(toGatedReport(gate), null, 2)}\n`
+  return `${JSON.stringify(toGatedReport(gate), (_key, value) => (typeof value === 'string' ? safeText(value) : value), 2)}\n`
 }
