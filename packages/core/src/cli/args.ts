@@ -23,7 +23,7 @@ export function parseCommandArgs(command: string, args: readonly string[], optio
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const message = (error as Error).message
-    const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1]
+    const flag = /'.*?(--[\w-]+)/.exec(message)?.[1] ?? /'(-[^'\s]+)'/.exec(message)?.[1]
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       throw usageError(command, `unknown option ${flag ? `'${flag}'` : ''}.`.replace(' .', '.'))
     }

@@ -19,9 +19,7 @@ function maskToken(word: string): string {
 
 /** Text safe to print: URL credentials, secret flags and token-shaped words masked. */
 export function safeText(text: string): string {
-  return redactUrls(text)
-    .replace(SECRET_ASSIGNMENT, '$1***')
-    .replace(TOKEN_CANDIDATE, maskToken)
+  return redactUrls(text).replace(SECRET_ASSIGNMENT, '$1***').replace(TOKEN_CANDIDATE, maskToken)
 }
 
 /** `1 violation`, `2 violations`. */

@@ -9,7 +9,7 @@ import { describeEvent } from './text.js'
 // Valid against the Jenkins JUnit schema (junit-4.xsd), which the unit tests check.
 
 // XML 1.0 forbids most control characters even as references: drop them.
-const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 
 export function escapeXml(text: string, attribute = false): string {
   const escaped = text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

@@ -9,7 +9,7 @@ import type { Finding } from './inspect.js'
 // (another loopback address: even if the guard failed, nothing would leave the machine). Each of
 // the three must fail with leakgate's code, or the guard does not work here.
 
-const PROBE = String.raw`
+const PROBE = `
 const results = {}
 const code = (error) => (error && (error.code || error.message)) || String(error)
 try { new Function('return 1'); results.eval = 'not blocked' } catch (error) { results.eval = code(error) }

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import Ajv2020 from 'ajv/dist/2020.js'
-import AjvDraft04 from 'ajv-draft-04'
-import addFormats from 'ajv-formats'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import draft04 from 'ajv-draft-04'
+import formats from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { validateXML } from 'xmllint-wasm'
 import { updateBaseline } from '../../../src/report/baseline.js'
@@ -18,6 +18,10 @@ import { makeReport, PACKAGE_DIR, SCHEMAS, startServer, temporaryDir } from './h
 // Every output format on a real report (records from the built engine), validated against the
 // format's own schema: SARIF 2.1.0 (vendored JSON Schema), JUnit (Jenkins XSD, with xmllint
 // compiled to wasm), leakgate's report-schema.json. GitHub annotation lines are compared exactly.
+
+// Both are CommonJS with the class on `default` too: the one spelling TypeScript and Vitest agree on.
+const AjvDraft04 = draft04.default
+const addFormats = formats.default
 
 let server: Awaited<ReturnType<typeof startServer>>
 let root: string
@@ -110,12 +114,20 @@ describe('sarif', () => {
   })
 
   test('partialFingerprints are the leak key: a moved line keeps them', () => {
-    const moved = makeReport(root, server.port, [{ file: 'test/api.test.ts', name: 'api > fetches', leaks: ['net'] }], {}, 12)
+    const moved = makeReport(
+      root,
+      server.port,
+      [{ file: 'test/api.test.ts', name: 'api > fetches', leaks: ['net'] }],
+      {},
+      12,
+    )
     const before = JSON.parse(formatSarif(gate, { workspace: root })).runs[0].results.find(
       (result: { ruleId: string }) => result.ruleId === 'LEAKGATE_NET_BLOCKED',
     )
     const after = JSON.parse(formatSarif(evaluateGate(moved), { workspace: root })).runs[0].results[0]
-    expect(after.locations[0].physicalLocation.region.startLine).toBe(before.locations[0].physicalLocation.region.startLine + 12)
+    expect(after.locations[0].physicalLocation.region.startLine).toBe(
+      before.locations[0].physicalLocation.region.startLine + 12,
+    )
     expect(after.partialFingerprints).toEqual(before.partialFingerprints)
     expect(after.partialFingerprints['leakgate/v1']).toMatch(/^[0-9a-f]{16}$/)
   })
@@ -153,7 +165,11 @@ describe('junit', () => {
   })
 
   test('escapes markup and drops characters XML cannot hold', async () => {
-    const event = { ...(gate.fresh[0] as ReportEvent), target: 'a<b>&"c"\u0001\u001b[31m', scope: { file: 'x&y.test.ts', test: '<t>', phase: 'test' as const } }
+    const event = {
+      ...(gate.fresh[0] as ReportEvent),
+      target: 'a<b>&"c"\u0001\u001b[31m',
+      scope: { file: 'x&y.test.ts', test: '<t>', phase: 'test' as const },
+    }
     const xml = formatJunit(evaluateGate({ ...report, events: [event] }))
     expect((await validateJunit(xml)).valid).toBe(true)
     expect(xml).toContain('classname="x&amp;y.test.ts"')
@@ -185,7 +201,11 @@ describe('github', () => {
       framework: 'vitest',
       firstSeen: '2026-11-29T10:00:00.000Z',
     }
-    const single = { ...report, runs: [{ ...(report.runs[0] as LeakgateReport['runs'][0]), root: '/repo' }], events: [event] }
+    const single = {
+      ...report,
+      runs: [{ ...(report.runs[0] as LeakgateReport['runs'][0]), root: '/repo' }],
+      events: [event],
+    }
     expect(formatAnnotation(evaluateGate(single), event, '/repo')).toBe(
       '::error file=src/client%3Av2.ts,line=42,col=11,title=leakgate%3A net.connect (LEAKGATE_NET_BLOCKED)::' +
         'net.connect to "api.example.com:443" (LEAKGATE_NET_BLOCKED) ×3%0A' +
@@ -195,7 +215,9 @@ describe('github', () => {
         "to allow: allowAudit({ net: ['api.example.com:443'] })",
     )
     // a monorepo package: paths gain the package's folder
-    expect(formatAnnotation(evaluateGate(single), event, '/')).toMatch(/^::error file=repo\/src\/client%3Av2.ts,line=42,col=11,/)
+    expect(formatAnnotation(evaluateGate(single), event, '/')).toMatch(
+      /^::error file=repo\/src\/client%3Av2.ts,line=42,col=11,/,
+    )
   })
 
   test('a real run: annotations, a notice per stale entry, the summary between stop-commands', () => {
@@ -226,7 +248,11 @@ describe('markdown', () => {
     expect(text).toContain('## leakgate: ✖ 4 new violations')
     expect(text).toContain('| category | package | new | known | allowed |')
     expect(text).toContain('### Stale baseline entries')
-    const event = { ...(gate.fresh[0] as ReportEvent), target: 'a|b`c', scope: { file: 'f.ts', test: 'x | <y>', phase: 'test' as const } }
+    const event = {
+      ...(gate.fresh[0] as ReportEvent),
+      target: 'a|b`c',
+      scope: { file: 'f.ts', test: 'x | <y>', phase: 'test' as const },
+    }
     const escaped = formatMarkdown(evaluateGate({ ...report, events: [event] }))
     expect(escaped).toContain('`` a\\|b`c ``')
     expect(escaped).toContain('f.ts > x \\| &lt;y>')

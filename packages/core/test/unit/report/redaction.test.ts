@@ -32,7 +32,9 @@ function event(overrides: Partial<ReportEvent>): ReportEvent {
 const report: LeakgateReport = {
   schemaVersion: 1,
   tool: { name: '@leakgate/core', version: '0.0.1' },
-  runs: [{ framework: 'vitest', node: 'v20.0.0', mode: 'report', root: '/repo', startedAt: '2026-11-29T10:00:00.000Z' }],
+  runs: [
+    { framework: 'vitest', node: 'v20.0.0', mode: 'report', root: '/repo', startedAt: '2026-11-29T10:00:00.000Z' },
+  ],
   events: [
     event({
       event: 'fetch',
@@ -54,7 +56,15 @@ const report: LeakgateReport = {
       message: 'curl allowed',
     }),
   ],
-  summary: { violations: 2, allowed: 1, byCategory: { net: { violations: 1, allowed: 0 }, exec: { violations: 1, allowed: 1 }, eval: { violations: 0, allowed: 0 } } },
+  summary: {
+    violations: 2,
+    allowed: 1,
+    byCategory: {
+      net: { violations: 1, allowed: 0 },
+      exec: { violations: 1, allowed: 1 },
+      eval: { violations: 0, allowed: 0 },
+    },
+  },
 }
 
 describe('redaction in every format', () => {
