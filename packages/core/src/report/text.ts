@@ -61,6 +61,8 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
     })
   }
   const freshCount = countOf(gate.fresh)
+  // Which runner saw it matters only when several ran (Vitest and Jest side by side).
+  const frameworks = new Set(report.runs.map((run) => run.framework)).size
   if (gate.fresh.length > 0) {
     lines.push('', paint.red(paint.bold(`✖ ${plural(freshCount, 'new violation')}`)))
     for (const event of gate.fresh) {
@@ -73,7 +75,7 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
       if (event.package) row('via', event.via ? `${event.package} (${describeSite(event.via)})` : event.package)
       if (event.origin) row('in', event.origin === 'child' ? 'a child process' : 'a worker thread')
       if (event.decision.reason === 'hook') row('policy', 'refused by an audit hook')
-      row('framework', event.framework)
+      if (frameworks > 1) row('framework', event.framework)
       row('to allow', suggestAllowance(event))
     }
   }
