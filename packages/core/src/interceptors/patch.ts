@@ -5,6 +5,8 @@ export type Restore = () => void
 
 /** Marks our replacements, so a second engine copy never wraps a wrapper. */
 const kReal = Symbol.for('leakgate.real')
+/** `util.promisify.custom`, a registered symbol. */
+const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom')
 
 // biome-ignore lint/suspicious/noExplicitAny: patches wrap arbitrary platform functions
 type AnyFunction = (...args: any[]) => any
@@ -36,6 +38,9 @@ export function patchMethod<F extends AnyFunction>(
   Object.defineProperty(replacement, 'name', { value: real.name, configurable: true })
   Object.defineProperty(replacement, 'length', { value: real.length, configurable: true })
   Object.defineProperty(replacement, kReal, { value: real })
+  // util.promisify(exec) and friends use the function's own promisify.custom ({ stdout, stderr }).
+  const custom = Object.getOwnPropertyDescriptor(real, PROMISIFY_CUSTOM)
+  if (custom) Object.defineProperty(replacement, PROMISIFY_CUSTOM, custom)
   Object.defineProperty(target, key, {
     value: replacement,
     writable: descriptor?.writable ?? true,
