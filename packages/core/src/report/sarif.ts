@@ -45,8 +45,9 @@ const RULES: Record<Category, RuleText & { id: string }> = {
   },
 }
 
-const HELP =
-  'Fix the test, or allow the call where it is expected: `allowAudit({ net: [...] })` in the test, the same shape in the config, or accept it for now with `leakgate baseline`.'
+function helpFor(category: Category): string {
+  return `Fix the test, or allow the call where it is expected: \`allowAudit({ ${category}: [...] })\` in the test, the same shape in the config, or accept it for now with \`leakgate baseline\`.`
+}
 
 export interface SarifOptions {
   /** The repository checkout: result URIs are relative to it. */
@@ -94,7 +95,7 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
         name: rule.name,
         shortDescription: { text: rule.short },
         fullDescription: { text: rule.full },
-        help: { text: HELP, markdown: HELP },
+        help: { text: helpFor(event.category), markdown: helpFor(event.category) },
         defaultConfiguration: { level: 'error' },
         properties: { tags: ['leakgate', event.category, 'tests'] },
       })
