@@ -45,6 +45,7 @@ function readSpawnCall(args: unknown[]): SpawnCall {
   }
 }
 
+const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom')
 const CHILD_PROCESS_APIS = ['spawn', 'exec', 'execFile', 'fork', 'spawnSync', 'execSync', 'execFileSync'] as const
 
 /** The exported API the user called, set by thin wrappers around the exports (outermost wins). */
@@ -131,7 +132,7 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
   // Name events after the API the user called (exec calls execFile calls spawn).
   for (const name of CHILD_PROCESS_APIS) {
     if (name === 'spawnSync' || name === 'execSync' || name === 'execFileSync') continue
-    patchMethod<(...args: unknown[]) => unknown>(
+    const real = patchMethod<(...args: unknown[]) => unknown>(
       restores,
       childProcess,
       name,
@@ -146,6 +147,25 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
           }
         },
     )
+    // util.promisify(exec) calls exec's own promisify.custom, which reaches the module-local
+    // exec: name its events too.
+    const realCustom = (real as unknown as Record<symbol, unknown> | undefined)?.[PROMISIFY_CUSTOM]
+    if (typeof realCustom === 'function') {
+      Object.defineProperty(childProcess[name], PROMISIFY_CUSTOM, {
+        value: function promisified(this: unknown, ...args: unknown[]) {
+          if (currentApi !== undefined) return Reflect.apply(realCustom, this, args)
+          currentApi = name
+          try {
+            return Reflect.apply(realCustom, this, args)
+          } finally {
+            currentApi = undefined
+          }
+        },
+        configurable: true,
+        enumerable: false,
+        writable: true,
+      })
+    }
   }
   const owner = natives.ownerSymbol
   const Process = natives.Process

@@ -40,7 +40,7 @@ export function patchMethod<F extends AnyFunction>(
   Object.defineProperty(replacement, kReal, { value: real })
   // util.promisify(exec) and friends use the function's own promisify.custom ({ stdout, stderr }).
   const custom = Object.getOwnPropertyDescriptor(real, PROMISIFY_CUSTOM)
-  if (custom) Object.defineProperty(replacement, PROMISIFY_CUSTOM, custom)
+  if (custom) Object.defineProperty(replacement, PROMISIFY_CUSTOM, { ...custom, configurable: true })
   Object.defineProperty(target, key, {
     value: replacement,
     writable: descriptor?.writable ?? true,
