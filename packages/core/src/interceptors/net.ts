@@ -1,3 +1,4 @@
+import http from 'node:http'
 import net from 'node:net'
 import type { Engine } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
@@ -15,9 +16,13 @@ import { patchMethod, type Restore } from './patch.js'
 // socket fails through its normal 'error' path (fetch rejects with our error as its cause); the
 // native layer returns EPERM, which every client already handles.
 //
-// Cannot see: a keep-alive connection opened before install or while allowed (no new connect),
-// a socket adopted from an fd (see TCP.open below), traffic through a proxy (the proxy's address
-// is what is decided).
+// A keep-alive socket that http.Agent hands to a new request (`reuseSocket`, inherited by
+// https.Agent) is decided again for the scope asking now: an allowance given in one test must
+// not reach the next one through the pool.
+//
+// Cannot see: a keep-alive connection opened before install, or reused by a pool other than
+// http.Agent's (undici's, behind fetch), a socket adopted from an fd (see TCP.open below),
+// traffic through a proxy (the proxy's address is what is decided).
 
 const BLOCKED_HOST = 'blocked.leakgate.invalid'
 
@@ -89,6 +94,36 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         const rewritten: unknown[] = [failing, normalized[1]]
         if (normalizedSymbol) (rewritten as unknown as Record<symbol, boolean>)[normalizedSymbol] = true
         return Reflect.apply(realConnect, this, [rewritten])
+      },
+  )
+
+  patchMethod<(socket: Socket, request: http.ClientRequest) => unknown>(
+    restores,
+    http.Agent.prototype,
+    'reuseSocket',
+    (realReuse) =>
+      function reuseSocket(this: unknown, socket: Socket, request: http.ClientRequest) {
+        const result = Reflect.apply(realReuse, this, [socket, request])
+        if (!engine.active) return result
+        const address = typeof socket.remoteAddress === 'string' ? parseAddress(socket.remoteAddress) : null
+        const port = socket.remotePort
+        if (!address || port === undefined || engine.isLocal({ address, port })) return result
+        const host = connections.get(socket)?.host
+        if (host !== undefined && engine.isLocalHost(host)) return result
+        const target: NetTarget = host !== undefined ? { host, port } : { address, port }
+        const display = formatNetTarget(target)
+        const outcome = engine.check({
+          category: 'net',
+          event: socket.encrypted ? 'tls.connect' : 'net.connect',
+          target: display,
+          decide: { category: 'net', target },
+          args: [{ host: host ?? socket.remoteAddress, port, reused: true }],
+          suggestion: `'${display}'`,
+          skip: reuseSocket,
+        })
+        // Refused: the request fails with our error before it is sent; the agent keeps the socket.
+        if (!outcome.ok) request.destroy(outcome.error)
+        return result
       },
   )
 
