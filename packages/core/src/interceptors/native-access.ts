@@ -1,5 +1,5 @@
 import diagnostics from 'node:diagnostics_channel'
-import { packageOf } from '../attribution.js'
+import { packageOf, StackCapture } from '../attribution.js'
 import type { CheckRequest, Engine } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand } from '../redact.js'
@@ -75,8 +75,16 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
     (realBinding) =>
       function binding(this: unknown, name: string) {
         if (engine.active) {
-          const outcome = checkNative(engine, 'process.binding', 'process.binding', [String(name)], binding)
-          if (!outcome.ok) throw outcome.error
+          // The test framework reading a binding for itself is runner work, not the test's:
+          // Vitest 3.2's snapshot and mocker packages call process.binding('util') as they load,
+          // once per test file in the vm pools.
+          const stack = new StackCapture(engine.filter, binding)
+          if (!stack.fromFramework()) {
+            const outcome = checkNative(engine, 'process.binding', 'process.binding', [String(name)], binding, {
+              stack,
+            })
+            if (!outcome.ok) throw outcome.error
+          }
         }
         return Reflect.apply(realBinding, this, [name])
       },
