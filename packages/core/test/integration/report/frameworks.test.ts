@@ -98,7 +98,8 @@ describe.skipIf(!isolated || !adaptersBuilt)('reports of real Vitest and Jest ru
 
   test('shards run disjoint files; merging them gives the union, nothing lost or doubled', () => {
     for (const framework of ['vitest', 'jest']) {
-      const [one, two] = [reports[`${framework}-1`], reports[`${framework}-2`]] as LeakgateReport[]
+      const one = reports[`${framework}-1`] as LeakgateReport
+      const two = reports[`${framework}-2`] as LeakgateReport
       const files1 = new Set(one.runs[0]?.files)
       expect(two.runs[0]?.files?.filter((file) => files1.has(file))).toEqual([])
       const { report } = mergeReports(sources(`${framework}-1`, `${framework}-2`))
