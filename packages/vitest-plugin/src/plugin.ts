@@ -1,0 +1,91 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Plugin } from 'vite'
+import { type LeakgatePluginOptions, normalizePluginOptions } from './options.js'
+import { LeakgateReporter, type ProjectLike, type VitestLike } from './reporter.js'
+import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
+import { BROWSER_MODE_MESSAGE, checkVitestVersion, unsupported } from './support.js'
+
+// The Vite plugin Vitest users add to their config. In Vitest's main process it:
+// - puts the setup file first in `setupFiles` (mutating the config: a returned partial config
+//   would be merged after the user's setup files),
+// - hands the validated options to every worker (`provide`; plain JSON),
+// - adds the reporter next to the user's reporters, once per Vitest instance.
+// It never installs the engine here: this process runs Vite's transforms and the coverage
+// providers, which are not the tests.
+
+const SETUP_FILE = fileURLToPath(new URL('./setup.mjs', import.meta.url))
+
+interface TestConfigLike {
+  setupFiles?: string | string[]
+  provide?: Record<string, unknown>
+  browser?: { enabled?: boolean }
+}
+
+interface ConfigLike {
+  root?: string
+  test?: TestConfigLike
+}
+
+interface VitestPluginContextLike {
+  vitest: VitestLike & { config: { reporters: unknown[] } }
+  project: ProjectLike & { config: { browser?: { enabled?: boolean } } }
+}
+
+const reporters = new WeakMap<object, LeakgateReporter>()
+
+/** The version of the Vitest installed for `root` (read from disk: the config hook runs before Vitest says). */
+function installedVitestVersion(root: string): string | undefined {
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'vitest', 'package.json'), 'utf8'))
+      return typeof manifest.version === 'string' ? manifest.version : undefined
+    } catch {
+      if (path.dirname(dir) === dir) return undefined
+    }
+  }
+}
+
+/**
+ * leakgate for Vitest: fails the tests that open a socket to another machine, resolve a public
+ * name, start a process or compile code from a string, unless allowed (here for the whole run,
+ * or with `allowAudit()` in a file or a test).
+ *
+ * ```ts
+ * export default defineConfig({ plugins: [leakgate({ allow: { exec: ['git'] } })] })
+ * ```
+ */
+export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
+  const settings = normalizePluginOptions(options)
+  const plugin = {
+    name: 'leakgate',
+    enforce: 'pre' as const,
+    config(config: ConfigLike): void {
+      config.test ??= {}
+      const test = config.test
+      if (test.browser?.enabled) throw unsupported(BROWSER_MODE_MESSAGE)
+      const root = path.resolve(config.root ?? process.cwd())
+      const problem = checkVitestVersion(installedVitestVersion(root))
+      if (problem) throw unsupported(problem)
+      const setupFiles = ([] as string[]).concat(test.setupFiles ?? []).filter((file) => file !== SETUP_FILE)
+      test.setupFiles = [SETUP_FILE, ...setupFiles]
+      // The fallback when configureVitest does not run: no sink, no report, tests still guarded.
+      const payload: WorkerPayload = { protocol: 1, options: { ...settings.core, root: settings.core.root ?? root } }
+      test.provide = { ...test.provide, [PROVIDE_KEY]: payload }
+    },
+    configureVitest({ vitest, project }: VitestPluginContextLike): void {
+      const problem = checkVitestVersion(vitest.version)
+      if (problem) throw unsupported(problem)
+      if (project.config.browser?.enabled) throw unsupported(BROWSER_MODE_MESSAGE)
+      let reporter = reporters.get(vitest)
+      if (!reporter) {
+        reporter = new LeakgateReporter(vitest, settings)
+        reporters.set(vitest, reporter)
+        vitest.config.reporters.push(reporter)
+      }
+      reporter.addProject(project, settings.core)
+    },
+  }
+  return plugin as unknown as Plugin
+}

@@ -1,0 +1,150 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  type AuditRecord,
+  collectRecords,
+  createReport,
+  type LeakgateOptions,
+  type RunInfo,
+  writeReport,
+} from '@leakgate/core'
+import { effectiveMode, type PluginSettings } from './options.js'
+import { mergeRecords, unaccounted } from './records.js'
+import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
+import { formatSummary } from './summary.js'
+
+// Vitest's main process: hands each run a fresh sink directory (through `provide`), then merges
+// what the workers appended there with what the tests carried in `task.meta`, writes the
+// report, prints a summary and makes the exit code non-zero for violations that failed nothing.
+//
+// The shapes below are the parts of Vitest's reporter API (3.2+) this reads, declared here so
+// one build serves every supported version.
+
+export interface ProjectLike {
+  provide(key: string, value: unknown): void
+}
+
+interface Meta {
+  leakgate?: { v: number; violations?: AuditRecord[] }
+}
+
+interface ReportedTask {
+  meta(): Meta
+}
+
+export interface TestModuleLike extends ReportedTask {
+  moduleId: string
+  children: { allTests(): Iterable<ReportedTask> }
+}
+
+export interface VitestLike {
+  version: string
+  config: {
+    root: string
+    watch?: boolean
+    mergeReports?: unknown
+    shard?: { index: number; count: number }
+  }
+  logger?: { log(...args: unknown[]): void }
+}
+
+export class LeakgateReporter {
+  private readonly projects = new Map<ProjectLike, LeakgateOptions>()
+  private base: string | undefined
+  private runDir: string | undefined
+  private runs = 0
+  private startedAt = new Date()
+
+  constructor(
+    private readonly vitest: VitestLike,
+    private readonly settings: PluginSettings,
+  ) {}
+
+  get root(): string {
+    return this.settings.core.root ?? this.vitest.config.root
+  }
+
+  /** A project whose workers get this run's options. */
+  addProject(project: ProjectLike, options: LeakgateOptions): void {
+    this.projects.set(project, options)
+    this.runDir ??= this.createRunDir()
+    this.provide(project, options)
+  }
+
+  onTestRunStart(): void {
+    this.startedAt = new Date()
+    // Each run (a watch-mode rerun too) appends to its own directory: it starts clean.
+    if (this.runs > 0) {
+      const previous = this.runDir
+      this.runDir = this.createRunDir()
+      for (const [project, options] of this.projects) this.provide(project, options)
+      if (previous) fs.rmSync(previous, { recursive: true, force: true })
+    }
+    this.runs += 1
+  }
+
+  onTestRunEnd(testModules: readonly TestModuleLike[]): void {
+    const meta = collectMeta(testModules)
+    const sink = this.vitest.config.mergeReports || !this.runDir ? [] : collectRecords(this.runDir)
+    const records = mergeRecords(sink, meta)
+    const mode = effectiveMode(this.settings)
+    const report = createReport(this.runInfo(testModules, mode), records)
+    let reportPath: string | undefined
+    if (this.settings.report !== false) {
+      const file = path.resolve(this.root, this.settings.report)
+      writeReport(file, report)
+      reportPath = path.relative(process.cwd(), file) || file
+    }
+    const orphans = unaccounted(records, meta)
+    const violations = records.filter((record) => !record.decision.allowed)
+    const lines = formatSummary({ report, mode, reportPath, orphans, violations })
+    const log = this.vitest.logger?.log.bind(this.vitest.logger) ?? console.log
+    log(`\n${lines.join('\n')}`)
+    if (mode === 'enforce' && report.summary.violations > 0 && !this.vitest.config.watch) process.exitCode = 1
+  }
+
+  private runInfo(testModules: readonly TestModuleLike[], mode: RunInfo['mode']): RunInfo {
+    const info: RunInfo = {
+      framework: 'vitest',
+      frameworkVersion: this.vitest.version,
+      node: process.version,
+      mode,
+      root: this.root,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      files: testModules.map((module) => path.relative(this.root, module.moduleId).split(path.sep).join('/')),
+    }
+    const shard = this.vitest.config.shard
+    if (shard) info.shard = { index: shard.index, count: shard.count }
+    return info
+  }
+
+  private provide(project: ProjectLike, options: LeakgateOptions): void {
+    const payload: WorkerPayload = { protocol: 1, options: { ...options, root: options.root ?? this.root } }
+    if (this.runDir) payload.options.sinkDir = this.runDir
+    project.provide(PROVIDE_KEY, payload)
+  }
+
+  private createRunDir(): string {
+    if (!this.base) {
+      const base = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-vitest-'))
+      this.base = base
+      process.once('exit', () => fs.rmSync(base, { recursive: true, force: true }))
+    }
+    return fs.mkdtempSync(path.join(this.base, 'run-'))
+  }
+}
+
+function collectMeta(testModules: readonly TestModuleLike[]): AuditRecord[] {
+  const out: AuditRecord[] = []
+  const take = (task: ReportedTask) => {
+    const violations = task.meta()?.leakgate?.violations
+    if (Array.isArray(violations)) out.push(...violations)
+  }
+  for (const module of testModules) {
+    take(module)
+    for (const test of module.children.allTests()) take(test)
+  }
+  return out
+}

@@ -1,0 +1,80 @@
+import type { AuditRecord, LeakgateReport, Mode } from '@leakgate/core'
+
+// What the reporter prints after Vitest's own summary. No colour: it may end up in CI logs.
+
+const MAX_LISTED = 20
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
+}
+
+/** Short form of one violation: its first line, then where it came from. */
+export function formatRecord(record: AuditRecord): string[] {
+  const lines = [`  ${record.message}`]
+  const { scope } = record
+  const test = [scope.file, scope.test].filter(Boolean).join(' > ')
+  if (test) {
+    const phase =
+      scope.phase === 'late'
+        ? ' (after the test ended)'
+        : scope.phase === 'import'
+          ? ' (while importing the file)'
+          : scope.phase === 'hook'
+            ? ' (in a beforeAll/afterAll hook)'
+            : ''
+    lines.push(`    test       ${test}${phase}`)
+  }
+  if (record.callSite) {
+    lines.push(`    called at  ${record.callSite.file}:${record.callSite.line}:${record.callSite.column}`)
+  }
+  if (record.package) lines.push(`    via        ${record.package}`)
+  if (record.origin) lines.push(`    in         ${record.origin === 'child' ? 'a child process' : 'a worker thread'}`)
+  return lines
+}
+
+function list(records: readonly AuditRecord[]): string[] {
+  const lines: string[] = []
+  for (const record of records.slice(0, MAX_LISTED)) lines.push(...formatRecord(record))
+  if (records.length > MAX_LISTED) lines.push(`  … and ${records.length - MAX_LISTED} more (see the report)`)
+  return lines
+}
+
+export interface SummaryInput {
+  report: LeakgateReport
+  mode: Mode
+  /** Where the report was written, relative to the root; undefined when disabled. */
+  reportPath: string | undefined
+  /** Violations that failed no test or file (after their file ended, a crashed worker). */
+  orphans: readonly AuditRecord[]
+  /** Every violation, for report mode's listing. */
+  violations: readonly AuditRecord[]
+}
+
+export function formatSummary(input: SummaryInput): string[] {
+  const { report, mode, reportPath, orphans, violations } = input
+  const { summary } = report
+  const where = reportPath ? `; report: ${reportPath}` : ''
+  const lines: string[] = []
+  if (summary.violations === 0) {
+    lines.push(`leakgate: no violations, ${plural(summary.allowed, 'event')} allowed by rules${where}`)
+    return lines
+  }
+  const parts = (['net', 'exec', 'eval'] as const)
+    .filter((category) => summary.byCategory[category].violations > 0)
+    .map((category) => `${category} ${summary.byCategory[category].violations}`)
+  const head = `leakgate: ${plural(summary.violations, 'violation')} (${parts.join(', ')}), ${summary.allowed} allowed by rules${where}`
+  if (mode === 'report') {
+    lines.push(`${head} (report mode: nothing was blocked)`, ...list(violations))
+    return lines
+  }
+  lines.push(head)
+  if (orphans.length > 0) {
+    lines.push(
+      '',
+      `leakgate: ${plural(orphans.length, 'violation')} failed no test: it happened after its test file had finished ` +
+        '(or in a worker that crashed). The run fails for it:',
+      ...list(orphans),
+    )
+  }
+  return lines
+}

@@ -1,0 +1,61 @@
+import path from 'node:path'
+import type { AuditRecord } from '@leakgate/core'
+import type { Engine } from './engine.js'
+
+// The error that fails a test (or a file) for its violations. Its stack is the violation's
+// call site, so Vitest's code frame shows the offending line even when the code under test
+// swallowed the original error. Several violations make one error: the first in full, then one
+// line per other (a hook can throw only one error, and arrays nest badly in Vitest's hook runner).
+
+const FRAME = /^\s+at /
+
+function framesOf(stack: string | undefined): string[] {
+  return (stack ?? '').split('\n').filter((line) => FRAME.test(line))
+}
+
+function site(record: AuditRecord): string {
+  return record.callSite ? ` at ${record.callSite.file}:${record.callSite.line}:${record.callSite.column}` : ''
+}
+
+/** The full text of a violation: the thrown error's message, or one rebuilt from the record. */
+export function describeViolation(engine: Engine, record: AuditRecord): { message: string; frames: string[] } {
+  const error = engine.errorFor(record)
+  if (error) return { message: error.message, frames: framesOf(error.stack) }
+  // Recorded by a child process or worker thread (read back from its sink file).
+  const lines = [record.message, '']
+  const { scope } = record
+  const test = [scope.file, scope.test].filter(Boolean).join(' > ')
+  if (test) lines.push(`  test       ${test}${scope.phase === 'late' ? ' (after the test ended)' : ''}`)
+  if (record.callSite) lines.push(`  called at  ${site(record).slice(4)}`)
+  if (record.package) lines.push(`  via        ${record.package}`)
+  if (record.origin) {
+    lines.push(`  in         ${record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread'}`)
+  }
+  const frames = record.callSite
+    ? [
+        `    at ${path.resolve(engine.policy.root, record.callSite.file)}:${record.callSite.line}:${record.callSite.column}`,
+      ]
+    : []
+  return { message: lines.join('\n'), frames }
+}
+
+/** One error standing for these violations (at least one). `note` is appended to the message. */
+export function violationsError(engine: Engine, records: readonly AuditRecord[], note?: string): Error {
+  const [first, ...rest] = records as [AuditRecord, ...AuditRecord[]]
+  const head = describeViolation(engine, first)
+  let message = head.message
+  if (rest.length > 0) {
+    const others = rest.map((record) => `    ${record.message}${site(record)}`)
+    message += `\n\n  and ${rest.length} more violation${rest.length === 1 ? '' : 's'}:\n${others.join('\n')}`
+  }
+  if (note) message += `\n\n  ${note}`
+  const error = new Error(message)
+  error.name = 'LeakgateError'
+  Object.defineProperty(error, 'code', { value: first.code, enumerable: true })
+  Object.defineProperty(error, 'stack', {
+    value: `LeakgateError: ${message}\n${head.frames.join('\n')}`,
+    writable: true,
+    configurable: true,
+  })
+  return error
+}

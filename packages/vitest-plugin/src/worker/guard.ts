@@ -1,0 +1,105 @@
+import type { AuditRecord, Scope } from '@leakgate/core'
+import type { Engine } from './engine.js'
+import { violationsError } from './failure.js'
+import { fullName, setMeta, type TaskLike } from './tasks.js'
+
+// One test file's guard: the file scope, a scope per test attempt, and the decisions of what
+// fails. The hooks (hooks.ts) only say when things start and end.
+//
+// - A test fails for the violations of every attempt, so a clean retry cannot hide one.
+// - A `test.fails` test would turn our failure into a pass: its violations fail the file.
+// - The file fails for what happened outside its tests: import time, beforeAll/afterAll, and
+//   late work (a timer that fires after its test ended is blamed on that test, in the file).
+
+interface Attempt {
+  scope: Scope
+  /** How many errors the test had when the attempt started (Vitest keeps them across retries). */
+  errorsBefore: number
+}
+
+export class FileGuard {
+  private readonly attempts = new Map<string, Attempt[]>()
+  /** Violations of `test.fails` tests, reported with the file. */
+  private readonly deferred: AuditRecord[] = []
+  private finished = false
+
+  constructor(
+    readonly engine: Engine,
+    readonly fileScope: Scope,
+    /** Set in the vm pools: the context dies with the file, untame it so nothing holds it. */
+    private readonly untame?: () => void,
+  ) {}
+
+  get enforcing(): boolean {
+    return this.engine.mode === 'enforce'
+  }
+
+  /** Leaves the import phase: what runs outside a test from now on is a hook. */
+  startHooks(): void {
+    if (this.fileScope.phase === 'import') this.fileScope.phase = 'hook'
+  }
+
+  /** A new attempt of `test` (the first, or a retry): a fresh scope, so allowances restart. */
+  startTest(test: TaskLike): Scope {
+    const scope = this.engine.createTestScope(fullName(test), this.fileScope)
+    const list = this.attempts.get(test.id) ?? []
+    list.push({ scope, errorsBefore: test.result?.errors?.length ?? 0 })
+    this.attempts.set(test.id, list)
+    return scope
+  }
+
+  /** The scope of the attempt running now. */
+  currentScope(test: TaskLike): Scope | undefined {
+    return this.attempts.get(test.id)?.at(-1)?.scope
+  }
+
+  /** Ends the attempt; returns the error that must fail it, if any. */
+  finishTest(test: TaskLike, scope: Scope): Error | undefined {
+    this.engine.endScope(scope)
+    if (this.engine.tracker.current === scope) this.engine.tracker.current = this.fileScope
+    const attempts = this.attempts.get(test.id) ?? []
+    const all: AuditRecord[] = []
+    for (const attempt of attempts) all.push(...this.engine.violationsOf(attempt.scope))
+    setMeta(test, all)
+    if (!this.enforcing || all.length === 0) return undefined
+    if (test.fails) {
+      for (const record of this.engine.violationsOf(scope)) this.deferred.push(record)
+      return undefined
+    }
+    const current = attempts.at(-1)
+    const shown = (test.result?.errors ?? []).slice(current?.errorsBefore ?? 0).map((error) => error?.message)
+    // A violation thrown in this attempt and not swallowed already failed it with this message.
+    const fresh = all.filter((record) => {
+      const error = this.engine.errorFor(record)
+      return !(error && current?.scope.violations.includes(record) && shown.includes(error.message))
+    })
+    return fresh.length > 0 ? violationsError(this.engine, fresh) : undefined
+  }
+
+  /** Ends the file; returns the error that must fail it, if any. Idempotent. */
+  finishFile(file: TaskLike): Error | undefined {
+    if (this.finished) return undefined
+    this.finished = true
+    this.engine.endScope(this.fileScope)
+    if (this.engine.tracker.current === this.fileScope) this.engine.tracker.current = undefined
+    this.untame?.()
+    const own = this.engine.violationsOf(this.fileScope)
+    setMeta(file, [...own, ...this.deferred])
+    if (!this.enforcing) return undefined
+    if (own.length > 0) {
+      const note =
+        this.deferred.length > 0
+          ? `A test marked test.fails also leaked (${this.deferred.length} violation(s)): see the report.`
+          : undefined
+      return violationsError(this.engine, own, note)
+    }
+    if (this.deferred.length > 0) {
+      return violationsError(
+        this.engine,
+        this.deferred,
+        'This test is marked test.fails, which would turn its failure into a pass, so the violation fails its file.',
+      )
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,54 @@
+import type { AuditRecord } from '@leakgate/core'
+
+// The few fields of Vitest's runner tasks the setup file reads. Declared here rather than
+// imported so one build serves Vitest 3.2, 4.x and 5.x, whose type exports differ.
+
+export interface SerializedErrorLike {
+  message?: string
+}
+
+export interface TaskLike {
+  id: string
+  name: string
+  type: string
+  mode?: string
+  fails?: boolean
+  suite?: TaskLike
+  file?: TaskLike
+  tasks?: TaskLike[]
+  meta: Record<string, unknown>
+  result?: { state?: string; errors?: SerializedErrorLike[] }
+}
+
+/** What the setup file leaves in `task.meta`; the reporter reads it, even after `--merge-reports`. */
+export interface LeakgateMeta {
+  v: 1
+  violations: AuditRecord[]
+}
+
+export const META_KEY = 'leakgate'
+
+export function setMeta(task: TaskLike, violations: AuditRecord[]): void {
+  if (violations.length === 0 && !(META_KEY in task.meta)) return
+  const meta: LeakgateMeta = { v: 1, violations: violations.map((record) => ({ ...record })) }
+  task.meta[META_KEY] = meta
+}
+
+/** `describe > test`, without the file: the name leakgate's records and messages use. */
+export function fullName(test: TaskLike): string {
+  const names = [test.name]
+  for (let suite = test.suite; suite && suite !== test.file && !('filepath' in suite); suite = suite.suite) {
+    if (suite.name) names.unshift(suite.name)
+  }
+  return names.join(' > ')
+}
+
+/** Every test of a suite, nested suites included. */
+export function testsOf(suite: TaskLike): TaskLike[] {
+  const out: TaskLike[] = []
+  for (const task of suite.tasks ?? []) {
+    if (task.type === 'test') out.push(task)
+    else if (task.tasks) out.push(...testsOf(task))
+  }
+  return out
+}
