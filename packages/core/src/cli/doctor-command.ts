@@ -1,8 +1,17 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VERSION } from '../version.js'
 import { parseCommandArgs, stringValue } from './args.js'
-import { type Finding, fileFindings, findPackage, jestConfigs, nodeFinding, vitestConfigs } from './doctor/inspect.js'
+import {
+  type Finding,
+  fileFindings,
+  findPackage,
+  jestConfigs,
+  nodeFinding,
+  resolveJestConfig,
+  vitestConfigs,
+} from './doctor/inspect.js'
 import { probeCore } from './doctor/probe-core.js'
 import { JEST_PROBE, probeFramework, VITEST_PROBE } from './doctor/probe-framework.js'
 import { DOCTOR_HELP } from './help.js'
@@ -55,25 +64,62 @@ function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean;
     ['@leakgate/vitest-plugin'],
     'Add the plugin: see docs/cli.md#doctor.',
   )
-  const jestConfig = jestConfigs(dir)
-  const hasJest = check(
-    'jest',
-    jest?.version,
-    jestConfig,
-    ['@leakgate/jest-environment'],
-    'Set testEnvironment to @leakgate/jest-environment.',
-  )
-  if (hasJest) {
-    const reporter = jestConfig.some((config) =>
-      /@leakgate\/jest-environment\/reporter|leakgate[^'"]*reporter/.test(config.text),
+  const adapter = findPackage('@leakgate/jest-environment', dir)
+  const resolved = jest && adapter ? resolveJestConfig(dir, jest.dir) : undefined
+  let hasJest: boolean
+  if (jest && adapter && resolved) {
+    // Jest resolved the config itself: compare real paths, whatever the config's spelling.
+    const home = fs.realpathSync(adapter.dir) + path.sep
+    const ours = (file: string) => {
+      try {
+        return fs.realpathSync(file).startsWith(home)
+      } catch {
+        return file.includes('@leakgate/jest-environment')
+      }
+    }
+    hasJest = resolved.environments.some(ours)
+    findings.push(
+      hasJest
+        ? {
+            status: 'ok',
+            topic: 'jest',
+            detail: `${jest.version}; testEnvironment is @leakgate/jest-environment (jest --showConfig)`,
+          }
+        : {
+            status: 'warn',
+            topic: 'jest',
+            detail: `${jest.version}; testEnvironment is ${resolved.environments[0] || 'node'}. Set it to @leakgate/jest-environment.`,
+          },
     )
-    findings.push({
-      status: reporter ? 'ok' : 'warn',
-      topic: 'jest reporter',
-      detail: reporter
-        ? 'the leakgate reporter is configured'
-        : 'no leakgate reporter in reporters: leakgate-report.json will not be written',
-    })
+    if (hasJest) {
+      const reporter = resolved.reporters.some(ours)
+      findings.push({
+        status: reporter ? 'ok' : 'warn',
+        topic: 'jest reporter',
+        detail: reporter
+          ? 'the leakgate reporter is configured'
+          : 'no leakgate reporter in reporters: leakgate-report.json will not be written',
+      })
+    }
+  } else {
+    const jestConfig = jestConfigs(dir)
+    hasJest = check(
+      'jest',
+      jest?.version,
+      jestConfig,
+      ['@leakgate/jest-environment'],
+      'Set testEnvironment to @leakgate/jest-environment.',
+    )
+    if (hasJest) {
+      const reporter = jestConfig.some((config) => /@leakgate\/jest-environment\/reporter/.test(config.text))
+      findings.push({
+        status: reporter ? 'ok' : 'warn',
+        topic: 'jest reporter',
+        detail: reporter
+          ? 'a config mentions the leakgate reporter'
+          : 'no leakgate reporter in reporters: leakgate-report.json will not be written',
+      })
+    }
   }
   return { findings, vitest: hasVitest, jest: hasJest }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { BASELINE_FILE } from '../../report/baseline.js'
@@ -45,16 +46,67 @@ export interface ConfigFile {
   text: string
 }
 
+const RELATIVE_IMPORT = /(?:require\(|from\s+|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g
+const EXTENSIONS = ['', '.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']
+
+/** The text of a config file and of the files it imports by relative path (one level). */
+function readConfigText(file: string): string {
+  const text = fs.readFileSync(file, 'utf8')
+  const parts = [text]
+  for (const match of text.matchAll(RELATIVE_IMPORT)) {
+    for (const extension of EXTENSIONS) {
+      try {
+        parts.push(fs.readFileSync(path.resolve(path.dirname(file), `${match[1]}${extension}`), 'utf8'))
+        break
+      } catch {
+        // try the next extension
+      }
+    }
+  }
+  return parts.join('\n')
+}
+
 function readConfigs(dir: string, names: readonly string[]): ConfigFile[] {
   const found: ConfigFile[] = []
   for (const name of names) {
     try {
-      found.push({ file: name, text: fs.readFileSync(path.join(dir, name), 'utf8') })
+      found.push({ file: name, text: readConfigText(path.join(dir, name)) })
     } catch {
       // absent
     }
   }
   return found
+}
+
+export interface JestResolved {
+  environments: string[]
+  reporters: string[]
+}
+
+/**
+ * Jest's own view of the project's config (`jest --showConfig`): the resolved test environments
+ * and reporters. Undefined when Jest cannot tell (then the config is read as text).
+ */
+export function resolveJestConfig(dir: string, jestDir: string): JestResolved | undefined {
+  const run = spawnSync(process.execPath, [path.join(jestDir, 'bin', 'jest.js'), '--showConfig'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, CI: '1' },
+  })
+  if (run.status !== 0) return undefined
+  try {
+    const shown = JSON.parse(run.stdout) as {
+      configs: Array<{ testEnvironment?: string }>
+      globalConfig: { reporters?: Array<string | [string, unknown]> }
+    }
+    return {
+      environments: shown.configs.map((config) => config.testEnvironment ?? ''),
+      reporters: (shown.globalConfig.reporters ?? []).map((entry) => (Array.isArray(entry) ? entry[0] : entry)),
+    }
+  } catch {
+    return undefined
+  }
 }
 
 export function vitestConfigs(dir: string): ConfigFile[] {

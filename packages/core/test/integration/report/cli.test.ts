@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LeakgateReport } from '../../../src/report/model.js'
 import { leakgate } from '../../unit/report/cli-helpers.js'
-import { makeReport, startServer, temporaryDir, writeJson } from '../../unit/report/helpers.js'
+import { makeReport, PACKAGE_DIR, startServer, temporaryDir, writeJson } from '../../unit/report/helpers.js'
 
 // The built `leakgate` bin: exit codes, one-line errors (never a stack), help, outputs.
 
@@ -173,5 +173,41 @@ describe('doctor', () => {
     expect(json.ok).toBe(true)
     expect(json.findings.map((finding: { topic: string }) => finding.topic)).not.toContain('probe: core')
     fs.rmSync(empty, { recursive: true, force: true })
+  })
+})
+
+describe('doctor in configured projects', () => {
+  const REPO = path.resolve(PACKAGE_DIR, '../..')
+
+  test('the leaky fixtures: both frameworks configured, both probes fail their swallowed violation', () => {
+    const result = leakgate(REPO, ['doctor', '--dir', 'fixtures/leaky'])
+    expect(result.stdout).toMatch(/✔ vitest +[\d.]+; vitest\.config\.mjs mentions @leakgate\/vitest-plugin/)
+    expect(result.stdout).toMatch(
+      /✔ jest +[\d.]+; testEnvironment is @leakgate\/jest-environment \(jest --showConfig\)/,
+    )
+    expect(result.stdout).toMatch(
+      /✔ probe: vitest +vitest [\d.]+ with @leakgate\/vitest-plugin: a swallowed new Function\(\) failed its test/,
+    )
+    expect(result.stdout).toMatch(
+      /✔ probe: jest +jest [\d.]+ with @leakgate\/jest-environment: a swallowed new Function\(\) failed its test/,
+    )
+    expect(result.code).toBe(0)
+    expect(
+      fs.readdirSync(path.join(REPO, 'fixtures/leaky')).filter((name) => name.startsWith('.leakgate-doctor')),
+    ).toEqual([])
+  }, 60_000)
+
+  test('a guard that does nothing is caught: exit 1', () => {
+    const project = temporaryDir()
+    const fake = path.join(project, 'node_modules/@leakgate/core')
+    fs.mkdirSync(path.join(fake, 'dist'), { recursive: true })
+    writeJson(path.join(fake, 'package.json'), { name: '@leakgate/core', version: '0.0.0-broken' })
+    fs.writeFileSync(path.join(fake, 'dist/register.cjs'), '// installs nothing\n')
+    const result = leakgate(project, ['doctor'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /✖ probe: core +not blocked in a plain Node process: eval \(not blocked\), exec \(not blocked\), net \(ECONNREFUSED\)/,
+    )
+    fs.rmSync(project, { recursive: true, force: true })
   })
 })
