@@ -1,0 +1,237 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  type AuditRecord,
+  collectRecords,
+  createReport,
+  LeakgateError,
+  type LeakgateReport,
+  type Mode,
+  type RunInfo,
+  writeReport,
+} from '@leakgate/core'
+import { OPTIONS_KEY } from './options.js'
+import { ownRequire, resolveFromProject } from './resolve.js'
+import { carriedRecords, type FileResultLike, unaccountedViolations } from './results.js'
+import { REPORTER_ENV, SINK_ENV } from './sink.js'
+import { recordIdentity } from './violation-error.js'
+
+// `reporters: ['default', '@leakgate/jest-environment/reporter']`. Runs in Jest's main process:
+// before the workers start it creates the run's sink directory and exports it (workers inherit
+// the environment); when the run completes it reads every event the workers appended, merges
+// those carried by the failed tests' errors, writes leakgate-report.json and, in enforce mode,
+// makes Jest exit non-zero when there were violations (getLastError), including those that
+// happened after their test file ended and so failed no test.
+
+export interface LeakgateReporterOptions {
+  /**
+   * Where to write the report, relative to Jest's rootDir. Default `leakgate-report.json`;
+   * with `--shard=i/n`, `leakgate-report.shard-i-of-n.json` (merge them with `leakgate report`).
+   */
+  outputFile?: string
+  /** No summary on stderr. Default false. */
+  silent?: boolean
+}
+
+interface GlobalConfigLike {
+  rootDir: string
+  shard?: { shardIndex: number; shardCount: number } | null
+}
+
+interface TestLike {
+  path: string
+  context?: { config?: { testEnvironmentOptions?: Record<string, unknown> } }
+}
+
+const OPTION_KEYS = ['outputFile', 'silent']
+const MODES: readonly Mode[] = ['enforce', 'report', 'off']
+
+function readReporterOptions(options: unknown): LeakgateReporterOptions {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalid('(options)', `expected an object like { outputFile: 'leakgate-report.json' }`)
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw invalid(key, `unknown option. Valid options: ${OPTION_KEYS.join(', ')}`)
+  }
+  const { outputFile, silent } = options as Record<string, unknown>
+  if (outputFile !== undefined && (typeof outputFile !== 'string' || outputFile === '')) {
+    throw invalid('outputFile', `expected a path, got ${JSON.stringify(outputFile)}`)
+  }
+  if (silent !== undefined && typeof silent !== 'boolean') {
+    throw invalid('silent', `expected true or false, got ${JSON.stringify(silent)}`)
+  }
+  return options as LeakgateReporterOptions
+}
+
+function invalid(key: string, problem: string): LeakgateError {
+  return new LeakgateError(
+    'LEAKGATE_INVALID_OPTION',
+    `invalid option ${key} of the reporter '@leakgate/jest-environment/reporter': ${problem}`,
+  )
+}
+
+function jestVersion(rootDir: string): string | undefined {
+  for (const name of ['jest/package.json', '@jest/core/package.json']) {
+    const file = resolveFromProject(name, [rootDir])
+    if (!file) continue
+    try {
+      return (ownRequire(file) as { version?: string }).version
+    } catch {
+      // unreadable
+    }
+  }
+  return undefined
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
+}
+
+export default class LeakgateReporter {
+  private readonly options: LeakgateReporterOptions
+  private sinkDir: string | undefined
+  private ownsSink = false
+  private since = 0
+  private startedAt = new Date()
+  private error: Error | undefined
+  private readonly modes = new Set<Mode>()
+  private readonly results = new Map<string, FileResultLike>()
+  private readonly carried: AuditRecord[] = []
+
+  constructor(
+    private readonly globalConfig: GlobalConfigLike,
+    options?: LeakgateReporterOptions,
+  ) {
+    this.options = readReporterOptions(options)
+    // Export the sink now too: Jest may construct workers right after the reporters.
+    this.openSink()
+  }
+
+  onRunStart(): void {
+    this.startedAt = new Date()
+    this.since = Date.now()
+    this.error = undefined
+    this.modes.clear()
+    this.results.clear()
+    this.carried.length = 0
+    if (!this.sinkDir) this.openSink()
+  }
+
+  onTestResult(test: TestLike, result: FileResultLike): void {
+    this.results.set(this.relative(result.testFilePath ?? test.path), result)
+    const options = test.context?.config?.testEnvironmentOptions?.[OPTIONS_KEY] as { mode?: unknown } | undefined
+    const mode = options?.mode
+    this.modes.add(MODES.includes(mode as Mode) ? (mode as Mode) : 'enforce')
+    this.carried.push(...carriedRecords(result))
+  }
+
+  onRunComplete(): void {
+    const dir = this.sinkDir
+    const fromSink = dir ? collectRecords(dir).filter((record) => record.time >= this.since) : []
+    const known = new Set(fromSink.map(recordIdentity))
+    const records = [...fromSink, ...this.carried.filter((record) => !known.has(recordIdentity(record)))]
+    const report = createReport(this.runInfo(), records)
+    const file = this.outputFile()
+    writeReport(file, report)
+    this.closeSink()
+    const failing = report.events.filter((event) => !event.decision.allowed && event.mode === 'enforce')
+    if (failing.length > 0) {
+      const count = failing.reduce((sum, event) => sum + event.count, 0)
+      this.error = new Error(`leakgate: ${plural(count, 'violation')} in enforce mode (report: ${file})`)
+    }
+    if (!this.options.silent) this.printSummary(report, file)
+  }
+
+  getLastError(): Error | undefined {
+    return this.error
+  }
+
+  private openSink(): void {
+    const inherited = process.env[SINK_ENV]
+    this.since = Date.now()
+    if (inherited && !this.ownsSink) {
+      // The user chose a sink: keep it, read only this run's lines.
+      this.sinkDir = inherited
+    } else {
+      this.sinkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-jest-'))
+      this.ownsSink = true
+      process.env[SINK_ENV] = this.sinkDir
+    }
+    process.env[REPORTER_ENV] = '1'
+  }
+
+  private closeSink(): void {
+    if (this.ownsSink && this.sinkDir) {
+      fs.rmSync(this.sinkDir, { recursive: true, force: true })
+      this.sinkDir = undefined
+      delete process.env[SINK_ENV]
+      this.ownsSink = false
+    }
+  }
+
+  private mode(): Mode {
+    const env = process.env.LEAKGATE_MODE as Mode | undefined
+    if (env && MODES.includes(env)) return env
+    if (this.modes.has('enforce')) return 'enforce'
+    if (this.modes.has('report')) return 'report'
+    return this.modes.has('off') ? 'off' : 'enforce'
+  }
+
+  private runInfo(): RunInfo {
+    const { rootDir, shard } = this.globalConfig
+    const run: RunInfo = {
+      framework: 'jest',
+      node: process.version,
+      mode: this.mode(),
+      root: rootDir,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      files: [...this.results.keys()].sort(),
+    }
+    const version = jestVersion(rootDir)
+    if (version) run.frameworkVersion = version
+    if (shard) run.shard = { index: shard.shardIndex, count: shard.shardCount }
+    return run
+  }
+
+  private outputFile(): string {
+    const { rootDir, shard } = this.globalConfig
+    const name =
+      this.options.outputFile ??
+      (shard ? `leakgate-report.shard-${shard.shardIndex}-of-${shard.shardCount}.json` : 'leakgate-report.json')
+    return path.resolve(rootDir, name)
+  }
+
+  private relative(file: string): string {
+    return path.relative(this.globalConfig.rootDir, file).split(path.sep).join('/')
+  }
+
+  private printSummary(report: LeakgateReport, file: string): void {
+    const { summary } = report
+    const shown = path.relative(process.cwd(), file) || file
+    const categories = (['net', 'exec', 'eval'] as const)
+      .filter((category) => summary.byCategory[category].violations > 0)
+      .map((category) => `${category} ${summary.byCategory[category].violations}`)
+    const violations =
+      summary.violations === 0
+        ? 'no violations'
+        : `${plural(summary.violations, 'violation')} (${categories.join(', ')})`
+    const lines = [`leakgate: ${violations}, ${plural(summary.allowed, 'allowed event')} → ${shown}`]
+    const unaccounted = unaccountedViolations(report.events, this.results)
+    if (unaccounted.length > 0) {
+      lines.push(
+        `leakgate: ${plural(unaccounted.length, 'violation')} that no failed test shows (after its file ended):`,
+      )
+      for (const event of unaccounted.slice(0, 10)) {
+        const where = [event.scope.file, event.scope.test].filter(Boolean).join(' > ')
+        lines.push(`  ${event.message}${where ? `  at ${where}` : ''}`)
+      }
+      if (unaccounted.length > 10) lines.push(`  … ${unaccounted.length - 10} more in the report`)
+    }
+    process.stderr.write(`\n${lines.join('\n')}\n`)
+  }
+}
+
+export { LeakgateReporter }

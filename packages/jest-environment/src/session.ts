@@ -1,0 +1,190 @@
+import { isMainThread } from 'node:worker_threads'
+import { type AuditRecord, allowAudit, type Engine, type Scope, tameRealm } from '@leakgate/core'
+import {
+  type BlockFn,
+  type CircusEvent,
+  type CircusState,
+  declarationFrame,
+  fullName,
+  type Hook,
+  hasFrame,
+  holdsError,
+  isGeneratorFunction,
+  type TestEntry,
+} from './circus.js'
+import { errorForRecord, recordIdentity } from './violation-error.js'
+
+// One test file, from the environment's constructor to its teardown. Scopes follow circus's
+// events (measured on Jest 29.7 and 30.5):
+// - import (setup files, the test file): the file scope, phase `import`;
+// - beforeAll/afterAll and anything file-level after collection: the file scope, phase `hook`;
+// - a test: its own scope per attempt, entered through AsyncLocalStorage by wrapping the test's
+//   function at `add_test` (the only event that comes before Jest 29 starts `test.concurrent`
+//   bodies) and its beforeEach/afterEach hooks, so concurrent tests keep their own allowances
+//   and blame, and a timer that outlives its test is still blamed on it (late);
+// - `test_done`: every violation of every attempt is pushed into `test.errors` (results are
+//   computed after it; a retry clears the errors, so they are pushed again each time);
+// - `run_finish`: file-level violations (import, hooks, late) go to `state.unhandledErrors`,
+//   which Jest reports as "Test suite failed to run";
+// - after teardown nothing can fail: the sink has the event and the reporter fails the run.
+
+const ENGINE_KEY = Symbol.for('leakgate.engine')
+
+interface TestState {
+  /** The scope of the current (or last) attempt. */
+  scope?: Scope
+  /** Violations of every attempt, in order. */
+  violations: AuditRecord[]
+  seen: Set<string>
+}
+
+type ContextGlobal = Record<PropertyKey, unknown>
+
+export class FileSession {
+  readonly file: Scope
+  private readonly tests = new WeakMap<TestEntry, TestState>()
+  private state: CircusState | undefined
+  private closed = false
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly global: ContextGlobal,
+    testPath: string,
+  ) {
+    this.file = engine.enterFile(testPath)
+    // `@leakgate/core` loaded by the test's own module registry finds the engine here.
+    Object.defineProperty(global, ENGINE_KEY, { value: engine, configurable: true, enumerable: false, writable: true })
+    Object.defineProperty(global, 'allowAudit', {
+      value: allowAudit,
+      configurable: true,
+      enumerable: false,
+      writable: true,
+    })
+    tameRealm(global as typeof globalThis)
+  }
+
+  /** Called for every circus event, synchronously (add_test and add_hook are dispatched sync). */
+  handle(event: CircusEvent, state: CircusState): void {
+    this.state = state
+    switch (event.name) {
+      case 'add_test':
+        this.wrapAddedTest(event, state)
+        break
+      case 'add_hook':
+        this.wrapAddedHook(state)
+        break
+      case 'run_start':
+        this.file.phase = 'hook'
+        break
+      case 'hook_start':
+        this.enterHook(event.hook, state)
+        break
+      case 'test_start':
+        if (event.test) this.engine.tracker.current = this.scopeOf(event.test)
+        break
+      case 'test_done':
+        if (event.test) this.finishTest(event.test)
+        this.engine.tracker.current = this.file
+        break
+      case 'run_finish':
+        this.failFile(state)
+        break
+    }
+  }
+
+  /** The file ended: nothing can fail any more; what still happens goes to the sink. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.engine.endScope(this.file)
+    // The dead context stays tamed (its late timers are still audited), but the engine must not
+    // keep it alive.
+    this.engine.realms.delete(this.global)
+    if (this.engine.tracker.current === this.file) this.engine.tracker.current = undefined
+    // Running in band, this is Jest's own process: between files it forks workers, runs git for
+    // --watch and more. Only test files are audited; the next environment switches it back on.
+    if (isMainThread && typeof process.send !== 'function') this.engine.active = false
+  }
+
+  private stateOf(test: TestEntry): TestState {
+    let state = this.tests.get(test)
+    if (!state) {
+      state = { violations: [], seen: new Set() }
+      this.tests.set(test, state)
+    }
+    return state
+  }
+
+  /** The scope of the test's current attempt, created on first use. */
+  private scopeOf(test: TestEntry): Scope {
+    const state = this.stateOf(test)
+    if (!state.scope || state.scope.ended) state.scope = this.engine.createTestScope(fullName(test), this.file)
+    return state.scope
+  }
+
+  private wrap(fn: BlockFn, scope: () => Scope): BlockFn {
+    if (typeof fn !== 'function' || isGeneratorFunction(fn)) return fn
+    const engine = this.engine
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      return engine.runInScope(scope(), () => Reflect.apply(fn, this, args))
+    }
+    // circus tells a done-callback test from a promise test by `fn.length`.
+    Object.defineProperty(wrapped, 'length', { value: fn.length })
+    Object.defineProperty(wrapped, 'name', { value: fn.name })
+    return wrapped
+  }
+
+  private wrapAddedTest(event: CircusEvent, state: CircusState): void {
+    const children = state.currentDescribeBlock.children
+    const test = children[children.length - 1]
+    // circus refuses a test added late or nested; then nothing was added.
+    if (test?.type !== 'test' || test.fn !== event.fn || typeof test.fn !== 'function') return
+    test.fn = this.wrap(test.fn, () => this.scopeOf(test))
+  }
+
+  private wrapAddedHook(state: CircusState): void {
+    const hooks = state.currentDescribeBlock.hooks
+    const hook = hooks[hooks.length - 1]
+    if (!hook || (hook.type !== 'beforeEach' && hook.type !== 'afterEach')) return
+    hook.fn = this.wrap(hook.fn, () => {
+      const test = this.state?.currentlyRunningTest
+      return test ? this.scopeOf(test) : this.file
+    })
+  }
+
+  private enterHook(hook: Hook | undefined, state: CircusState): void {
+    if (hook?.type === 'beforeAll' || hook?.type === 'afterAll') this.engine.tracker.current = this.file
+    else if (state.currentlyRunningTest) this.engine.tracker.current = this.scopeOf(state.currentlyRunningTest)
+  }
+
+  private finishTest(test: TestEntry): void {
+    const state = this.stateOf(test)
+    if (state.scope) {
+      this.engine.endScope(state.scope)
+      for (const record of this.engine.violationsOf(state.scope)) {
+        const identity = recordIdentity(record)
+        if (state.seen.has(identity)) continue
+        state.seen.add(identity)
+        state.violations.push(record)
+      }
+    }
+    // Every attempt's violations, again: a retry cleared test.errors, and a clean retry must
+    // not hide an earlier violation.
+    for (const record of state.violations) {
+      const error = errorForRecord(this.engine, record)
+      if (holdsError(test.errors, error)) continue
+      if (!hasFrame(error.stack)) {
+        const frame = declarationFrame(test)
+        if (frame) error.stack = `${error.stack}\n${frame}`
+      }
+      test.errors.push(error)
+    }
+  }
+
+  private failFile(state: CircusState): void {
+    for (const record of this.engine.violationsOf(this.file)) {
+      const error = errorForRecord(this.engine, record)
+      if (!holdsError(state.unhandledErrors, error)) state.unhandledErrors.push(error)
+    }
+  }
+}

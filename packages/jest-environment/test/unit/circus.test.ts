@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest'
+import {
+  type DescribeBlock,
+  declarationFrame,
+  fullName,
+  hasFrame,
+  holdsError,
+  isGeneratorFunction,
+  type TestEntry,
+} from '../../src/circus.js'
+
+const root: DescribeBlock = { type: 'describeBlock', name: 'ROOT_DESCRIBE_BLOCK', children: [], hooks: [] }
+const outer: DescribeBlock = { type: 'describeBlock', name: 'payments', parent: root, children: [], hooks: [] }
+const inner: DescribeBlock = { type: 'describeBlock', name: 'cards', parent: outer, children: [], hooks: [] }
+
+function entry(name: string, parent: DescribeBlock, extra: Partial<TestEntry> = {}): TestEntry {
+  return { type: 'test', name, parent, fn: () => {}, concurrent: false, errors: [], ...extra }
+}
+
+describe('fullName', () => {
+  test('joins describe blocks with " > ", without the root block', () => {
+    expect(fullName(entry('charges', inner))).toBe('payments > cards > charges')
+    expect(fullName(entry('top level', root))).toBe('top level')
+  })
+})
+
+describe('holdsError', () => {
+  test('finds an error on its own or as the first of circus’s [error, asyncError] pair', () => {
+    const error = new Error('x')
+    expect(holdsError([error], error)).toBe(true)
+    expect(holdsError([[error, new Error('where')]], error)).toBe(true)
+    expect(holdsError([new Error('x')], error)).toBe(false)
+  })
+
+  test('does not count an error that is only the cause of another (Jest 29 drops causes from its JSON)', () => {
+    const error = new Error('ours')
+    expect(holdsError([new TypeError('fetch failed', { cause: error })], error)).toBe(false)
+  })
+})
+
+describe('hasFrame and declarationFrame', () => {
+  test('a stack needs an "at file:line:column" line; message rows like "called at" are not frames', () => {
+    expect(hasFrame('LeakgateError: blocked\n\n  called at  tests/a.test.js:3:4\n')).toBe(false)
+    expect(hasFrame('LeakgateError: blocked\n    at /abs/tests/a.test.js:3:4')).toBe(true)
+    expect(hasFrame(undefined)).toBe(false)
+  })
+
+  test('the declaration is the first frame outside node_modules and Node', () => {
+    const asyncError = {
+      stack:
+        'Error: \n    at _addTest (/p/node_modules/jest-circus/build/index.js:1:1)\n' +
+        '    at Object.<anonymous> (/p/tests/a.test.js:12:1)\n    at node:internal/x:1:1',
+    }
+    expect(declarationFrame({ asyncError })).toBe('    at Object.<anonymous> (/p/tests/a.test.js:12:1)')
+    expect(declarationFrame({})).toBeUndefined()
+  })
+})
+
+test('isGeneratorFunction tells generator tests (run through co) apart', () => {
+  expect(isGeneratorFunction(function* () {})).toBe(true)
+  expect(isGeneratorFunction(async function* () {})).toBe(true)
+  expect(isGeneratorFunction(async () => {})).toBe(false)
+  expect(isGeneratorFunction(() => {})).toBe(false)
+})

@@ -1,0 +1,32 @@
+import { LeakgateError } from '@leakgate/core'
+import { describe, expect, test } from 'vitest'
+import { readOptions } from '../../src/options.js'
+
+const config = (testEnvironmentOptions?: Record<string, unknown>) => ({
+  globalConfig: { rootDir: '/run' },
+  projectConfig: { rootDir: '/project', ...(testEnvironmentOptions ? { testEnvironmentOptions } : {}) },
+})
+
+describe('readOptions', () => {
+  test('no leakgate entry: defaults, with the run’s rootDir as root', () => {
+    expect(readOptions(config())).toEqual({ root: '/run' })
+    expect(readOptions(config({ customExportConditions: ['node'] }))).toEqual({ root: '/run' })
+  })
+
+  test('the user’s options win, root included', () => {
+    expect(readOptions(config({ leakgate: { mode: 'report', root: '/elsewhere' } }))).toEqual({
+      mode: 'report',
+      root: '/elsewhere',
+    })
+  })
+
+  test('a leakgate entry that is not an object names the Jest config key', () => {
+    const attempt = () => readOptions(config({ leakgate: ['enforce'] }))
+    expect(attempt).toThrow(/testEnvironmentOptions: \{ leakgate: \{ \.\.\. \} \}/)
+    try {
+      attempt()
+    } catch (error) {
+      expect(LeakgateError.is(error) && error.code).toBe('LEAKGATE_INVALID_OPTION')
+    }
+  })
+})
