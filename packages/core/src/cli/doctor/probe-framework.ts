@@ -56,6 +56,16 @@ export const JEST_PROBE: FrameworkProbe = {
   ],
 }
 
+/** The line that says why a run failed: an error or a failed suite, else the last lines. */
+function explain(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  const telling = lines.find((line) => /Error|Cannot find|cannot be found|No test|failed to run/i.test(line))
+  return (telling ?? lines.slice(-3).join(' | ')).slice(0, 300)
+}
+
 export function probeFramework(probe: FrameworkProbe, projectDir: string): Finding {
   const topic = `probe: ${probe.framework}`
   const framework = findPackage(probe.framework, projectDir)
@@ -93,11 +103,11 @@ export function probeFramework(probe: FrameworkProbe, projectDir: string): Findi
       }
     }
     if (!output.includes('LEAKGATE_EVAL_BLOCKED')) {
-      const last = output.trim().split('\n').filter(Boolean).slice(-3).join(' | ')
+      const last = explain(output)
       return {
         status: 'fail',
         topic,
-        detail: `${probe.framework} failed, but not on leakgate's violation: ${last.slice(0, 300)}`,
+        detail: `${probe.framework} failed, but not on leakgate's violation: ${last}`,
       }
     }
     return {

@@ -68,10 +68,14 @@ beforeAll(async () => {
       LEAKGATE_REPORT_FILE: path.join(out, `jest-${shard}.json`),
     })
   // two at a time: this machine has two cores
-  await Promise.all([vitestRun(1), jestRun(1)])
-  await Promise.all([vitestRun(2), jestRun(2)])
-  for (const name of ['vitest-1', 'vitest-2', 'jest-1', 'jest-2'])
-    reports[name] = readReport(path.join(out, `${name}.json`))
+  const outputs: Record<string, string> = {}
+  ;[outputs['vitest-1'], outputs['jest-1']] = await Promise.all([vitestRun(1), jestRun(1)])
+  ;[outputs['vitest-2'], outputs['jest-2']] = await Promise.all([vitestRun(2), jestRun(2)])
+  for (const name of ['vitest-1', 'vitest-2', 'jest-1', 'jest-2']) {
+    const file = path.join(out, `${name}.json`)
+    if (!fs.existsSync(file)) throw new Error(`${name} wrote no report:\n${outputs[name]?.slice(-3000)}`)
+    reports[name] = readReport(file)
+  }
 }, 120_000)
 
 afterAll(() => {
