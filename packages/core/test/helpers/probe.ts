@@ -89,3 +89,7 @@ function run(bin: string, args: string[], env: Record<string, string | undefined
     })
   })
 }
+
+/** What a probe reports: plain JSON, read loosely by the assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: probe results are free-form JSON
+export type Probed = Record<string, any>

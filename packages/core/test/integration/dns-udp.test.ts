@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { isolated, nodes, probe } from '../helpers/probe.js'
+import { isolated, nodes, type Probed, probe } from '../helpers/probe.js'
 
 // DNS (getaddrinfo and c-ares, callback and promise APIs, Resolver) and UDP. Public names are
 // refused before any query, so these probes send nothing even where a resolver is reachable;
@@ -53,7 +53,7 @@ const UDP_PROBE = `
 const refused = { ok: false, code: 'LEAKGATE_NET_BLOCKED', leakgate: true }
 
 describe.runIf(isolated).each(nodes)('dns on $label (network namespace)', ({ bin }) => {
-  let r: Record<string, any>
+  let r: Probed
   beforeAll(async () => {
     r = (await probe(bin, DNS_PROBE)).result
   })
@@ -101,7 +101,7 @@ describe.runIf(isolated).each(nodes)('dns on $label (network namespace)', ({ bin
 })
 
 describe.each(nodes)('udp on $label', ({ bin }) => {
-  let r: Record<string, any>
+  let r: Probed
   beforeAll(async () => {
     r = (await probe(bin, UDP_PROBE)).result
   })

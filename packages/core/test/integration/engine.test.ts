@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, probe } from '../helpers/probe.js'
+import { nodes, type Probed, probe } from '../helpers/probe.js'
 
 // The engine itself: scopes follow async context (concurrent work keeps its allowances and
 // blame, late work is marked late), audit hooks see everything, one engine per process even
@@ -40,7 +40,7 @@ const SCOPES = `
 `
 
 describe.each(nodes)('scopes and hooks on $label', ({ bin }) => {
-  let r: Record<string, any>
+  let r: Probed
   beforeAll(async () => {
     r = (await probe(bin, SCOPES)).result
   })
@@ -75,7 +75,7 @@ describe.each(nodes)('scopes and hooks on $label', ({ bin }) => {
 
 describe.each(nodes)('one engine, ESM named imports and the preload on $label', ({ bin }) => {
   test('an ESM named import of a builtin sees the patch, whether imported before or after install', async () => {
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `const fs = require('node:fs'), path = require('node:path'), os = require('node:os')
        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-esm-'))
@@ -90,7 +90,7 @@ describe.each(nodes)('one engine, ESM named imports and the preload on $label', 
   })
 
   test('the preload (NODE_OPTIONS) installs early and stays passive until configured', async () => {
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `const dns = require('node:dns')
        const passive = await kit.attempt(() => require('node:child_process').execSync('echo passive').toString().trim())
@@ -105,7 +105,7 @@ describe.each(nodes)('one engine, ESM named imports and the preload on $label', 
   })
 
   test('invalid options throw at install naming the key', async () => {
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `try { core.install({ allow: { net: ['10.0.0.0/99'] } }); return { threw: false } } catch (e) { return { code: e.code, message: e.message } }`,
     )

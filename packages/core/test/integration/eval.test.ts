@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, probe } from '../helpers/probe.js'
+import { nodes, type Probed, probe } from '../helpers/probe.js'
 
 // Code from strings: the Function family reached by name and by syntax, direct and indirect
 // eval (a direct eval keeps its scope when allowed), every vm entry point, Module#_compile,
@@ -68,7 +68,7 @@ const EVAL_PROBE = `
 const refused = { ok: false, code: 'LEAKGATE_EVAL_BLOCKED', leakgate: true }
 
 describe.each(nodes)('eval on $label', ({ bin }) => {
-  let r: Record<string, any>
+  let r: Probed
   beforeAll(async () => {
     r = (await probe(bin, EVAL_PROBE, { args: ['--experimental-vm-modules', '--no-warnings'] })).result
   })
@@ -168,7 +168,7 @@ describe.each(nodes)('eval on $label', ({ bin }) => {
 
 describe.each(nodes)('strict mode and report mode on $label', ({ bin }) => {
   test("strict audits Function('return this'); report mode records and lets everything run", async () => {
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `core.install({ strict: true }); core.tameRealm(globalThis)
        const strict = (() => { try { Function('return this'); return 'ran' } catch (e) { return e.code } })()

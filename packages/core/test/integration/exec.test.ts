@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, probe } from '../helpers/probe.js'
+import { nodes, type Probed, probe } from '../helpers/probe.js'
 
 // Every way to start a program: async and sync, through a shell, captured before install,
 // fork, execve and native addons; the allowance, and a child that runs guarded.
@@ -44,7 +44,7 @@ const EXEC_PROBE = `
 const refused = { ok: false, code: 'LEAKGATE_EXEC_BLOCKED', leakgate: true }
 
 describe.each(nodes)('exec on $label', ({ bin }) => {
-  let r: Record<string, any>
+  let r: Probed
   beforeAll(async () => {
     r = (await probe(bin, EXEC_PROBE)).result
   })

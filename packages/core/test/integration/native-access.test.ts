@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { nodes, probe } from '../helpers/probe.js'
+import { nodes, type Probed, probe } from '../helpers/probe.js'
 
 // Ways around every other layer, audited as exec events: native addons (process.dlopen),
 // process.binding, and node:ffi on Node 26.
@@ -22,7 +22,7 @@ const addon = findAddon()
 describe.each(nodes)('native access on $label', ({ bin }) => {
   test('a native addon load is refused, then allowed by its package', async () => {
     expect(addon, 'no native addon found under node_modules/@swc: run npm install').toBeDefined()
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `core.install({})
        const refused = await kit.attempt(() => require(${JSON.stringify(addon)}))
@@ -39,7 +39,7 @@ describe.each(nodes)('native access on $label', ({ bin }) => {
   })
 
   test('process.binding is refused, then allowed by name', async () => {
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `core.install({})
        const refused = await kit.attempt(() => process.binding('fs'))
@@ -57,7 +57,7 @@ describe.each(nodes)('native access on $label', ({ bin }) => {
   })
 
   test('node:ffi (Node 26) dlopen and DynamicLibrary are refused', async () => {
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `let ffi
        try { ffi = process.getBuiltinModule('node:ffi') } catch {}

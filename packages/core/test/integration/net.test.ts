@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { isolated, nodes, probe } from '../helpers/probe.js'
+import { isolated, nodes, type Probed, probe } from '../helpers/probe.js'
 
 // Every TCP path, on every supported Node: caught, allowed by a rule, untouched when local,
 // caught through a reference captured before install, and nothing patched after uninstall.
@@ -62,7 +62,7 @@ const NET_PROBE = `
 const blocked = { ok: false, code: 'LEAKGATE_NET_BLOCKED', leakgate: true }
 
 describe.each(nodes)('net on $label', ({ bin }) => {
-  let r: Record<string, any>
+  let r: Probed
   beforeAll(async () => {
     r = (await probe(bin, NET_PROBE)).result
   })
@@ -137,7 +137,7 @@ describe.each(nodes)('net on $label', ({ bin }) => {
 
 describe.runIf(isolated).each(nodes)('clearnet on $label (network namespace)', ({ bin }) => {
   test('documentation addresses are refused before any packet', async () => {
-    const { result } = await probe<Record<string, any>>(
+    const { result } = await probe<Probed>(
       bin,
       `core.install({})
        return {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, probe } from '../helpers/probe.js'
+import { nodes, type Probed, probe } from '../helpers/probe.js'
 
 // A worker thread or a Node child process started by a test runs with the engine installed,
 // the same policy and the same scope (allowances included), and its violations reach the test.
@@ -45,7 +45,7 @@ const PROBE = `
 `
 
 describe.each(nodes)('workers and children on $label', ({ bin }) => {
-  let r: Record<string, any>
+  let r: Probed
   beforeAll(async () => {
     r = (await probe(bin, PROBE, { timeout: 60_000 })).result
   })
