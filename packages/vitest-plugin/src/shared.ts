@@ -17,8 +17,8 @@ export interface WorkerPayload {
  * Where Vitest compiles code on its own account (module loading, snapshot files, the vm pools'
  * context set-up). Code generation whose first caller outside Node and leakgate is in one of
  * these is trusted; trust never applies to `net` or `exec`. Verified on Vitest 3.2, 4.1, 5.1
- * (research/frameworks.md §4). jsdom is trusted only for creating its window: its `<script>`
- * and `on*` attributes run code the test supplies, and stay audited.
+ * (research/frameworks.md §4). jsdom is trusted only for creating its window and compiling CSS
+ * selectors: its `<script>` and `on*` attributes run code the test supplies, and stay audited.
  */
 export const FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/vitest/dist/',
@@ -35,4 +35,7 @@ export const FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/@vitest/coverage-v8/dist/',
   '/node_modules/@vitest/coverage-istanbul/dist/',
   '/node_modules/jsdom/lib/jsdom/browser/Window.js',
+  // jsdom's CSS selector engine compiles every selector to a function (querySelector, matches).
+  '/node_modules/nwsapi/src/nwsapi.js',
+  '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js',
 ]

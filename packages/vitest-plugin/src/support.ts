@@ -17,13 +17,15 @@ export function checkVitestVersion(version: string | undefined): string | undefi
 }
 
 export const BROWSER_MODE_MESSAGE =
-  'leakgate cannot guard Vitest browser mode: the tests run in a browser, where leakgate has no hook into ' +
+  'Vitest browser mode cannot be guarded: the tests run in a browser, where leakgate has no hook into ' +
   'sockets, processes or code generation. Use leakgate() in Node projects only: with `projects`, list it in ' +
   "each Node project's `plugins` rather than in the root config that browser projects extend."
 
-/** The error the plugin throws for an unsupported set-up; Vitest prints its message and exits 1. */
+/** What the plugin throws for an unsupported set-up; Vitest prints it and exits 1. */
+export class LeakgateUnsupportedError extends Error {
+  override name = 'LeakgateUnsupportedError'
+}
+
 export function unsupported(message: string): Error {
-  const error = new Error(`leakgate: ${message}`)
-  error.name = 'LeakgateError'
-  return error
+  return new LeakgateUnsupportedError(`leakgate: ${message}`)
 }
