@@ -75,7 +75,11 @@ export function copyFixtures(names: readonly string[]): string {
   for (const name of ['_shared', ...names]) {
     fs.cpSync(path.join(fixturesDir, name), path.join(root, name), {
       recursive: true,
-      filter: (source) => !/[\\/](node_modules|coverage|\.vitest-reports|blob-report)$/.test(source),
+      // Leftovers of a run made by hand in the fixture itself stay behind.
+      filter: (source) =>
+        !/[\\/](node_modules|coverage|\.vitest-reports|blob-report|leakgate-[\w-]*\.json|vitest-results\.json)$/.test(
+          source,
+        ),
     })
   }
   return root

@@ -1,0 +1,29 @@
+import { describe, expect, test } from 'vitest'
+import { mergeRecords, unaccounted } from '../../src/records.js'
+import { record } from './make-record.js'
+
+describe('mergeRecords', () => {
+  test('one occurrence read from the sink and from meta counts once', () => {
+    const a = record()
+    const b = record({ time: 2_000 })
+    expect(mergeRecords([a, b], [{ ...a }])).toEqual([a, b])
+  })
+
+  test('identical events at different times or in other workers are different occurrences', () => {
+    const a = record()
+    expect(mergeRecords([a], [record({ pid: 101 }), record({ time: 5 })])).toHaveLength(3)
+  })
+
+  test('meta alone (after --merge-reports) is enough', () => {
+    expect(mergeRecords([], [record()])).toHaveLength(1)
+  })
+})
+
+describe('unaccounted', () => {
+  test('violations that failed no test or file', () => {
+    const failed = record()
+    const orphan = record({ scope: { phase: 'late', file: 'tests/a.test.js', test: 'a' }, time: 9_000 })
+    const allowedEvent = record({ decision: { allowed: true, reason: 'rule', rule: 'echo', source: 'test' }, time: 3 })
+    expect(unaccounted([failed, orphan, allowedEvent], [failed])).toEqual([orphan])
+  })
+})
