@@ -173,7 +173,11 @@ export class Engine {
     const scope = request.scope ?? this.tracker.resolve()
     let stack = request.stack
     const capture = () => {
-      stack ??= new StackCapture(this.filter, request.skip)
+      if (!stack) {
+        stack = new StackCapture(this.filter, request.skip)
+        // Work an API started for the caller (fetch's connect) has no caller frames of its own.
+        if (!stack.origin()) stack = this.tracker.carriedCallSite() ?? stack
+      }
       return stack
     }
     let decision: Decision | undefined
@@ -210,7 +214,7 @@ export class Engine {
     const record = this.buildRecord(request, scope, decision, capture(), blocked)
     const message = formatViolation(record, {
       rules: listRules(levels, request.category),
-      suggestion: typeof request.suggestion === 'function' ? request.suggestion() : request.suggestion,
+      suggestion: record.suggestion ?? 'true',
     })
     const error = new LeakgateError(BLOCKED_CODES[request.category], message, record)
     this.attachStack(error, capture())
@@ -268,7 +272,10 @@ export class Engine {
       time: Date.now(),
     }
     if (!record.package && request.packages?.[0]) record.package = request.packages[0]
-    if (!decision.allowed) record.code = BLOCKED_CODES[request.category]
+    if (!decision.allowed) {
+      record.code = BLOCKED_CODES[request.category]
+      record.suggestion = typeof request.suggestion === 'function' ? request.suggestion() : request.suggestion
+    }
     if (this.origin) record.origin = this.origin
     record.message = decision.allowed
       ? `${request.event} ${JSON.stringify(request.target)} allowed by ${decision.rule} (${decision.source})`

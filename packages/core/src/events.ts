@@ -74,6 +74,8 @@ export interface AuditRecord {
   code?: string
   /** The one-line summary shown by runners. */
   message: string
+  /** For a violation: the rule that would allow it, as source text (`'api.example.com:443'`, `{ from: 'ajv' }`). */
+  suggestion?: string
   /** How many identical events this record stands for. */
   count: number
   pid: number

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { threadId } from 'node:worker_threads'
+import type { StackCapture } from './attribution.js'
 import type { AuditRecord, Phase } from './events.js'
 import { compileRules, EMPTY_RULES, type Level, mergeRules, type RuleSet } from './policy.js'
 
@@ -72,9 +73,22 @@ export class Scope {
   }
 }
 
+/**
+ * What async context carries: the scope, and for work an API starts on the caller's behalf
+ * (fetch connects later, from undici's own frames) the caller's stack.
+ */
+export interface Carried {
+  scope: Scope
+  callSite: StackCapture
+}
+
+function isCarried(store: Scope | Carried): store is Carried {
+  return 'callSite' in store && 'scope' in store
+}
+
 /** Async-context tracking of the current scope, with a sequential fallback for adapters. */
 export class ScopeTracker {
-  readonly storage = new AsyncLocalStorage<Scope>()
+  readonly storage = new AsyncLocalStorage<Scope | Carried>()
   readonly run: Scope
   /** Set by adapters for sequential code that runs outside any storage.run() (hooks, imports). */
   current: Scope | undefined
@@ -85,6 +99,19 @@ export class ScopeTracker {
 
   /** The scope of the running code: async context first, then the adapter's current scope. */
   resolve(): Scope {
-    return this.storage.getStore() ?? this.current ?? this.run
+    const store = this.storage.getStore()
+    if (store) return isCarried(store) ? store.scope : store
+    return this.current ?? this.run
+  }
+
+  /** The stack of the API call that started the running async work, if one was carried. */
+  carriedCallSite(): StackCapture | undefined {
+    const store = this.storage.getStore()
+    return store && isCarried(store) ? store.callSite : undefined
+  }
+
+  /** Runs `fn` carrying the current scope and `callSite` into everything it starts. */
+  carry<T>(callSite: StackCapture, fn: () => T): T {
+    return this.storage.run({ scope: this.resolve(), callSite }, fn)
   }
 }

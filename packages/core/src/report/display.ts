@@ -82,6 +82,8 @@ export function suggestAllowance(event: ReportEvent): string {
 }
 
 function suggestRule(event: ReportEvent): string {
+  // The engine's own suggestion (every command of a shell line, the address behind a name).
+  if (event.suggestion) return event.suggestion
   const fromPackage = event.package ? `{ from: ${quote(event.package)} }` : undefined
   switch (event.category) {
     case 'net':
