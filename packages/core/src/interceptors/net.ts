@@ -1,10 +1,11 @@
 import http from 'node:http'
 import net from 'node:net'
+import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
 import { formatNetTarget, type NetTarget, normalizeHost } from '../rules/net.js'
 import { type Natives, uvErrno } from './natives.js'
-import { patchMethod, type Restore } from './patch.js'
+import { patchMethod, patchProperty, type Restore } from './patch.js'
 
 // TCP connections: net, tls, http, https, http2, fetch/undici and WebSocket all end in
 // `net.Socket.prototype.connect`, which still has the hostname (before DNS) and the caller's
@@ -127,6 +128,9 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
       },
   )
 
+  // fetch and WebSocket connect later, from undici's frames: carry the caller's stack to them.
+  carryCallSite(engine, restores)
+
   const TCP = natives.TCP
   if (!TCP) return
   const owner = natives.ownerSymbol
@@ -191,4 +195,32 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         return outcome.ok ? result : eperm
       },
   )
+}
+
+function carryCallSite(engine: Engine, restores: Restore[]): void {
+  const global = globalThis as unknown as Record<string, unknown>
+  if (typeof global.fetch === 'function') {
+    patchMethod<(...args: unknown[]) => unknown>(
+      restores,
+      globalThis,
+      'fetch',
+      (realFetch) =>
+        function fetch(this: unknown, ...args: unknown[]) {
+          if (!engine.active) return Reflect.apply(realFetch, this, args)
+          const callSite = new StackCapture(engine.filter, fetch)
+          return engine.tracker.carry(callSite, () => Reflect.apply(realFetch, this, args))
+        },
+    )
+  }
+  const RealWebSocket = global.WebSocket as (new (...args: unknown[]) => object) | undefined
+  if (typeof RealWebSocket === 'function') {
+    const guarded: new (...args: unknown[]) => object = new Proxy(RealWebSocket, {
+      construct(target, args, newTarget): object {
+        const create = () => Reflect.construct(target, args, newTarget === guarded ? target : newTarget) as object
+        if (!engine.active) return create()
+        return engine.tracker.carry(new StackCapture(engine.filter, guarded as never), create)
+      },
+    })
+    patchProperty(restores, globalThis, 'WebSocket', { value: guarded, writable: true, enumerable: false })
+  }
 }

@@ -28,6 +28,7 @@ const NET_PROBE = `
   r.https = await new Promise((resolve) => https.get('https://' + kit.EXTERNAL + ':' + P + '/').on('error', (e) => resolve(kit.describeError(e))))
   r.tls = await new Promise((resolve) => tls.connect(P, kit.EXTERNAL).on('error', (e) => resolve(kit.describeError(e))))
   r.fetch = await kit.attempt(() => fetch(httpOutside.url + '/f'))
+  r.fetchSite = core.getEngine().tracker.run.violations.at(-1).callSite
   r.http2 = await new Promise((resolve) => { const s = http2.connect('http://' + kit.EXTERNAL + ':' + P); s.on('error', (e) => { s.destroy(); resolve(kit.describeError(e)) }); s.on('connect', () => { s.destroy(); resolve({ ok: true }) }) })
   r.websocket = typeof WebSocket === 'function'
     ? await new Promise((resolve) => { const ws = new WebSocket('ws://' + kit.EXTERNAL + ':' + P); ws.onerror = () => resolve({ ok: false, errorEvent: true }); ws.onopen = () => resolve({ ok: true }) })
@@ -90,6 +91,8 @@ describe.each(nodes)('net on $label', ({ bin }) => {
     expect(r.tls).toMatchObject(blocked)
     expect(r.http2).toMatchObject(blocked)
     expect(r.fetch).toMatchObject({ ok: false, causeCode: 'LEAKGATE_NET_BLOCKED', leakgate: true })
+    // fetch connects later, from undici's frames: the caller's stack is carried to the connect.
+    expect(r.fetchSite.file).toMatch(/probe\.cjs$/)
   })
 
   test('WebSocket (where Node has it) fails with an error event', () => {
