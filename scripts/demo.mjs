@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// The demo (`npm run demo`): a small project whose tests leak — a payment client calling its real
+// API and swallowing the error, a version read from git, a template engine compiling code — run
+// with the real Vitest and the real Jest CLIs in enforce mode, then the CI gate over both reports.
+//
+// The "API" is a documentation address (203.0.113.10), never routable, and the runs happen in a
+// fresh network namespace. Where namespaces are unavailable, the demo points the client at
+// 127.0.0.2 instead and tells leakgate that only 127.0.0.1 and ::1 are this machine.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { netnsCommand } from './netns.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const demo = path.join(root, 'fixtures/demo')
+const reports = path.join(demo, '.leakgate')
+const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text)
+
+function banner(text) {
+  console.log(`\n${bold(`━━ ${text} ${'━'.repeat(Math.max(3, 76 - text.length))}`)}\n`)
+}
+
+function run(command, args, env) {
+  const plan = netnsCommand(command, args)
+  const result = spawnSync(plan.command, plan.args, {
+    cwd: demo,
+    stdio: 'inherit',
+    env: { ...process.env, ...env, LEAKGATE_NETNS: plan.isolated ? '1' : '0' },
+  })
+  if (result.error) throw result.error
+  return { status: result.status, isolated: plan.isolated }
+}
+
+const built = ['core', 'vitest-plugin', 'jest-environment'].every((name) =>
+  fs.existsSync(path.join(root, 'packages', name, 'dist')),
+)
+if (!built) {
+  banner('building the packages')
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
+  if (build.status !== 0) process.exit(build.status ?? 1)
+}
+
+fs.rmSync(reports, { recursive: true, force: true })
+const isolated = netnsCommand('true', []).isolated
+const env = isolated ? {} : { DEMO_API: 'http://127.0.0.2:8443', DEMO_LOCAL: '127.0.0.1,::1' }
+if (!isolated) {
+  console.log('No network namespace here: the demo API is 127.0.0.2, which this demo tells leakgate is not local.')
+}
+
+banner('Vitest: npx vitest run   (fixtures/demo, plugins: [leakgate()])')
+const vitest = run('npx', ['vitest', 'run'], env)
+
+banner("Jest: npx jest   (fixtures/demo, testEnvironment: '@leakgate/jest-environment')")
+const jest = run('npx', ['jest'], env)
+
+banner('The CI gate: npx leakgate report .leakgate/*.json')
+const reportFiles = ['vitest-report.json', 'jest-report.json'].map((name) => path.join('.leakgate', name))
+const gate = spawnSync(process.execPath, [path.join(root, 'packages/core/dist/cli.mjs'), 'report', ...reportFiles], {
+  cwd: demo,
+  stdio: 'inherit',
+})
+
+// The demo suite leaks on purpose: every run must fail, and the gate must say so.
+const expected = vitest.status === 1 && jest.status === 1 && gate.status === 1
+banner('What happened')
+console.log(`vitest exited ${vitest.status}, jest exited ${jest.status}, the gate exited ${gate.status}.`)
+if (expected) {
+  console.log('Each leak failed its test, even the one whose error the code swallowed, and the gate failed the')
+  console.log("build on both reports. Allow a leak where it belongs with allowAudit(), or record today's leaks")
+  console.log('with `npx leakgate baseline` so CI fails only on new ones.')
+} else {
+  console.log('Unexpected: the demo suite leaks on purpose, so every run above should have failed (exit 1).')
+}
+process.exit(expected ? 0 : 1)
