@@ -66,11 +66,18 @@ export function holdsError(errors: readonly TestError[], error: unknown): boolea
   return errors.some((entry) => entry === error || (Array.isArray(entry) && entry[0] === error))
 }
 
-const FRAME = /^\s*at .*:\d+:\d+\)?\s*$/m
+const FRAME = /^\s*at .*:\d+:\d+\)?\s*$/
 
-/** True when a stack has at least one frame line (Jest keeps a frameless message to its first line). */
-export function hasFrame(stack: unknown): boolean {
-  return typeof stack === 'string' && FRAME.test(stack)
+function isProjectFrame(line: string): boolean {
+  return FRAME.test(line) && !line.includes('/node_modules/') && !/\(node:|at node:/.test(line)
+}
+
+/**
+ * True when a stack has a frame in the project's own code: Jest keeps a frameless message to
+ * its first line, and draws its code frame from the first frame outside node_modules.
+ */
+export function hasProjectFrame(stack: unknown): boolean {
+  return typeof stack === 'string' && stack.split('\n').some(isProjectFrame)
 }
 
 /**
@@ -81,11 +88,7 @@ export function hasFrame(stack: unknown): boolean {
 export function declarationFrame(test: { asyncError?: unknown }): string | undefined {
   const stack = (test.asyncError as { stack?: unknown } | undefined)?.stack
   if (typeof stack !== 'string') return undefined
-  for (const line of stack.split('\n')) {
-    if (!FRAME.test(line) || line.includes('/node_modules/') || /\(node:|at node:/.test(line)) continue
-    return line.trimEnd()
-  }
-  return undefined
+  return stack.split('\n').find(isProjectFrame)?.trimEnd()
 }
 
 const objectTag = Object.prototype.toString

@@ -14,5 +14,3 @@ declare global {
    */
   function allowAudit(rules: AllowRules): void
 }
-
-export {}

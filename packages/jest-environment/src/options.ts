@@ -47,8 +47,13 @@ export function installFromConfig(options: LeakgateOptions): Engine {
 function configError(message: string): LeakgateError {
   const full = `${message}\n\n  in the Jest config:  testEnvironmentOptions: { ${OPTIONS_KEY}: { ... } }`
   const error = new LeakgateError('LEAKGATE_INVALID_OPTION', full)
-  // The stack would point into this adapter: show the message alone.
-  Object.defineProperty(error, 'stack', { value: `LeakgateError: ${full}`, writable: true, configurable: true })
+  // No frames: they would point into this adapter. Jest prints the message, then whatever of the
+  // stack follows its first line, so the stack is that line alone.
+  Object.defineProperty(error, 'stack', {
+    value: `LeakgateError: ${error.shortMessage}`,
+    writable: true,
+    configurable: true,
+  })
   return error
 }
 

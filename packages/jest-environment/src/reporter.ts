@@ -66,10 +66,18 @@ function readReporterOptions(options: unknown): LeakgateReporterOptions {
 }
 
 function invalid(key: string, problem: string): LeakgateError {
-  return new LeakgateError(
+  const error = new LeakgateError(
     'LEAKGATE_INVALID_OPTION',
     `invalid option ${key} of the reporter '@leakgate/jest-environment/reporter': ${problem}`,
   )
+  // Jest prints the stack (after prefixing the message with the reporter's path): frames inside
+  // this reporter would say nothing about the config.
+  Object.defineProperty(error, 'stack', {
+    get: () => `LeakgateError: ${error.message}`,
+    set: () => {},
+    configurable: true,
+  })
+  return error
 }
 
 function jestVersion(rootDir: string): string | undefined {

@@ -7,7 +7,7 @@ import {
   declarationFrame,
   fullName,
   type Hook,
-  hasFrame,
+  hasProjectFrame,
   holdsError,
   isGeneratorFunction,
   type TestEntry,
@@ -40,9 +40,16 @@ interface TestState {
 
 type ContextGlobal = Record<PropertyKey, unknown>
 
+/** Only enforce mode fails tests; report mode records (the report has every violation). */
+function failsInJest(record: AuditRecord): boolean {
+  return record.mode === 'enforce'
+}
+
 export class FileSession {
   readonly file: Scope
   private readonly tests = new WeakMap<TestEntry, TestState>()
+  /** Tests by full name, to place a late violation without a call site of its own. */
+  private readonly byName = new Map<string, TestEntry>()
   private state: CircusState | undefined
   private closed = false
 
@@ -140,6 +147,7 @@ export class FileSession {
     // circus refuses a test added late or nested; then nothing was added.
     if (test?.type !== 'test' || test.fn !== event.fn || typeof test.fn !== 'function') return
     test.fn = this.wrap(test.fn, () => this.scopeOf(test))
+    this.byName.set(fullName(test), test)
   }
 
   private wrapAddedHook(state: CircusState): void {
@@ -169,11 +177,14 @@ export class FileSession {
       }
     }
     // Every attempt's violations, again: a retry cleared test.errors, and a clean retry must
-    // not hide an earlier violation.
-    for (const record of state.violations) {
-      const error = errorForRecord(this.engine, record)
-      if (holdsError(test.errors, error)) continue
-      if (!hasFrame(error.stack)) {
+    // not hide an earlier violation. The same leak repeated by each attempt is shown once (the
+    // report counts them all); one the test already failed with (thrown) is not added.
+    const errors = state.violations.filter(failsInJest).map((record) => errorForRecord(this.engine, record))
+    const shown = new Set(errors.filter((error) => holdsError(test.errors, error)).map((error) => error.message))
+    for (const error of errors) {
+      if (shown.has(error.message)) continue
+      shown.add(error.message)
+      if (!hasProjectFrame(error.stack)) {
         const frame = declarationFrame(test)
         if (frame) error.stack = `${error.stack}\n${frame}`
       }
@@ -182,9 +193,16 @@ export class FileSession {
   }
 
   private failFile(state: CircusState): void {
-    for (const record of this.engine.violationsOf(this.file)) {
+    for (const record of this.engine.violationsOf(this.file).filter(failsInJest)) {
       const error = errorForRecord(this.engine, record)
-      if (!holdsError(state.unhandledErrors, error)) state.unhandledErrors.push(error)
+      if (holdsError(state.unhandledErrors, error)) continue
+      if (!hasProjectFrame(error.stack)) {
+        // Late work of a test: point at the test. Otherwise Jest must not print the message twice.
+        const test = record.scope.test === undefined ? undefined : this.byName.get(record.scope.test)
+        const frame = test && declarationFrame(test)
+        error.stack = frame ? `${error.stack}\n${frame}` : `LeakgateError: ${error.shortMessage}`
+      }
+      state.unhandledErrors.push(error)
     }
   }
 }

@@ -6,21 +6,23 @@ import { resolveFromProject } from './resolve.js'
 
 // Jest compiles every module, mock and snapshot it loads through `vm` and the test context's own
 // `Function`: that code generation is trusted, by the first stack frame outside Node and
-// leakgate (eval only; trust never applies to net or exec). Measured on Jest 29.7 and 30.5:
+// leakgate (eval only; trust never applies to net or exec). Traced on Jest 29.7 and 30.5 over
+// the fixtures (every trusted first frame logged):
 // - jest-runtime: `vm.Script` (29) / `vm.compileFunction` (30) for every CommonJS module,
-//   `vm.SourceTextModule` / `SyntheticModule` for ESM;
-// - jest-environment-node / -jsdom and @jest/environment-jsdom-abstract (30): `runInContext('this')`
-//   in their constructors, before this adapter's constructor body can run;
-// - jest-mock: `new this._environmentGlobal.Function(...)` for automocks and createMockFromModule;
-// - jest-snapshot: `new Function` to read `.snap` files;
-// - jsdom `browser/Window.js` only: window setup. Inline `<script>` and `on*` attributes compile
-//   test-driven code and stay audited.
-// - the runner's frames below every test (jest-runner, jest-worker, @jest/core, p-limit for
-//   concurrent tests, co for generator tests) never generate code themselves; listing them keeps
-//   them out of the packages a `{ from }` suggestion is drawn from (a test's own `new Function`
-//   would otherwise be told to allow `{ from: 'jest-runner' }`, which is on every stack).
-// Paths end in `/build/` because jest-environment-jsdom 30 ships its own nested jsdom, which must
-// not be trusted wholesale.
+//   `vm.SourceTextModule` for ESM;
+// - jest-environment-node: `runInContext('this')` in its constructor, before this adapter's
+//   constructor body can run (jest-environment-jsdom and @jest/environment-jsdom-abstract, the
+//   same role);
+// - jest-mock (29): `new this._environmentGlobal.Function(...)` for automocks;
+// - jest-snapshot (29) / @jest/snapshot-utils (30): `new Function` to read `.snap` files;
+// - jsdom `browser/Window.js` only: window setup (about 60 compiles). Inline `<script>` and `on*`
+//   attributes compile test-driven code and stay audited.
+// The runner's frames below every test (jest-circus, jest-runner, jest-worker, @jest/core,
+// jest-cli, p-limit for concurrent tests, co for generator tests) generate no code; they are
+// listed so that they never count as the package a `{ from }` suggestion names: a test's own
+// `new Function` would otherwise be told to allow `{ from: 'jest-runner' }`, on every stack.
+// Paths end in `/build/` because jest-environment-jsdom 30 ships its own nested jsdom, which
+// must not be trusted wholesale.
 
 export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/jest-runtime/build/',
@@ -29,19 +31,16 @@ export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/@jest/environment-jsdom-abstract/build/',
   '/node_modules/jest-mock/build/',
   '/node_modules/jest-snapshot/build/',
-  '/node_modules/jest-circus/build/',
-  '/node_modules/@jest/core/build/',
-  '/node_modules/@jest/transform/build/',
-  '/node_modules/@jest/globals/build/',
-  '/node_modules/@jest/fake-timers/build/',
   '/node_modules/@jest/snapshot-utils/build/',
+  '/jsdom/lib/jsdom/browser/Window.js',
+  '/node_modules/jest-circus/build/',
+  '/node_modules/jest-jasmine2/build/',
   '/node_modules/jest-runner/build/',
   '/node_modules/jest-worker/build/',
+  '/node_modules/@jest/core/build/',
   '/node_modules/jest-cli/build/',
-  '/node_modules/jest-jasmine2/build/',
   '/node_modules/p-limit/',
   '/node_modules/co/',
-  '/jsdom/lib/jsdom/browser/Window.js',
 ]
 
 const here = path.dirname(fileURLToPath(import.meta.url)) + path.sep

@@ -3,7 +3,7 @@ import {
   type DescribeBlock,
   declarationFrame,
   fullName,
-  hasFrame,
+  hasProjectFrame,
   holdsError,
   isGeneratorFunction,
   type TestEntry,
@@ -38,11 +38,14 @@ describe('holdsError', () => {
   })
 })
 
-describe('hasFrame and declarationFrame', () => {
-  test('a stack needs an "at file:line:column" line; message rows like "called at" are not frames', () => {
-    expect(hasFrame('LeakgateError: blocked\n\n  called at  tests/a.test.js:3:4\n')).toBe(false)
-    expect(hasFrame('LeakgateError: blocked\n    at /abs/tests/a.test.js:3:4')).toBe(true)
-    expect(hasFrame(undefined)).toBe(false)
+describe('hasProjectFrame and declarationFrame', () => {
+  test('a stack needs an "at file:line:column" line outside node_modules; "called at" rows are no frames', () => {
+    expect(hasProjectFrame('LeakgateError: blocked\n\n  called at  tests/a.test.js:3:4\n')).toBe(false)
+    expect(hasProjectFrame('LeakgateError: blocked\n    at /abs/tests/a.test.js:3:4')).toBe(true)
+    expect(hasProjectFrame('LeakgateError: blocked\n    at /p/node_modules/jest-runtime/build/index.js:1:2')).toBe(
+      false,
+    )
+    expect(hasProjectFrame(undefined)).toBe(false)
   })
 
   test('the declaration is the first frame outside node_modules and Node', () => {

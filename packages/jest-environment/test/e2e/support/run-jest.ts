@@ -123,7 +123,6 @@ export async function runJest(fixture: string, args: string[] = [], options: Run
     '--json',
     `--outputFile=${resultsFile}`,
     '--ci',
-    '--no-watchman',
     ...args,
   ]
   const env: Record<string, string | undefined> = {

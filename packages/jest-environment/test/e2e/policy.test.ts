@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest'
+import { describeRun, fileResult, runJest, SMOKE, testResult } from './support/run-jest.js'
+
+// Modes and where rules come from. Loopback targets only (127.0.0.2 is "outside" to the policy).
+
+describe.skipIf(SMOKE)('policy from the Jest config', () => {
+  test('report mode: everything runs and passes, the report has every event, the run exits 0', async () => {
+    const run = await runJest('jest-report-mode')
+    expect(run.code, describeRun(run)).toBe(0)
+    expect(run.results?.numFailedTests).toBe(0)
+    const report = run.report
+    expect(report?.runs[0]?.mode).toBe('report')
+    const events = (report?.events ?? []).map((event) => [event.scope.test, event.event, event.blocked, event.mode])
+    expect(events).toEqual([
+      ['a command runs and is reported', 'child_process.execFileSync', false, 'report'],
+      ['a request to an outside host goes out and is reported', 'net.connect', false, 'report'],
+      ['code generation runs and is reported', 'Function', false, 'report'],
+    ])
+    expect(report?.summary.violations).toBe(3)
+    expect(run.output).toContain('leakgate: 3 violations (net 1, exec 1, eval 1)')
+  })
+
+  test('LEAKGATE_MODE=enforce overrides the config', async () => {
+    const run = await runJest('jest-report-mode', [], { env: { LEAKGATE_MODE: 'enforce' } })
+    expect(run.code, describeRun(run)).toBe(1)
+    expect(run.results?.numFailedTests).toBe(3)
+    expect(run.report?.runs[0]?.mode).toBe('enforce')
+  })
+
+  test('allow in the config applies to every test; a test adds its own rules', async () => {
+    const run = await runJest('jest-config-allow')
+    const why = describeRun(run)
+    expect(run.code, why).toBe(1)
+    const file = 'tests/config-allow.test.js'
+    expect(testResult(run, file, 'the config allows this host')?.status, why).toBe('passed')
+    expect(testResult(run, file, 'the config allows this command')?.status, why).toBe('passed')
+    expect(testResult(run, file, 'a test adds its own rule to the config')?.status, why).toBe('passed')
+    const refused = testResult(run, file, 'a command the config does not name fails the test')
+    expect(refused?.status).toBe('failed')
+    expect(refused?.failureMessages.join('\n')).toContain('policy     no rule matched; allow.exec = ["echo"]')
+    const allowed = (run.report?.events ?? [])
+      .filter((event) => event.decision.allowed)
+      .map((event) => [event.scope.test, event.event, event.decision.rule, event.decision.source])
+    expect(allowed).toEqual([
+      ['a test adds its own rule to the config', 'child_process.execSync', 'echo', 'config'],
+      ['the config allows this command', 'child_process.execFileSync', 'echo', 'config'],
+      ['the config allows this host', 'net.connect', '127.0.0.2', 'config'],
+    ])
+  })
+
+  test('invalid options: every suite fails to run with a message that names the key and the config', async () => {
+    const run = await runJest('jest-invalid-options')
+    expect(run.code, describeRun(run)).toBe(1)
+    const message = fileResult(run, 'tests/any.test.js')?.message ?? ''
+    expect(message).toContain('Test suite failed to run')
+    expect(message).toContain(
+      'invalid leakgate option allow.net: expected true or an array of rules, got "api.example.com"',
+    )
+    expect(message).toContain('Valid forms:')
+    expect(message).toContain('in the Jest config:  testEnvironmentOptions: { leakgate: { ... } }')
+    expect(message.match(/in the Jest config/g)).toHaveLength(1)
+  })
+
+  test('an unknown reporter option stops Jest before any test, naming it', async () => {
+    const run = await runJest('jest-invalid-options', [], { config: 'jest.reporter.config.cjs' })
+    expect(run.code, describeRun(run)).toBe(1)
+    expect(run.results).toBeUndefined()
+    expect(run.stderr).toContain(
+      "invalid option outputfile of the reporter '@leakgate/jest-environment/reporter': unknown option. Valid options: outputFile, silent",
+    )
+  })
+})

@@ -1,0 +1,42 @@
+import { describe, expect, test } from 'vitest'
+import { describeRun, runJest, SMOKE, testResult } from './support/run-jest.js'
+
+// The test context's realm is audited, Jest's own module machinery never is.
+
+describe.skipIf(SMOKE)('realms', () => {
+  test('automock, createMockFromModule, isolateModules, resetModules and fake timers: never flagged', async () => {
+    const run = await runJest('jest-mocks')
+    expect(run.code, describeRun(run)).toBe(0)
+    expect(run.results?.numPassedTests).toBe(9)
+    expect(run.report?.events).toEqual([])
+  })
+
+  test('ES modules under --experimental-vm-modules: named imports, allowAudit from every entry, data: imports', async () => {
+    const run = await runJest('jest-esm', [], { nodeArgs: ['--experimental-vm-modules', '--no-warnings'] })
+    const why = describeRun(run)
+    expect(run.code, why).toBe(1)
+    const file = 'tests/esm.test.js'
+    const status = (name: string) => testResult(run, file, name)?.status
+    expect(status('a named import of a builtin is still audited'), why).toBe('failed')
+    expect(status('allowAudit from @leakgate/core, in an ES module'), why).toBe('passed')
+    expect(status('allowAudit from @leakgate/jest-environment, in an ES module'), why).toBe('passed')
+    expect(status('the allowAudit global'), why).toBe('passed')
+    expect(status('code generation in an ES module test fails it'), why).toBe('failed')
+    expect(status('a data: import is code from a string'), why).toBe('failed')
+    expect(status('modules Jest loads for a test are not code generation'), why).toBe('passed')
+    const events = (run.report?.events ?? []).map((event) => [event.scope.test, event.event, event.decision.allowed])
+    expect(events).toEqual([
+      ['a data: import is code from a string', 'import(data:)', false],
+      ['a named import of a builtin is still audited', 'child_process.execSync', false],
+      ['code generation in an ES module test fails it', 'Function', false],
+      ['allowAudit from @leakgate/core, in an ES module', 'child_process.execFileSync', true],
+      ['allowAudit from @leakgate/jest-environment, in an ES module', 'child_process.execFileSync', true],
+      ['the allowAudit global', 'child_process.execFileSync', true],
+    ])
+    // The call site and Jest's code frame point into the ES module itself.
+    expect(testResult(run, file, 'a named import of a builtin is still audited')?.failureMessages.join('\n')).toContain(
+      'called at  tests/esm.test.js:7:',
+    )
+    expect(run.output).toMatch(/>\s+7 \|\s+execSync\('echo named'\)/)
+  })
+})
