@@ -208,6 +208,9 @@ export class Engine {
       // a hot allowed path pays for no stack capture after the first (whose call site is shown).
       const key = `${scope.id}\u0000${request.event}\u0000${request.target}\u0000${decision.source}:${decision.rule}`
       this.recorder.hold(key, () => this.buildRecord(request, scope, decision as Decision, capture(), false))
+      // A child process or worker can be torn down with its parent before its exit hook
+      // flushes (a test file ending while its worker thread winds down): write it now.
+      if (this.origin) this.recorder.flush()
       return { ok: true, decision }
     }
     const blocked = this.policy.mode === 'enforce'
