@@ -30,7 +30,7 @@ interface ConfigLike {
 
 interface VitestPluginContextLike {
   vitest: VitestLike & { config: { reporters: unknown[] } }
-  project: ProjectLike & { config: { browser?: { enabled?: boolean } } }
+  project: ProjectLike & { config: { browser?: { enabled?: boolean }; setupFiles?: string[] } }
 }
 
 const reporters = new WeakMap<object, LeakgateReporter>()
@@ -78,6 +78,14 @@ export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
       const problem = checkVitestVersion(vitest.version)
       if (problem) throw unsupported(problem)
       if (project.config.browser?.enabled) throw unsupported(BROWSER_MODE_MESSAGE)
+      // Vitest 5 resolves a project that extends the root config without running this
+      // plugin's config hook again: its setup files come from the root's user config.
+      const setupFiles = project.config.setupFiles
+      if (Array.isArray(setupFiles) && setupFiles[0] !== SETUP_FILE) {
+        const at = setupFiles.indexOf(SETUP_FILE)
+        if (at !== -1) setupFiles.splice(at, 1)
+        setupFiles.unshift(SETUP_FILE)
+      }
       let reporter = reporters.get(vitest)
       if (!reporter) {
         reporter = new LeakgateReporter(vitest, settings)

@@ -69,8 +69,10 @@ export function installLegacyHooks(api: VitestApi, guard: FileGuard): void {
   api.beforeAll(async function leakgateWrapTests(this: unknown) {
     const file = arguments[arguments.length - 1] as TaskLike
     guard.startHooks()
-    // `vitest/suite` is gone in Vitest 5: hide the specifier from Vite's import analysis.
-    const specifier = 'vitest/suite'
+    // `vitest/suite` is gone in Vitest 5, and Vite resolves every import it can read when it
+    // transforms this file, run or not: the specifier is built at run time, so neither the
+    // bundler nor Vite's import analysis sees a literal.
+    const specifier = ['vitest', 'suite'].join('/')
     const suiteApi = (await import(/* @vite-ignore */ specifier)) as SuiteApi
     for (const test of testsOf(file)) {
       const fn = suiteApi.getFn(test)

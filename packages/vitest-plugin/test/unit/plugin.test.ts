@@ -10,8 +10,8 @@ function fakeVitest(version = '4.1.12') {
   return { version, config: { root: '/project', reporters: [] as unknown[] }, logger: { log: vi.fn() } }
 }
 
-function fakeProject(browser = false) {
-  return { provide: vi.fn(), config: { browser: { enabled: browser } } }
+function fakeProject(browser = false, setupFiles: string[] = []) {
+  return { provide: vi.fn(), config: { browser: { enabled: browser }, setupFiles } }
 }
 
 describe('leakgate() plugin', () => {
@@ -58,6 +58,15 @@ describe('leakgate() plugin', () => {
     expect(payloadOne.options.sinkDir).toBeTruthy()
     expect(payloadTwo.options.sinkDir).toBe(payloadOne.options.sinkDir)
     expect(payloadTwo.options.allow).toEqual({ exec: ['echo'] })
+  })
+
+  test('configureVitest puts the setup file first in a project resolved without the config hook (Vitest 5)', () => {
+    const project = fakeProject(false, ['/project/user-setup.ts'])
+    hook(leakgate(), 'configureVitest')({ vitest: fakeVitest('5.1.2'), project })
+    expect(project.config.setupFiles).toHaveLength(2)
+    expect(project.config.setupFiles[0]).toMatch(/setup\.mjs$/)
+    hook(leakgate(), 'configureVitest')({ vitest: fakeVitest('5.1.2'), project })
+    expect(project.config.setupFiles).toHaveLength(2)
   })
 
   test('configureVitest refuses an unsupported Vitest and a browser project', () => {
