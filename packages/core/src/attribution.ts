@@ -85,6 +85,8 @@ export class StackCapture {
   private readonly sites: NodeJS.CallSite[]
   private readonly hostPrepare: PrepareStackTrace | undefined
   private frames?: Frame[]
+  /** The CallSite of each raw frame, index for index. */
+  private frameSites: NodeJS.CallSite[] = []
   private display?: Frame[]
 
   constructor(
@@ -119,6 +121,7 @@ export class StackCapture {
   rawFrames(): Frame[] {
     if (!this.frames) {
       this.frames = []
+      this.frameSites = []
       for (const site of this.sites) {
         const file = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? ''
         if (!file) continue
@@ -130,6 +133,7 @@ export class StackCapture {
         const fn = site.getFunctionName()
         if (fn) frame.fn = fn
         this.frames.push(frame)
+        this.frameSites.push(site)
       }
     }
     return this.frames
@@ -174,23 +178,58 @@ export class StackCapture {
     return this.display
   }
 
-  /** Call site (first project frame), the package it came through and that package's frame. */
+  /**
+   * Call site (first project frame), the package it came through and that package's frame.
+   * Frames are classified by their raw file (as decide() does); only the two frames shown are
+   * source-mapped by the host: mapping the whole stack cost ~0.3 ms (Vite) to ~0.7 ms (Jest)
+   * per recorded event on a 2-core box, and every allowed event of every test is recorded.
+   */
   attribute(root: string): { callSite?: CallSite; package?: string; via?: CallSite } {
-    const result: { callSite?: CallSite; package?: string; via?: CallSite } = {}
-    for (const frame of this.displayFrames()) {
+    const frames = this.rawFrames()
+    let via: number | undefined
+    let name: string | undefined
+    let call: number | undefined
+    for (let i = 0; i < frames.length; i++) {
+      const frame = frames[i] as Frame
       if (this.filter.isInternal(frame.file) || this.filter.isFramework(frame.file)) continue
-      const name = packageOf(frame.file)
-      if (name) {
-        if (!result.package) {
-          result.package = name
-          result.via = relativeSite(frame, root)
-        }
-        continue
+      const found = packageOf(frame.file)
+      if (!found) {
+        call = i
+        break
       }
-      result.callSite = relativeSite(frame, root)
-      break
+      if (via === undefined) {
+        via = i
+        name = found
+      }
     }
+    const shown = [via, call].filter((i): i is number => i !== undefined)
+    const mapped = this.mapFrames(shown)
+    const result: { callSite?: CallSite; package?: string; via?: CallSite } = {}
+    if (via !== undefined) {
+      result.package = name as string
+      result.via = relativeSite(mapped.get(via) as Frame, root)
+    }
+    if (call !== undefined) result.callSite = relativeSite(mapped.get(call) as Frame, root)
     return result
+  }
+
+  /** The raw frames at these indexes, source-mapped by the host when it maps stacks. */
+  private mapFrames(indexes: number[]): Map<number, Frame> {
+    const frames = this.rawFrames()
+    const out = new Map(indexes.map((i) => [i, frames[i] as Frame]))
+    if (!this.hostPrepare || indexes.length === 0) return out
+    try {
+      const sites = indexes.map((i) => this.frameSites[i] as NodeJS.CallSite)
+      const text = this.hostPrepare(Object.assign(new Error(''), { stack: undefined }), sites)
+      const mapped = typeof text === 'string' ? parseStack(text) : []
+      // A host that drops or adds frames cannot be lined up with ours: keep raw positions.
+      if (mapped.length === indexes.length) {
+        for (const [at, index] of indexes.entries()) out.set(index, mapped[at] as Frame)
+      }
+    } catch {
+      // The host's mapping failed: raw positions.
+    }
+    return out
   }
 }
 
