@@ -1,0 +1,76 @@
+// The macro suite's configurations and one real CLI run of each. A run is timed from spawn to
+// exit (wall time: what a developer or CI waits for) and must pass with the expected number of
+// tests, or the benchmark stops: a configuration that fails is not measured.
+import { spawnSync } from 'node:child_process'
+import path from 'node:path'
+
+const VITEST = 'node_modules/vitest/vitest.mjs'
+const JEST = 'node_modules/jest/bin/jest.js'
+
+function vitest(name) {
+  return { framework: 'vitest', config: `bench/vitest/${name}.config.mjs` }
+}
+
+function jest(name) {
+  return { framework: 'jest', config: `bench/jest/${name}.config.cjs` }
+}
+
+/**
+ * Every configuration, with the one its ratio is taken against (run in the same round).
+ * jest-offline cannot let loopback through, so it runs on the suite without its network files,
+ * beside the baseline and leakgate on that same subset.
+ */
+export const SUITES = [
+  { id: 'vitest-none', label: 'Vitest, no guard', tests: 310, ...vitest('none') },
+  { id: 'vitest-leakgate', label: 'Vitest + leakgate', tests: 310, baseline: 'vitest-none', ...vitest('leakgate') },
+  { id: 'vitest-nock', label: 'Vitest + nock', tests: 310, baseline: 'vitest-none', ...vitest('nock') },
+  { id: 'jest-none', label: 'Jest, no guard', tests: 310, ...jest('none') },
+  { id: 'jest-leakgate', label: 'Jest + leakgate', tests: 310, baseline: 'jest-none', ...jest('leakgate') },
+  { id: 'jest-nock', label: 'Jest + nock', tests: 310, baseline: 'jest-none', ...jest('nock') },
+  { id: 'jest-none-nonet', label: 'Jest, no guard (no network files)', tests: 210, ...jest('none-nonet') },
+  {
+    id: 'jest-leakgate-nonet',
+    label: 'Jest + leakgate (no network files)',
+    tests: 210,
+    baseline: 'jest-none-nonet',
+    ...jest('leakgate-nonet'),
+  },
+  {
+    id: 'jest-offline',
+    label: 'Jest + jest-offline (no network files)',
+    tests: 210,
+    baseline: 'jest-none-nonet',
+    ...jest('offline'),
+  },
+]
+
+/** The command line a reader can type to run one configuration. */
+export function commandOf(suite) {
+  return suite.framework === 'vitest' ? `npx vitest run --config ${suite.config}` : `npx jest --config ${suite.config}`
+}
+
+/**
+ * Runs one configuration with the real CLI; returns its wall time in ms.
+ * `env` is added to the environment (the probe's variables, the report's path).
+ */
+export function runSuite(suite, { root, node, env = {} }) {
+  const bin = path.join(root, suite.framework === 'vitest' ? VITEST : JEST)
+  const args = suite.framework === 'vitest' ? [bin, 'run', '--config', suite.config] : [bin, '--config', suite.config]
+  const start = process.hrtime.bigint()
+  const result = spawnSync(node, args, {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
+  })
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  const output = `${result.stdout}\n${result.stderr}`
+  const passed = /Tests:?\s+(\d+) passed/.exec(output)
+  if (result.status !== 0 || Number(passed?.[1]) !== suite.tests || /\d+ failed/.test(output)) {
+    const tail = output.trim().split('\n').slice(-40).join('\n')
+    throw new Error(
+      `${suite.label} did not pass (exit ${result.status ?? result.signal}, expected ${suite.tests} passed tests):\n${tail}`,
+    )
+  }
+  return ms
+}

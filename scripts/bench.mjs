@@ -1,0 +1,283 @@
+#!/usr/bin/env node
+// `npm run bench`: what leakgate costs a test suite, side by side in one run (a benchmark, never
+// part of `npm test`):
+//   1. the macro suite (bench/suite) under Vitest and Jest, without a guard, with leakgate and
+//      with the peers (nock, jest-offline): wall time of the real CLI runs, rounds alternating;
+//   2. start-up per worker: in a bare process, and inside the frameworks' workers (probe runs);
+//   3. the engine's per-call costs (packages/core/bench/engine.mjs).
+// Prints the ratios and writes BENCHMARKS.md and docs/benchmarks-chart.svg.
+//
+//   npm run bench [-- --quick] [--rounds N] [--write | --no-write] [--node path/to/node]
+//                 [--skip-build] [--json results.json]
+//   npm run bench -- --render    re-writes BENCHMARKS.md and the chart from bench/results.json
+//
+// Safety: it re-runs itself inside a fresh network namespace (scripts/netns.mjs) where the
+// platform allows; every target is a loopback server on port 0.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { renderChart } from '../bench/lib/chart.mjs'
+import { measureEngine } from '../bench/lib/engine.mjs'
+import { describeMachine } from '../bench/lib/machine.mjs'
+import { renderReport } from '../bench/lib/report.mjs'
+import { measureBareStartup, measureWorkerStartup } from '../bench/lib/startup.mjs'
+import { summarize } from '../bench/lib/stats.mjs'
+import { runSuite, SUITES } from '../bench/lib/suites.mjs'
+import { ISOLATED_ENV, netnsCommand } from './netns.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    write: { type: 'boolean' },
+    'no-write': { type: 'boolean', default: false },
+    node: { type: 'string', default: process.execPath },
+    'skip-build': { type: 'boolean', default: false },
+    json: { type: 'string' },
+    render: { type: 'boolean', default: false },
+  },
+})
+const RESULTS = path.join(root, 'bench/results.json')
+
+if (flags.render) {
+  publish(JSON.parse(fs.readFileSync(RESULTS, 'utf8')))
+  process.exit(0)
+}
+
+const plan = flags.quick
+  ? { suites: 2, warmup: false, probe: 1, engine: 3, startup: 5 }
+  : { suites: 10, warmup: true, probe: 4, engine: 15, startup: 30 }
+if (flags.rounds) plan.suites = Number(flags.rounds)
+if (!Number.isInteger(plan.suites) || plan.suites < 1) {
+  console.error(`--rounds must be a positive integer, got ${flags.rounds}`)
+  process.exit(2)
+}
+const write = flags['no-write'] ? false : (flags.write ?? !flags.quick)
+const node = path.resolve(flags.node)
+
+// Into a fresh network namespace first (loopback only), unless already there.
+if (process.env[ISOLATED_ENV] !== '1') {
+  const isolated = netnsCommand(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)])
+  if (isolated.isolated) {
+    const result = spawnSync(isolated.command, isolated.args, {
+      stdio: 'inherit',
+      env: { ...process.env, [ISOLATED_ENV]: '1' },
+    })
+    process.exit(result.status ?? 1)
+  }
+  console.warn('leakgate bench: no network namespace here; running as is (every target is loopback anyway).')
+}
+
+const log = (line) => console.log(line)
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`
+const started = Date.now()
+
+function build() {
+  // Other work may rebuild the packages at the same time: retry a broken build a few times.
+  for (let attempt = 1; ; attempt++) {
+    const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' })
+    if (result.status === 0) return
+    if (attempt === 3) {
+      console.error(`${result.stdout}\n${result.stderr}\nnpm run build failed three times.`)
+      process.exit(1)
+    }
+    log(`build failed (attempt ${attempt}); retrying in 30 s`)
+    spawnSync('sleep', ['30'])
+  }
+}
+
+if (!flags['skip-build']) {
+  log('▶ build')
+  build()
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-bench-'))
+const machine = describeMachine(node)
+log(`▶ ${machine.cpu}, ${machine.cores} cores, ${machine.memory}; Node ${machine.node}`)
+
+// 1. The macro suite.
+const env = (suite) => ({ LEAKGATE_BENCH_REPORT: path.join(tmp, `report-${suite.id}.json`) })
+if (plan.warmup) {
+  log('▶ warm-up: one run of each configuration (transform caches), not counted')
+  for (const suite of SUITES) log(`  ${suite.label}: ${seconds(runSuite(suite, { root, node, env: env(suite) }))}`)
+}
+const walls = new Map(SUITES.map((s) => [s.id, []]))
+for (let round = 0; round < plan.suites; round++) {
+  log(`▶ macro suite, round ${round + 1}/${plan.suites}`)
+  const order = round % 2 ? [...SUITES].reverse() : SUITES
+  for (const suite of order) {
+    const ms = runSuite(suite, { root, node, env: env(suite) })
+    walls.get(suite.id).push(ms)
+    log(`  ${suite.label}: ${seconds(ms)}`)
+  }
+}
+const suites = SUITES.map((suite) => {
+  const own = walls.get(suite.id)
+  const base = suite.baseline ? walls.get(suite.baseline) : undefined
+  return {
+    id: suite.id,
+    label: suite.label,
+    framework: suite.framework,
+    tests: suite.tests,
+    baseline: suite.baseline,
+    samples: own,
+    wall: summarize(own),
+    ratio: base ? summarize(own.map((ms, round) => ms / base[round])) : null,
+  }
+})
+
+// 2. Start-up per worker.
+log('▶ start-up in a bare process')
+const bare = measureBareStartup({ root, node, samples: plan.startup })
+log('▶ start-up in framework workers (probe runs)')
+const byId = (id) => SUITES.find((s) => s.id === id)
+const workers = measureWorkerStartup({
+  root,
+  node,
+  rounds: plan.probe,
+  tmp,
+  log,
+  pairs: [
+    [byId('vitest-none'), byId('vitest-leakgate')],
+    [byId('jest-none'), byId('jest-leakgate')],
+  ],
+})
+
+// 3. The engine, per call.
+log('▶ engine, per call (packages/core/bench/engine.mjs)')
+const engine = measureEngine({ root, node, rounds: plan.engine })
+fs.rmSync(tmp, { recursive: true, force: true })
+
+// Targets (issue 7).
+const suiteById = (id) => suites.find((s) => s.id === id)
+const call = (pattern) => engine.results.find((r) => pattern.test(r.name))
+const targets = []
+for (const id of ['vitest-leakgate', 'jest-leakgate']) {
+  const s = suiteById(id)
+  targets.push({
+    name: `suite wall time, ${s.framework === 'vitest' ? 'Vitest' : 'Jest'}`,
+    target: '≤ ×1.03',
+    measured: `×${s.ratio.median.toFixed(3)} (p10–p90 ×${s.ratio.spread[0].toFixed(3)}–×${s.ratio.spread[1].toFixed(3)})`,
+    met: s.ratio.median <= 1.03,
+  })
+}
+targets.push({
+  name: 'start-up, bare process (load + install + tame)',
+  target: '< 15 ms',
+  measured: `${bare.total.median.toFixed(1)} ms`,
+  met: bare.total.median < 15,
+})
+for (const w of workers) {
+  targets.push({
+    name: `start-up per ${w.framework === 'vitest' ? 'Vitest' : 'Jest'} worker (load + install + tame)`,
+    target: '< 15 ms',
+    measured: `${w.total.median.toFixed(1)} ms`,
+    met: w.total.median < 15,
+  })
+}
+for (const [label, pattern] of [
+  ['allowed loopback connect, per call', /connect/],
+  ['allowed spawnSync, per call', /spawnSync/],
+]) {
+  const r = call(pattern)
+  if (!r) continue
+  const total = r.guarded / r.plain
+  targets.push({
+    name: label,
+    target: '≤ ×1.05',
+    measured: `guard ×${r.ratio.toFixed(3)}, total ×${total.toFixed(3)} (CPU)`,
+    met: Math.max(r.ratio, total) <= 1.05,
+  })
+}
+
+const results = {
+  date: new Date().toISOString().slice(0, 10),
+  quick: flags.quick,
+  rounds: { suites: plan.suites, probe: plan.probe },
+  machine,
+  suites,
+  startup: { bare, workers },
+  engine,
+  targets,
+}
+
+// Print.
+log(`\nleakgate benchmarks — Node ${machine.node}, ${plan.suites} rounds (median, p10–p90)\n`)
+for (const s of suites) {
+  const ratio = s.ratio
+    ? `×${s.ratio.median.toFixed(3)} (×${s.ratio.spread[0].toFixed(3)}–×${s.ratio.spread[1].toFixed(3)})`
+    : 'baseline'
+  log(`${s.label.padEnd(42)} ${seconds(s.wall.median).padStart(8)}  ${ratio}`)
+}
+log('')
+for (const w of workers) {
+  log(
+    `start-up per ${w.framework} worker: load ${w.load.median.toFixed(1)} + install ${w.install.median.toFixed(1)} + tame ${w.tame.median.toFixed(1)} = ${w.total.median.toFixed(1)} ms; ready ${w.readyWithout.median.toFixed(1)} → ${w.readyWith.median.toFixed(1)} ms`,
+  )
+}
+log(
+  `start-up, bare process: load ${bare.load.median.toFixed(1)} + install ${bare.install.median.toFixed(1)} + tame ${bare.tame.median.toFixed(1)} = ${bare.total.median.toFixed(1)} ms`,
+)
+log('')
+for (const r of engine.results) {
+  log(
+    `${r.name.padEnd(42)} ${r.plain.toFixed(2)} → ${r.guarded.toFixed(2)} ${r.unit} CPU  guard ×${r.ratio.toFixed(3)}  total ×${(r.guarded / r.plain).toFixed(3)}`,
+  )
+}
+log('')
+for (const t of targets) log(`${t.met ? '✔' : '✖'} ${t.name}: ${t.measured} (target ${t.target})`)
+
+// Write.
+if (flags.json) fs.writeFileSync(path.resolve(flags.json), `${JSON.stringify(results, null, 2)}\n`)
+if (write) {
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)
+  publish(results)
+} else {
+  log('\n(BENCHMARKS.md left as is: pass --write to write it)')
+}
+log(`done in ${((Date.now() - started) / 60000).toFixed(1)} min`)
+
+function callRow(r) {
+  return { label: r.name, median: r.guarded / r.plain, spread: r.guardedSpread.map((x) => x / r.plain), ours: true }
+}
+
+/** Writes the chart and BENCHMARKS.md (with bench/analysis.md, the hand-written findings). */
+function publish(results) {
+  const { suites, engine, machine } = results
+  const chart = renderChart(
+    [
+      {
+        title: 'Suite wall time, to the same suite without a guard',
+        target: 1.03,
+        rows: suites
+          .filter((s) => s.ratio)
+          .map((s) => ({
+            label: s.label,
+            median: s.ratio.median,
+            spread: s.ratio.spread,
+            ours: /leakgate/.test(s.id),
+          })),
+      },
+      {
+        title: 'Per call on allowed paths (CPU), guarded to unpatched: network and processes',
+        target: 1.05,
+        rows: engine.results.filter((r) => /connect|spawn/.test(r.name)).map(callRow),
+      },
+      {
+        title: 'Per call on allowed paths (CPU), guarded to unpatched: code generation',
+        rows: engine.results.filter((r) => !/connect|spawn/.test(r.name)).map(callRow),
+      },
+    ],
+    `leakgate benchmarks, ${results.date}: Node ${machine.node}, ${machine.cores} cores; bars: median, whiskers: p10–p90.`,
+  )
+  fs.mkdirSync(path.join(root, 'docs'), { recursive: true })
+  fs.writeFileSync(path.join(root, 'docs/benchmarks-chart.svg'), chart)
+  const analysisFile = path.join(root, 'bench/analysis.md')
+  const analysis = fs.existsSync(analysisFile) ? fs.readFileSync(analysisFile, 'utf8') : undefined
+  fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), renderReport(results, analysis))
+  console.log('\nwrote BENCHMARKS.md and docs/benchmarks-chart.svg')
+}
