@@ -46,7 +46,7 @@ export interface VitestLike {
     mergeReports?: unknown
     shard?: { index: number; count: number }
   }
-  logger?: { log(...args: unknown[]): void }
+  logger?: { error(...args: unknown[]): void }
 }
 
 export class LeakgateReporter {
@@ -85,10 +85,14 @@ export class LeakgateReporter {
   }
 
   onTestRunEnd(testModules: readonly TestModuleLike[]): void {
+    const mode = effectiveMode(this.settings)
+    if (mode === 'off') {
+      this.print(['leakgate: off (mode: off), nothing was audited'])
+      return
+    }
     const meta = collectMeta(testModules)
     const sink = this.vitest.config.mergeReports || !this.runDir ? [] : collectRecords(this.runDir)
     const records = mergeRecords(sink, meta)
-    const mode = effectiveMode(this.settings)
     const report = createReport(this.runInfo(testModules, mode), records)
     let reportPath: string | undefined
     if (this.settings.report !== false) {
@@ -98,10 +102,15 @@ export class LeakgateReporter {
     }
     const orphans = unaccounted(records, meta)
     const violations = records.filter((record) => !record.decision.allowed)
-    const lines = formatSummary({ report, mode, reportPath, orphans, violations })
-    const log = this.vitest.logger?.log.bind(this.vitest.logger) ?? console.log
-    log(`\n${lines.join('\n')}`)
+    this.print(formatSummary({ report, mode, reportPath, orphans, violations }))
     if (mode === 'enforce' && report.summary.violations > 0 && !this.vitest.config.watch) process.exitCode = 1
+  }
+
+  /** To stderr: `vitest --reporter=json > results.json` must stay valid JSON. */
+  private print(lines: string[]): void {
+    const logger = this.vitest.logger
+    const write = logger?.error ? logger.error.bind(logger) : console.error
+    write(`\n${lines.join('\n')}`)
   }
 
   private runInfo(testModules: readonly TestModuleLike[], mode: RunInfo['mode']): RunInfo {

@@ -51,7 +51,8 @@ export function violationsError(engine: Engine, records: readonly AuditRecord[],
   if (note) message += `\n\n  ${note}`
   const error = new Error(message)
   error.name = 'LeakgateError'
-  Object.defineProperty(error, 'code', { value: first.code, enumerable: true })
+  // Not enumerable: Vitest prints an error's own enumerable properties under the message.
+  Object.defineProperty(error, 'code', { value: first.code, enumerable: false })
   Object.defineProperty(error, 'stack', {
     value: `LeakgateError: ${message}\n${head.frames.join('\n')}`,
     writable: true,

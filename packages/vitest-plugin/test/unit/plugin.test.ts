@@ -7,7 +7,7 @@ type Hook = (...args: unknown[]) => unknown
 const hook = (plugin: unknown, name: string) => (plugin as Record<string, Hook>)[name] as Hook
 
 function fakeVitest(version = '4.1.12') {
-  return { version, config: { root: '/project', reporters: [] as unknown[] }, logger: { log: vi.fn() } }
+  return { version, config: { root: '/project', reporters: [] as unknown[] }, logger: { error: vi.fn() } }
 }
 
 function fakeProject(browser = false, setupFiles: string[] = []) {

@@ -22,7 +22,7 @@ afterEach(() => {
 
 function setUp(options = {}, config: Record<string, unknown> = {}) {
   const log = vi.fn()
-  const vitest = { version: '4.1.12', config: { root, ...config }, logger: { log } }
+  const vitest = { version: '4.1.12', config: { root, ...config }, logger: { error: log } }
   const reporter = new LeakgateReporter(vitest, normalizePluginOptions(options))
   const project = { provide: vi.fn() }
   reporter.addProject(project, {})
@@ -104,6 +104,14 @@ describe('LeakgateReporter', () => {
       moduleWith([record()], [record({ scope: { phase: 'import', file: 'tests/a.test.js' }, time: 9 })]),
     ])
     expect(readReport().summary.violations).toBe(2)
+  })
+
+  test('mode off (LEAKGATE_MODE=off) says so and writes nothing', () => {
+    const { reporter, log } = setUp({ mode: 'off' })
+    reporter.onTestRunStart()
+    reporter.onTestRunEnd([moduleWith([])])
+    expect(String(log.mock.calls[0]?.[0])).toContain('leakgate: off')
+    expect(fs.existsSync(path.join(root, 'leakgate-report.json'))).toBe(false)
   })
 
   test('report mode records without failing; report: false writes nothing', () => {
