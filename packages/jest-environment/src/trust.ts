@@ -18,7 +18,8 @@ import { resolveFromProject } from './resolve.js'
 // - jsdom `browser/Window.js` only: window setup (about 60 compiles). Inline `<script>` and `on*`
 //   attributes compile test-driven code and stay audited.
 // The runner's frames below every test (jest-circus, jest-runner, jest-worker, @jest/core,
-// jest-cli, p-limit for concurrent tests, co for generator tests) generate no code; they are
+// jest-cli, p-limit for concurrent tests, co for generator tests, expect calling the function
+// given to `toThrow`) generate no code; they are
 // listed so that they never count as the package a `{ from }` suggestion names: a test's own
 // `new Function` would otherwise be told to allow `{ from: 'jest-runner' }`, on every stack.
 // Paths end in `/build/` because jest-environment-jsdom 30 ships its own nested jsdom, which
@@ -39,6 +40,7 @@ export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/jest-worker/build/',
   '/node_modules/@jest/core/build/',
   '/node_modules/jest-cli/build/',
+  '/node_modules/expect/build/',
   '/node_modules/p-limit/',
   '/node_modules/co/',
 ]

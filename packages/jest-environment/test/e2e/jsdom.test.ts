@@ -68,7 +68,7 @@ function projectWithoutJsdom(): string {
   return root
 }
 
-test('without jest-environment-jsdom installed: a message that says what to install', async () => {
+test.skipIf(SMOKE)('without jest-environment-jsdom installed: a message that says what to install', async () => {
   const root = projectWithoutJsdom()
   try {
     const project = path.join(root, 'project')

@@ -35,6 +35,8 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     expect(testResult(run, file, 'the config allows this host')?.status, why).toBe('passed')
     expect(testResult(run, file, 'the config allows this command')?.status, why).toBe('passed')
     expect(testResult(run, file, 'a test adds its own rule to the config')?.status, why).toBe('passed')
+    const noGlobal = 'the leakgate options are not a global of the test (Jest copies testEnvironmentOptions there)'
+    expect(testResult(run, file, noGlobal)?.status, why).toBe('passed')
     const refused = testResult(run, file, 'a command the config does not name fails the test')
     expect(refused?.status).toBe('failed')
     expect(refused?.failureMessages.join('\n')).toContain('policy     no rule matched; allow.exec = ["echo"]')

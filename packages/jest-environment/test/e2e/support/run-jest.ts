@@ -82,6 +82,9 @@ function fixturesRoot(fixture: string, alongside: string[]): string {
   if (!RUNNER_DIR) return FIXTURES
   const unique = `${process.pid}-${Date.now().toString(36)}-${++copies}`
   const root = path.join(RUNNER_DIR, 'work', unique, 'fixtures')
+  // The fixtures' .js files are ES modules by the repository's package.json: keep that true.
+  fs.mkdirSync(root, { recursive: true })
+  fs.writeFileSync(path.join(root, '..', 'package.json'), '{ "private": true, "type": "module" }\n')
   for (const name of new Set(['_shared', 'jest-support', fixture.split('/')[0] as string, ...alongside])) {
     fs.cpSync(path.join(FIXTURES, name), path.join(root, name), {
       recursive: true,
