@@ -60,6 +60,16 @@ describe.skipIf(SMOKE)('fixtures/jest-lifecycle', () => {
     expect(testResult(run, retries, 'a failing test without a leak passes as usual')?.status).toBe('passed')
   })
 
+  test('with every test green, the reporter alone fails the run for a violation after teardown', async () => {
+    const run = await runJest('jest-lifecycle', ['-i', 'a-timer', 'b-waits'])
+    const why = describeRun(run)
+    expect(run.results?.numFailedTests, why).toBe(0)
+    expect(run.results?.numFailedTestSuites, why).toBe(0)
+    expect(run.results?.success, why).toBe(false)
+    expect(run.code, why).toBe(1)
+    expect(run.report?.summary.violations).toBe(1)
+  })
+
   test('without the reporter: a violation after teardown is told on stderr, and fails nothing', async () => {
     const run = await runJest('jest-lifecycle', ['-i', 'a-timer', 'b-waits'], { config: 'jest.no-reporter.config.cjs' })
     expect(run.code, describeRun(run)).toBe(0)
