@@ -1,6 +1,6 @@
 import * as vitest from 'vitest'
 import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
-import { inVmContext, loadCore, prepareEngine } from './worker/engine.js'
+import { inVmContext, lendSourceMaps, loadCore, prepareEngine } from './worker/engine.js'
 import { FileGuard } from './worker/guard.js'
 import { installAroundHooks, installLegacyHooks, type VitestApi } from './worker/hooks.js'
 
@@ -23,8 +23,15 @@ const engine = prepareEngine(core, payload)
 if (engine.mode !== 'off') {
   const isolatedRealm = inVmContext()
   const untame = core.tameRealm(globalThis)
+  const unlend = isolatedRealm ? lendSourceMaps() : undefined
   const fileScope = engine.enterFile(vitest.expect.getState().testPath as string)
-  const guard = new FileGuard(engine, fileScope, isolatedRealm ? untame : undefined)
+  const release = isolatedRealm
+    ? () => {
+        untame()
+        unlend?.()
+      }
+    : undefined
+  const guard = new FileGuard(engine, fileScope, release)
   const api = vitest as unknown as VitestApi
   if (typeof api.aroundAll === 'function' && typeof api.aroundEach === 'function') {
     installAroundHooks(api as Required<VitestApi>, guard)

@@ -43,3 +43,25 @@ export function inVmContext(): boolean {
   const fs = process.getBuiltinModule?.('node:fs')
   return fs !== undefined && Object.getPrototypeOf(fs) !== Object.prototype
 }
+
+type PrepareStackTrace = ErrorConstructor['prepareStackTrace']
+
+/**
+ * Vitest 3.2's vm pools install their source-map support in the test's context only, so the
+ * stacks the engine captures (in the worker's realm) point into the transformed module: the
+ * code frame lands a few lines off. Lends the context's formatter to the worker's realm for
+ * the file, when that realm has none of its own (4.x and 5 map both). Returns the undo.
+ */
+export function lendSourceMaps(): (() => void) | undefined {
+  const contextPrepare: PrepareStackTrace = Error.prepareStackTrace
+  const assert = process.getBuiltinModule?.('node:assert') as typeof import('node:assert') | undefined
+  const OuterError = assert ? (Object.getPrototypeOf(assert.AssertionError) as ErrorConstructor) : undefined
+  if (!OuterError || OuterError === Error || typeof contextPrepare !== 'function') return undefined
+  // Only over Node's own formatter: undefined, or visible as ErrorPrepareStackTrace (Node 20.20+).
+  const outerPrepare = OuterError.prepareStackTrace
+  if (outerPrepare !== undefined && outerPrepare.name !== 'ErrorPrepareStackTrace') return undefined
+  OuterError.prepareStackTrace = contextPrepare
+  return () => {
+    if (OuterError.prepareStackTrace === contextPrepare) OuterError.prepareStackTrace = outerPrepare
+  }
+}

@@ -26,7 +26,7 @@ export class FileGuard {
   constructor(
     readonly engine: Engine,
     readonly fileScope: Scope,
-    /** Set in the vm pools: the context dies with the file, untame it so nothing holds it. */
+    /** Set in the vm pools: the context dies with the file; let go of it (untame, stack formatter). */
     private readonly untame?: () => void,
   ) {}
 

@@ -33,6 +33,11 @@ describe.skipIf(!isolated)('fixtures/leaky (enforce mode)', () => {
     const run = runs[index] as RunResult
     expect(checkExpected(run, expected), run.output.slice(-3000)).toEqual([])
     expect(run.code).toBe(1)
+    // Call sites are source positions in every pool (Vitest 3.2's vm pools map only in the context).
+    const swallowed = run.report?.events.find(
+      (event) => event.scope.test === 'a swallowed exec error still fails the test',
+    )
+    expect(swallowed?.callSite).toMatchObject({ file: 'tests/swallowed.test.js', line: 14 })
   })
 
   test('what a user sees: the call site, the code frame, the fix, and the summary', () => {
