@@ -150,13 +150,16 @@ export class StackCapture {
     return origin !== undefined && this.filter.isFramework(origin.file)
   }
 
-  /** npm packages on the stack, nearest first, framework packages excluded. */
+  /** npm packages between the operation and the project's own code, nearest first. */
   packages(): string[] {
     const out: string[] = []
     for (const frame of this.rawFrames()) {
       if (this.filter.isInternal(frame.file) || this.filter.isFramework(frame.file)) continue
       const name = packageOf(frame.file)
-      if (name && !out.includes(name)) out.push(name)
+      // The project's own code made the call: what called the project (the test runner, a
+      // library invoking a callback) did not, and must not match a `{ from }` rule.
+      if (!name) break
+      if (!out.includes(name)) out.push(name)
     }
     return out
   }
