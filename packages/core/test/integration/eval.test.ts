@@ -10,6 +10,9 @@ const EVAL_PROBE = `
   const { Worker } = require('node:worker_threads')
   // A fake npm package that generates code, and a fake "framework" that does too.
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-eval-'))
+  fs.mkdirSync(path.join(base, 'node_modules', 'runner-like'), { recursive: true })
+  fs.writeFileSync(path.join(base, 'node_modules', 'runner-like', 'index.js'), 'exports.call = (fn) => fn()')
+  const runnerLike = require(path.join(base, 'node_modules/runner-like'))
   for (const name of ['codegen-lib', 'my-framework']) {
     fs.mkdirSync(path.join(base, 'node_modules', name), { recursive: true })
     fs.writeFileSync(path.join(base, 'node_modules', name, 'index.js'), 'exports.make = (src) => new Function(src); exports.run = (src) => require("vm").runInThisContext(src)')
@@ -48,6 +51,9 @@ const EVAL_PROBE = `
   r.inspector = t(() => { const { Session } = require('node:inspector'); const s = new Session(); s.connect(); try { s.post('Runtime.evaluate', { expression: '1 + 1' }) } finally { s.disconnect() } })
   r.dataImport = Module.registerHooks ? await kit.attempt(() => import('data:text/javascript,export default 1')) : 'unsupported'
   r.fromPackage = t(() => lib.make('return 1'))
+  r.calledByRunner = t(() => runnerLike.call(() => new Function('return 9')))
+  const byRunner = core.getEngine().tracker.run.violations.at(-1)
+  r.calledByRunnerRecord = { package: byRunner.package ?? null, suggestion: byRunner.suggestion }
   r.trustedFramework = t(() => framework.make('return 1')())
   r.trustedFrameworkVm = t(() => framework.run('2 + 2'))
   r.events = core.getEngine().tracker.run.violations.map((v) => v.event + ' ' + v.target + (v.package ? ' via ' + v.package : ''))
@@ -145,6 +151,11 @@ describe.each(nodes)('eval on $label', ({ bin }) => {
     )
     expect(r.fromMessage).toContain("To allow it in the config:  allow: { eval: [{ from: 'codegen-lib' }] }")
     expect(r.fromMessage).toMatch(/via {8}codegen-lib \(.*node_modules\/codegen-lib\/index\.js:1:\d+\)/)
+  })
+
+  test('packages that called the project code (a runner) are not blamed and cannot allow it', () => {
+    expect(r.calledByRunner).toMatchObject(refused)
+    expect(r.calledByRunnerRecord).toEqual({ package: null, suggestion: 'true' })
   })
 
   test('framework code generation is trusted by caller path', () => {
