@@ -15,7 +15,22 @@ import { BROWSER_MODE_MESSAGE, checkVitestVersion, unsupported } from './support
 // It never installs the engine here: this process runs Vite's transforms and the coverage
 // providers, which are not the tests.
 
-const SETUP_FILE = fileURLToPath(new URL('./setup.mjs', import.meta.url))
+const SETUP_MODERN = fileURLToPath(new URL('./setup-modern.mjs', import.meta.url))
+const SETUP_LEGACY = fileURLToPath(new URL('./setup-legacy.mjs', import.meta.url))
+
+/** The setup file for this Vitest: around hooks from 4.1 on, `vitest/suite` before. */
+export function setupFileFor(version: string | undefined): string {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? '')
+  if (!match) return SETUP_MODERN
+  const major = Number(match[1])
+  return major < 4 || (major === 4 && Number(match[2]) === 0) ? SETUP_LEGACY : SETUP_MODERN
+}
+
+/** Puts `file` first in `setupFiles`, once, replacing the other setup file of ours. */
+function putFirst(setupFiles: string[], file: string): string[] {
+  const rest = setupFiles.filter((entry) => entry !== SETUP_MODERN && entry !== SETUP_LEGACY)
+  return [file, ...rest]
+}
 
 interface TestConfigLike {
   setupFiles?: string | string[]
@@ -66,10 +81,10 @@ export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
       const test = config.test
       if (test.browser?.enabled) throw unsupported(BROWSER_MODE_MESSAGE)
       const root = path.resolve(config.root ?? process.cwd())
-      const problem = checkVitestVersion(installedVitestVersion(root))
+      const version = installedVitestVersion(root)
+      const problem = checkVitestVersion(version)
       if (problem) throw unsupported(problem)
-      const setupFiles = ([] as string[]).concat(test.setupFiles ?? []).filter((file) => file !== SETUP_FILE)
-      test.setupFiles = [SETUP_FILE, ...setupFiles]
+      test.setupFiles = putFirst(([] as string[]).concat(test.setupFiles ?? []), setupFileFor(version))
       // The fallback when configureVitest does not run: no sink, no report, tests still guarded.
       const payload: WorkerPayload = { protocol: 1, options: { ...settings.core, root: settings.core.root ?? root } }
       test.provide = { ...test.provide, [PROVIDE_KEY]: payload }
@@ -79,13 +94,11 @@ export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
       if (problem) throw unsupported(problem)
       if (project.config.browser?.enabled) throw unsupported(BROWSER_MODE_MESSAGE)
       // Vitest 5 resolves a project that extends the root config without running this
-      // plugin's config hook again: its setup files come from the root's user config.
+      // plugin's config hook again: its setup files come from the root's user config. And the
+      // version read from disk by the config hook may not be the one running.
       const setupFiles = project.config.setupFiles
-      if (Array.isArray(setupFiles) && setupFiles[0] !== SETUP_FILE) {
-        const at = setupFiles.indexOf(SETUP_FILE)
-        if (at !== -1) setupFiles.splice(at, 1)
-        setupFiles.unshift(SETUP_FILE)
-      }
+      if (Array.isArray(setupFiles))
+        setupFiles.splice(0, setupFiles.length, ...putFirst(setupFiles, setupFileFor(vitest.version)))
       let reporter = reporters.get(vitest)
       if (!reporter) {
         reporter = new LeakgateReporter(vitest, settings)

@@ -23,7 +23,8 @@ interface TestContextLike {
   onTestFinished(fn: () => unknown): void
 }
 
-interface SuiteApi {
+/** `getFn`/`setFn` of `vitest/suite` (Vitest 3.2 and 4.0). */
+export interface SuiteApi {
   getFn(task: TaskLike): ((...args: unknown[]) => unknown) | undefined
   setFn(task: TaskLike, fn: (...args: unknown[]) => unknown): void
 }
@@ -63,17 +64,12 @@ export function installAroundHooks(api: Required<VitestApi>, guard: FileGuard): 
  * scope of the test that runs them through the sequential `tracker.current`. The file check is
  * a setup-file afterAll, which runs last under the default `sequence.hooks: 'stack'`.
  */
-export function installLegacyHooks(api: VitestApi, guard: FileGuard): void {
+export function installLegacyHooks(api: VitestApi, guard: FileGuard, suiteApi: SuiteApi): void {
   const { engine } = guard
   const wrapped = new WeakSet<object>()
-  api.beforeAll(async function leakgateWrapTests(this: unknown) {
+  api.beforeAll(function leakgateWrapTests(this: unknown) {
     const file = arguments[arguments.length - 1] as TaskLike
     guard.startHooks()
-    // `vitest/suite` is gone in Vitest 5, and Vite resolves every import it can read when it
-    // transforms this file, run or not: the specifier is built at run time, so neither the
-    // bundler nor Vite's import analysis sees a literal.
-    const specifier = ['vitest', 'suite'].join('/')
-    const suiteApi = (await import(/* @vite-ignore */ specifier)) as SuiteApi
     for (const test of testsOf(file)) {
       const fn = suiteApi.getFn(test)
       if (!fn || wrapped.has(fn)) continue

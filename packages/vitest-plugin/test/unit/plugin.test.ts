@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
 import { defineConfig } from 'vitest/config'
-import { leakgate } from '../../src/plugin.js'
+import { leakgate, setupFileFor } from '../../src/plugin.js'
 import { PROVIDE_KEY } from '../../src/shared.js'
 
 type Hook = (...args: unknown[]) => unknown
@@ -29,12 +29,26 @@ describe('leakgate() plugin', () => {
     hook(plugin, 'config')(config)
     hook(plugin, 'config')(config)
     const [first, ...rest] = config.test?.setupFiles ?? []
-    expect(first).toMatch(/setup\.mjs$/)
+    expect(first).toMatch(/setup-modern\.mjs$/)
     expect(rest).toEqual(['./user-setup.ts'])
     expect(config.test?.provide).toEqual({
       other: 1,
       [PROVIDE_KEY]: { protocol: 1, options: { allow: { net: ['localhost:5432'] }, root: '/project' } },
     })
+  })
+
+  test('the setup file follows the Vitest version: around hooks from 4.1, vitest/suite before', () => {
+    expect(setupFileFor('3.2.7')).toMatch(/setup-legacy\.mjs$/)
+    expect(setupFileFor('4.0.18')).toMatch(/setup-legacy\.mjs$/)
+    expect(setupFileFor('4.1.0')).toMatch(/setup-modern\.mjs$/)
+    expect(setupFileFor('5.1.2')).toMatch(/setup-modern\.mjs$/)
+    expect(setupFileFor(undefined)).toMatch(/setup-modern\.mjs$/)
+  })
+
+  test('configureVitest swaps in the setup file of the Vitest that runs', () => {
+    const project = fakeProject(false, [setupFileFor('5.1.2'), '/project/user-setup.ts'])
+    hook(leakgate(), 'configureVitest')({ vitest: fakeVitest('3.2.7'), project })
+    expect(project.config.setupFiles).toEqual([setupFileFor('3.2.7'), '/project/user-setup.ts'])
   })
 
   test('config refuses browser mode', () => {
@@ -64,7 +78,7 @@ describe('leakgate() plugin', () => {
     const project = fakeProject(false, ['/project/user-setup.ts'])
     hook(leakgate(), 'configureVitest')({ vitest: fakeVitest('5.1.2'), project })
     expect(project.config.setupFiles).toHaveLength(2)
-    expect(project.config.setupFiles[0]).toMatch(/setup\.mjs$/)
+    expect(project.config.setupFiles[0]).toMatch(/setup-modern\.mjs$/)
     hook(leakgate(), 'configureVitest')({ vitest: fakeVitest('5.1.2'), project })
     expect(project.config.setupFiles).toHaveLength(2)
   })

@@ -1,0 +1,46 @@
+import { PROVIDE_KEY, type WorkerPayload } from '../shared.js'
+import { inVmContext, lendSourceMaps, loadCore, prepareEngine } from './engine.js'
+import { FileGuard } from './guard.js'
+import { installAroundHooks, installLegacyHooks, type SuiteApi, type VitestApi } from './hooks.js'
+
+// What the setup file does before each test file, in the worker: configure this worker's
+// engine from the options the plugin provided, tame the realm the tests run in (the worker's
+// own for forks/threads, the file's fresh context for the vm pools) and open the file's scope;
+// the hooks then give each test its own scope.
+
+export interface VitestModule extends VitestApi {
+  inject(key: string): unknown
+  expect: { getState(): { testPath?: string } }
+}
+
+/** `suiteApi` is given on Vitest 3.2 and 4.0 (no around hooks). */
+export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi): void {
+  const payload = vitest.inject(PROVIDE_KEY) as WorkerPayload | undefined
+  if (payload?.protocol !== 1) {
+    throw new Error(
+      "leakgate: the plugin's setup file ran without its options. Add leakgate() to this project's " +
+        'plugins (vitest.config: plugins: [leakgate()]); with `projects`, give each project ' +
+        '`extends: true` or its own leakgate() plugin.',
+    )
+  }
+  const core = loadCore()
+  const engine = prepareEngine(core, payload)
+  if (engine.mode === 'off') return
+  const isolatedRealm = inVmContext()
+  const untame = core.tameRealm(globalThis)
+  const unlend = isolatedRealm ? lendSourceMaps() : undefined
+  const fileScope = engine.enterFile(vitest.expect.getState().testPath as string)
+  const release = isolatedRealm
+    ? () => {
+        untame()
+        unlend?.()
+      }
+    : undefined
+  const guard = new FileGuard(engine, fileScope, release)
+  if (suiteApi) installLegacyHooks(vitest, guard, suiteApi)
+  else if (typeof vitest.aroundAll === 'function' && typeof vitest.aroundEach === 'function') {
+    installAroundHooks(vitest as Required<VitestApi>, guard)
+  } else {
+    throw new Error('leakgate: this setup file needs Vitest 4.1 or later (aroundEach); the plugin picks the right one')
+  }
+}
