@@ -150,6 +150,13 @@ export class StackCapture {
     return origin !== undefined && this.filter.isFramework(origin.file)
   }
 
+  /** Is any frame the project's own code (not Node, leakgate, the framework or node_modules)? */
+  hasProjectFrame(): boolean {
+    return this.rawFrames().some(
+      (frame) => !this.filter.isInternal(frame.file) && !this.filter.isFramework(frame.file) && !packageOf(frame.file),
+    )
+  }
+
   /** npm packages between the operation and the project's own code, nearest first. */
   packages(): string[] {
     const out: string[] = []

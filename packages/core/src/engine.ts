@@ -175,8 +175,9 @@ export class Engine {
     const capture = () => {
       if (!stack) {
         stack = new StackCapture(this.filter, request.skip)
-        // Work an API started for the caller (fetch's connect) has no caller frames of its own.
-        if (!stack.origin()) stack = this.tracker.carriedCallSite() ?? stack
+        // Work an API started for the caller (fetch's connect, or a request a mocking library
+        // passed through) has no frame of the project's own: use the caller's, if carried.
+        if (!stack.hasProjectFrame()) stack = this.tracker.carriedCallSite() ?? stack
       }
       return stack
     }

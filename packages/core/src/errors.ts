@@ -16,16 +16,22 @@ export const ERROR_BRAND: unique symbol = Symbol.for('leakgate.error') as never
  */
 export class LeakgateError extends Error {
   readonly code: LeakgateErrorCode
-  readonly shortMessage: string
-  readonly event?: AuditRecord
+  declare readonly shortMessage: string
+  declare readonly event?: AuditRecord
   declare readonly [ERROR_BRAND]: true
 
   constructor(code: LeakgateErrorCode, message: string, event?: AuditRecord) {
     super(message)
-    this.name = 'LeakgateError'
+    Object.defineProperty(this, 'name', {
+      value: 'LeakgateError',
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    })
     this.code = code
-    this.shortMessage = message.split('\n', 1)[0] as string
-    if (event) this.event = event
+    // Not enumerable: runners print an error's own enumerable properties under its stack.
+    Object.defineProperty(this, 'shortMessage', { value: message.split('\n', 1)[0], enumerable: false })
+    if (event) Object.defineProperty(this, 'event', { value: event, enumerable: false })
     Object.defineProperty(this, ERROR_BRAND, { value: true })
   }
 

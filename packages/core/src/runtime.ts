@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { createRequire, syncBuiltinESMExports } from 'node:module'
+import { syncBuiltinESMExports } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Engine } from './engine.js'
@@ -48,7 +48,10 @@ export function getEngine(): Engine {
   const found = lookup()
   if (found) return found
   if (inForeignRealm()) {
-    const outer = createRequire(path.join(here, 'index.cjs'))('./index.cjs') as { getEngine(): Engine }
+    // The builtin's own createRequire: inside a Vitest vm context, an imported `node:module` is
+    // Vitest's, which would evaluate the package inside the context again (and recurse).
+    const builtin = process.getBuiltinModule('node:module') as typeof import('node:module')
+    const outer = builtin.createRequire(path.join(here, 'index.cjs'))('./index.cjs') as { getEngine(): Engine }
     return outer.getEngine()
   }
   const engine = new Engine()

@@ -34,6 +34,9 @@ export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/jest-snapshot/build/',
   '/node_modules/@jest/snapshot-utils/build/',
   '/jsdom/lib/jsdom/browser/Window.js',
+  // jsdom's CSS selector engine compiles every selector to a function (querySelector, matches).
+  '/node_modules/nwsapi/src/nwsapi.js',
+  '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js',
   '/node_modules/jest-circus/build/',
   '/node_modules/jest-jasmine2/build/',
   '/node_modules/jest-runner/build/',

@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module'
 import type * as IpAddr from 'ipaddr.js'
 
 // ipaddr.js is loaded on first use: most test files never parse an address that is not in the
 // cache, and the worker start-up budget is small.
-const load = createRequire(import.meta.url)
+const load = (process.getBuiltinModule('node:module') as typeof import('node:module')).createRequire(import.meta.url)
 let lib: typeof IpAddr | undefined
 function ipaddrLib(): typeof IpAddr {
   lib ??= load('ipaddr.js') as typeof IpAddr
