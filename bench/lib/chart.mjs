@@ -6,7 +6,7 @@ const WIDTH = 760
 const LABEL = 300
 const RIGHT = 70
 const ROW = 26
-const PANEL_HEAD = 46
+const PANEL_HEAD = 56
 const escapeXml = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 const STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
@@ -17,7 +17,7 @@ function scaleOf({ target, rows }) {
   const min = Math.min(...values)
   const max = Math.max(...values)
   const step = STEPS.find((candidate) => (max - min) / candidate <= 7) ?? 100
-  const low = Math.floor((min - step / 4) / step) * step
+  const low = Math.max(0, Math.floor((min - step / 4) / step) * step)
   const high = Math.ceil((max + step / 4) / step) * step
   return { low, high, step }
 }
@@ -67,7 +67,8 @@ export function renderChart(panels, caption) {
     return svg
   })
   const height = top + 30
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" role="img">
+<title>${escapeXml(caption)}</title>
 <style>
 .title { font-size: 15px; font-weight: 600; fill: #1f2328 }
 .label { font-size: 12px; text-anchor: end; fill: #1f2328 }

@@ -76,7 +76,21 @@ function startupTables(startup) {
   return { bareTable, workerTable }
 }
 
-export function renderReport(results, analysis) {
+/** A shorter section for a run on another Node (`npm run bench -- --node … --json …`). */
+function otherNodeSection(other) {
+  const w = other.startup.workers.map((x) => `${x.framework} ${ms(x.total.median)}`).join(', ')
+  return `### Node ${other.machine.node}
+
+Same machine, run on ${other.date} with \`--node\` (${other.rounds.suites} rounds); start-up per worker: ${w};
+bare process ${ms(other.startup.bare.total.median)}.
+
+${suiteTable(other)}
+
+${table(['target', 'goal', 'measured', ''], targetRows(other))}
+`
+}
+
+export function renderReport(results, analysis, others = []) {
   const { machine, rounds } = results
   const { bareTable, workerTable } = startupTables(results.startup)
   const versions = Object.entries(machine.versions)
@@ -140,6 +154,7 @@ ${engineTable(results.engine)}
 
 ${results.engine.decisions.map((d) => `- ${d.name}: ${(d.guarded * 1000).toFixed(0)} ns`).join('\n')}
 
+${others.length > 0 ? `## On other Node versions\n\n${others.map(otherNodeSection).join('\n')}` : ''}
 ${analysis ? `## What dominated, and what was done\n\n${analysis.trim()}\n` : ''}
 ## Machine and versions
 
@@ -153,6 +168,9 @@ ${analysis ? `## What dominated, and what was done\n\n${analysis.trim()}\n` : ''
 npm run bench                 # everything, writes BENCHMARKS.md and docs/benchmarks-chart.svg
 npm run bench -- --quick      # a smoke run: fewer rounds, writes nothing unless --write
 npm run bench -- --rounds 20  # more rounds of the macro suite
+npm run bench -- --skip-build --no-write --node .matrix/node-24/node_modules/.bin/node \\
+  --json bench/results-node24.json   # another Node; --render then adds it to this page
+npm run bench -- --render     # re-write this page and the chart from bench/results*.json
 \`\`\`
 
 Each configuration alone (from the repository root):

@@ -50,10 +50,23 @@ export function commandOf(suite) {
 }
 
 /**
- * Runs one configuration with the real CLI; returns its wall time in ms.
- * `env` is added to the environment (the probe's variables, the report's path).
+ * Runs one configuration with the real CLI; returns its wall time in ms. A run that fails is
+ * tried again twice, 20 s apart (the packages may be rebuilt under a run in a shared working
+ * tree), and only a passing run is timed. `env` is added to the environment.
  */
-export function runSuite(suite, { root, node, env = {} }) {
+export function runSuite(suite, options) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return runOnce(suite, options)
+    } catch (error) {
+      if (attempt === 3) throw error
+      console.warn(`  ${suite.label} failed (attempt ${attempt}); trying again in 20 s`)
+      spawnSync('sleep', ['20'])
+    }
+  }
+}
+
+function runOnce(suite, { root, node, env = {} }) {
   const bin = path.join(root, suite.framework === 'vitest' ? VITEST : JEST)
   const args = suite.framework === 'vitest' ? [bin, 'run', '--config', suite.config] : [bin, '--config', suite.config]
   const start = process.hrtime.bigint()
