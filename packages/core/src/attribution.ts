@@ -33,15 +33,21 @@ function mapsStacks(prepare: PrepareStackTrace | undefined): prepare is PrepareS
   return true
 }
 
+const paths = new Map<string, string>()
+
 function toPath(file: string): string {
-  if (file.startsWith('file://')) {
+  if (!file.startsWith('file://')) return file
+  let path = paths.get(file)
+  if (path === undefined) {
     try {
-      return fileURLToPath(file)
+      path = fileURLToPath(file)
     } catch {
-      return file
+      path = file
     }
+    if (paths.size > 4096) paths.clear()
+    paths.set(file, path)
   }
-  return file
+  return path
 }
 
 function isNodeInternal(file: string): boolean {

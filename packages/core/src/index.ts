@@ -65,34 +65,4 @@ export function addAuditHook(hook: AuditHook): () => void {
 export function audit(event: string, ...args: unknown[]): void {
   getEngine().audit(event, args)
 }
-// The CI gate (`leakgate` CLI) as a library: merge reports, apply a baseline, format the verdict.
-export {
-  BASELINE_FILE,
-  type Baseline,
-  type BaselineEntry,
-  matchBaseline,
-  readBaseline,
-  updateBaseline,
-  writeBaseline,
-} from './report/baseline.js'
-export { fingerprintOf } from './report/fingerprint.js'
-export { FORMATS, type Format, formatGate } from './report/format.js'
-export { evaluateGate, type Gate, gateExitCode } from './report/gate.js'
-export { LeakgateInputError } from './report/input-error.js'
-export { mergeReports, type ReportSource } from './report/merge.js'
-export {
-  type CategorySummary,
-  collectRecords,
-  createReport,
-  groupEvents,
-  type LeakgateReport,
-  REPORT_FILE,
-  REPORT_SCHEMA_VERSION,
-  type ReportEvent,
-  type RunInfo,
-  sortEvents,
-  summarize,
-  writeReport,
-} from './report/model.js'
-export { readReport } from './report/read.js'
 export { VERSION } from './version.js'

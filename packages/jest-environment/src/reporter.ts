@@ -1,16 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  type AuditRecord,
-  collectRecords,
-  createReport,
-  LeakgateError,
-  type LeakgateReport,
-  type Mode,
-  type RunInfo,
-  writeReport,
-} from '@leakgate/core'
+import { type AuditRecord, LeakgateError, type Mode } from '@leakgate/core'
+import { collectRecords, createReport, type LeakgateReport, type RunInfo, writeReport } from '@leakgate/core/report'
 import { OPTIONS_KEY } from './options.js'
 import { ownRequire, resolveFromProject } from './resolve.js'
 import { carriedRecords, type FileResultLike, unaccountedViolations } from './results.js'

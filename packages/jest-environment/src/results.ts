@@ -1,4 +1,5 @@
-import type { AuditRecord, ReportEvent } from '@leakgate/core'
+import type { AuditRecord } from '@leakgate/core'
+import type { ReportEvent } from '@leakgate/core/report'
 
 // What Jest's own results tell the reporter (pure, unit-tested): the violations carried by the
 // failed tests' errors (an enumerable `event` on each LeakgateError survives jest-worker's IPC),

@@ -1,14 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  type AuditRecord,
-  collectRecords,
-  createReport,
-  type LeakgateOptions,
-  type RunInfo,
-  writeReport,
-} from '@leakgate/core'
+import type { AuditRecord, LeakgateOptions } from '@leakgate/core'
+import { collectRecords, createReport, type RunInfo, writeReport } from '@leakgate/core/report'
 import { effectiveMode, type PluginSettings } from './options.js'
 import { mergeRecords, unaccounted } from './records.js'
 import { PROVIDE_KEY, type WorkerPayload } from './shared.js'

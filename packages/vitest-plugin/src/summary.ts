@@ -1,4 +1,5 @@
-import type { AuditRecord, LeakgateReport, Mode } from '@leakgate/core'
+import type { AuditRecord, Mode } from '@leakgate/core'
+import type { LeakgateReport } from '@leakgate/core/report'
 
 // What the reporter prints after Vitest's own summary. No colour: it may end up in CI logs.
 

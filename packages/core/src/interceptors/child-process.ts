@@ -51,7 +51,28 @@ const CHILD_PROCESS_APIS = ['spawn', 'exec', 'execFile', 'fork', 'spawnSync', 'e
 /** The exported API the user called, set by thin wrappers around the exports (outermost wins). */
 let currentApi: string | undefined
 
-export function describeSpawn(call: SpawnCall): { commands: ExecCommand[]; target: string; suggestion: string } {
+interface SpawnDescription {
+  commands: ExecCommand[]
+  target: string
+  suggestion: string
+}
+
+// Splitting and redacting a command line costs more than deciding it: a suite that runs the
+// same command many times describes it once.
+const descriptions = new Map<string, SpawnDescription>()
+
+export function describeSpawn(call: SpawnCall): SpawnDescription {
+  const key = `${call.file}\u0000${call.argv.join('\u0000')}`
+  let description = descriptions.get(key)
+  if (!description) {
+    description = describeUncached(call)
+    if (descriptions.size > 512) descriptions.clear()
+    descriptions.set(key, description)
+  }
+  return description
+}
+
+function describeUncached(call: SpawnCall): SpawnDescription {
   const args = call.argv.slice(1)
   const commands = expandCommands(call.file, args)
   // A shell line that was split into its commands: show the line itself (its last argument).

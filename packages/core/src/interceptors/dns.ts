@@ -1,4 +1,3 @@
-import dns from 'node:dns'
 import type { Engine, Outcome } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
 import { formatNetTarget, normalizeHost } from '../rules/net.js'
@@ -8,8 +7,8 @@ import { patchMethod, patchProperty, type Restore } from './patch.js'
 // DNS: resolving a public name leaks it even when no connection follows.
 // - getaddrinfo (dns.lookup, dns.promises.lookup, every name connect) and getnameinfo
 //   (dns.lookupService) are module functions of the cares_wrap binding, looked up at call time
-//   by lib/dns.js. internal/dns/promises destructures them when it loads, so it is made to load
-//   after the patch; if it loaded before install, a `hostname` setter on the request catches it.
+//   by lib/dns.js. internal/dns/promises destructures them when it loads: loaded after install,
+//   it holds the patched ones; loaded before, a `hostname` setter on the request catches it.
 // - c-ares queries (dns.resolve*, dns.reverse, every Resolver, callback and promise) go through
 //   `ChannelWrap.prototype.query*` / `getHostByAddr`; c-ares does its own socket I/O, so the UDP
 //   layer never sees them.
@@ -118,9 +117,6 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
     )
     if (promisesLoadedBefore) {
       catchCapturedPromisesLookup(engine, cares, restores)
-    } else {
-      // Load it now, so it destructures the patched functions.
-      void dns.promises
     }
   }
 

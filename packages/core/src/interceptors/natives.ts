@@ -1,6 +1,4 @@
 import childProcess from 'node:child_process'
-import dgram from 'node:dgram'
-import dns from 'node:dns'
 import net from 'node:net'
 import util from 'node:util'
 import vm from 'node:vm'
@@ -80,6 +78,7 @@ export function findNatives(): Natives {
   }
   if (!natives.UDP) {
     attempt(() => {
+      const dgram = process.getBuiltinModule('node:dgram') as typeof import('node:dgram')
       const socket = dgram.createSocket('udp4')
       const state = Object.getOwnPropertySymbols(socket).find((s) => String(s).includes('state'))
       const handle = state ? (socket as unknown as Record<symbol, { handle: Proto }>)[state]?.handle : undefined
@@ -89,6 +88,7 @@ export function findNatives(): Natives {
   }
   if (!natives.ChannelWrap) {
     attempt(() => {
+      const dns = process.getBuiltinModule('node:dns') as typeof import('node:dns')
       natives.ChannelWrap = Object.getPrototypeOf((new dns.Resolver() as unknown as { _handle: Proto })._handle)
     })
   }

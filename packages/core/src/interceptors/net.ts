@@ -212,6 +212,10 @@ function carryCallSite(engine: Engine, restores: Restore[]): void {
         },
     )
   }
+  // Touching globalThis.WebSocket (even its descriptor) loads Node's bundled undici: 30 ms on
+  // Node 24 and 26. Wrap it only when undici is loaded already; a WebSocket created later is
+  // still caught, with the test named but without the call site.
+  if (!isLoaded('internal/deps/undici/undici')) return
   const RealWebSocket = global.WebSocket as (new (...args: unknown[]) => object) | undefined
   if (typeof RealWebSocket === 'function') {
     const guarded: new (...args: unknown[]) => object = new Proxy(RealWebSocket, {
@@ -223,4 +227,9 @@ function carryCallSite(engine: Engine, restores: Restore[]): void {
     })
     patchProperty(restores, globalThis, 'WebSocket', { value: guarded, writable: true, enumerable: false })
   }
+}
+
+function isLoaded(id: string): boolean {
+  const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList
+  return Array.isArray(list) && list.includes(`NativeModule ${id}`)
 }

@@ -1,4 +1,4 @@
-import { type LeakgateReport, mergeReports } from '@leakgate/core'
+import { type LeakgateReport, mergeReports } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
 import { checkExpected, readExpected } from './support/expected.js'
 import { describeRun, ISOLATED, type JestRun, runJest, SMOKE } from './support/run-jest.js'

@@ -1,4 +1,5 @@
-import type { AuditRecord, ReportEvent } from '@leakgate/core'
+import type { AuditRecord } from '@leakgate/core'
+import type { ReportEvent } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
 import { assertionName, carriedRecords, type FileResultLike, unaccountedViolations } from '../../src/results.js'
 

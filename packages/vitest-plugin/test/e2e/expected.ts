@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ReportEvent } from '@leakgate/core'
+import type { ReportEvent } from '@leakgate/core/report'
 import { fixturesDir, type RunResult } from './harness.js'
 
 // Checks one run of a shared fixture against its `expected.json` (the contract with the Jest

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { LeakgateReport } from '@leakgate/core'
+import type { LeakgateReport } from '@leakgate/core/report'
 
 // Runs the real `vitest` CLI on a copy of a fixture project and collects what it produced.
 //

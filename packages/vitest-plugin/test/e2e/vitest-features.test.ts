@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ReportEvent } from '@leakgate/core'
+import type { ReportEvent } from '@leakgate/core/report'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   cleanup,

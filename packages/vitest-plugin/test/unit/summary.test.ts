@@ -1,4 +1,4 @@
-import { createReport } from '@leakgate/core'
+import { createReport } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
 import { formatRecord, formatSummary } from '../../src/summary.js'
 import { record } from './make-record.js'

@@ -4,7 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { collectRecords, createReport, type LeakgateReport, type RunInfo } from '../../../src/index.js'
+import { collectRecords, createReport, type LeakgateReport, type RunInfo } from '../../../src/report.js'
 
 // Real records from the built engine (test/fixtures/report/leak.cjs), turned into reports the
 // way the adapters' reporters do: collectRecords + createReport.

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ReportEvent } from '@leakgate/core'
+import type { ReportEvent } from '@leakgate/core/report'
 import { FIXTURES, fileResult, type JestRun, testResult } from './run-jest.js'
 
 // Checks a Jest run against a shared fixture's expected.json (the contract both adapters meet):

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { LeakgateReport } from '@leakgate/core'
+import type { LeakgateReport } from '@leakgate/core/report'
 
 // Runs the real `jest` CLI on a fixture project and returns what it said: exit code, output,
 // the `--json` results and the leakgate report. Ready for a Node × Jest matrix:

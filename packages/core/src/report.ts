@@ -1,0 +1,36 @@
+// `@leakgate/core/report`: the run report and the CI gate (the `leakgate` CLI) as a library:
+// build and write a report, merge reports, apply a baseline, format the verdict. A separate
+// entry, so that test workers, which only record events, never load it.
+
+export type { AuditRecord, Category, Mode } from './events.js'
+export { readRecords, recordKey } from './recorder.js'
+export {
+  BASELINE_FILE,
+  type Baseline,
+  type BaselineEntry,
+  matchBaseline,
+  readBaseline,
+  updateBaseline,
+  writeBaseline,
+} from './report/baseline.js'
+export { fingerprintOf } from './report/fingerprint.js'
+export { FORMATS, type Format, formatGate } from './report/format.js'
+export { evaluateGate, type Gate, gateExitCode } from './report/gate.js'
+export { LeakgateInputError } from './report/input-error.js'
+export { mergeReports, type ReportSource } from './report/merge.js'
+export {
+  type CategorySummary,
+  collectRecords,
+  createReport,
+  groupEvents,
+  type LeakgateReport,
+  REPORT_FILE,
+  REPORT_SCHEMA_VERSION,
+  type ReportEvent,
+  type RunInfo,
+  sortEvents,
+  summarize,
+  writeReport,
+} from './report/model.js'
+export { readReport } from './report/read.js'
+export { VERSION } from './version.js'
