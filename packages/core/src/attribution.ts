@@ -66,20 +66,57 @@ export function packageOf(file: string): string | undefined {
   return first
 }
 
+/** What a frame's file is, for attribution. */
+export interface FrameKind {
+  /** Node's own code or leakgate's: never the caller. */
+  internal: boolean
+  /** The test framework's code: trusted for code generation, never blamed. */
+  framework: boolean
+  /** The npm package the file belongs to, if any. */
+  package: string | undefined
+}
+
 /** Decides which frames belong to leakgate itself and which to the test framework. */
 export class FrameFilter {
   /** Directories of leakgate's own code (core and adapters); their frames are skipped. */
   readonly internalDirs: string[] = []
   /** Path fragments of framework code; trusted for code generation, never blamed. */
   readonly frameworkPaths: string[] = []
+  // Stacks repeat the same few hundred files: classify each once. The lists above are public and
+  // only ever grow, so their lengths tell when the cache is stale.
+  private readonly kinds = new Map<string, FrameKind>()
+  private seen = ''
+
+  classify(file: string): FrameKind {
+    const lists = `${this.internalDirs.length}:${this.frameworkPaths.length}`
+    if (lists !== this.seen) {
+      this.kinds.clear()
+      this.seen = lists
+    }
+    let kind = this.kinds.get(file)
+    if (!kind) {
+      kind = { internal: this.computeInternal(file), framework: this.computeFramework(file), package: packageOf(file) }
+      if (this.kinds.size > 8192) this.kinds.clear()
+      this.kinds.set(file, kind)
+    }
+    return kind
+  }
 
   isInternal(file: string): boolean {
+    return this.classify(file).internal
+  }
+
+  isFramework(file: string): boolean {
+    return this.classify(file).framework
+  }
+
+  private computeInternal(file: string): boolean {
     if (isNodeInternal(file)) return true
     for (const dir of this.internalDirs) if (file.startsWith(dir)) return true
     return false
   }
 
-  isFramework(file: string): boolean {
+  private computeFramework(file: string): boolean {
     const normalized = file.replace(/\\/g, '/')
     for (const fragment of this.frameworkPaths) if (normalized.includes(fragment)) return true
     return false
@@ -90,9 +127,11 @@ export class FrameFilter {
 export class StackCapture {
   private readonly sites: NodeJS.CallSite[]
   private readonly hostPrepare: PrepareStackTrace | undefined
-  private frames?: Frame[]
+  private readonly frames: Frame[] = []
   /** The CallSite of each raw frame, index for index. */
-  private frameSites: NodeJS.CallSite[] = []
+  private readonly frameSites: NodeJS.CallSite[] = []
+  /** How many of `sites` have been looked at. */
+  private built = 0
   private display?: Frame[]
 
   constructor(
@@ -123,56 +162,60 @@ export class StackCapture {
     return new StackCapture(filter, skip, depth).fromFramework()
   }
 
+  /** The raw frame at `index` (unmapped position), built on demand; undefined past the end. */
+  private frameAt(index: number): Frame | undefined {
+    while (this.built <= index && this.built < this.sites.length) {
+      const site = this.sites[this.built++] as NodeJS.CallSite
+      const file = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? ''
+      if (!file) continue
+      const frame: Frame = { file: toPath(file), line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0 }
+      const fn = site.getFunctionName()
+      if (fn) frame.fn = fn
+      this.frames.push(frame)
+      this.frameSites.push(site)
+    }
+    return this.frames[index]
+  }
+
   /** Raw frames (unmapped positions): enough to decide by file. */
   rawFrames(): Frame[] {
-    if (!this.frames) {
-      this.frames = []
-      this.frameSites = []
-      for (const site of this.sites) {
-        const file = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? ''
-        if (!file) continue
-        const frame: Frame = {
-          file: toPath(file),
-          line: site.getLineNumber() ?? 0,
-          column: site.getColumnNumber() ?? 0,
-        }
-        const fn = site.getFunctionName()
-        if (fn) frame.fn = fn
-        this.frames.push(frame)
-        this.frameSites.push(site)
-      }
-    }
+    this.frameAt(this.sites.length)
     return this.frames
   }
 
   /** The first frame outside Node and leakgate: who really asked. */
   origin(): Frame | undefined {
-    return this.rawFrames().find((frame) => !this.filter.isInternal(frame.file))
+    for (let i = 0, frame = this.frameAt(0); frame; frame = this.frameAt(++i)) {
+      if (!this.filter.classify(frame.file).internal) return frame
+    }
+    return undefined
   }
 
   /** True when the first frame outside Node and leakgate is the test framework's own code. */
   fromFramework(): boolean {
     const origin = this.origin()
-    return origin !== undefined && this.filter.isFramework(origin.file)
+    return origin !== undefined && this.filter.classify(origin.file).framework
   }
 
   /** Is any frame the project's own code (not Node, leakgate, the framework or node_modules)? */
   hasProjectFrame(): boolean {
-    return this.rawFrames().some(
-      (frame) => !this.filter.isInternal(frame.file) && !this.filter.isFramework(frame.file) && !packageOf(frame.file),
-    )
+    for (let i = 0, frame = this.frameAt(0); frame; frame = this.frameAt(++i)) {
+      const kind = this.filter.classify(frame.file)
+      if (!kind.internal && !kind.framework && !kind.package) return true
+    }
+    return false
   }
 
   /** npm packages between the operation and the project's own code, nearest first. */
   packages(): string[] {
     const out: string[] = []
-    for (const frame of this.rawFrames()) {
-      if (this.filter.isInternal(frame.file) || this.filter.isFramework(frame.file)) continue
-      const name = packageOf(frame.file)
+    for (let i = 0, frame = this.frameAt(0); frame; frame = this.frameAt(++i)) {
+      const kind = this.filter.classify(frame.file)
+      if (kind.internal || kind.framework) continue
       // The project's own code made the call: what called the project (the test runner, a
       // library invoking a callback) did not, and must not match a `{ from }` rule.
-      if (!name) break
-      if (!out.includes(name)) out.push(name)
+      if (!kind.package) break
+      if (!out.includes(kind.package)) out.push(kind.package)
     }
     return out
   }
@@ -183,7 +226,8 @@ export class StackCapture {
     let mapped: Frame[] | undefined
     if (this.hostPrepare) {
       try {
-        const text = this.hostPrepare(Object.assign(new Error(''), { stack: undefined }), this.sites)
+        const error = Object.assign(Object.create(Error.prototype) as Error, { name: 'Error', message: '' })
+        const text = this.hostPrepare(error, this.sites)
         if (typeof text === 'string') mapped = parseStack(text)
       } catch {
         mapped = undefined
@@ -207,8 +251,9 @@ export class StackCapture {
     let call: number | undefined
     for (let i = 0; i < frames.length; i++) {
       const frame = frames[i] as Frame
-      if (this.filter.isInternal(frame.file) || this.filter.isFramework(frame.file)) continue
-      const found = packageOf(frame.file)
+      const kind = this.filter.classify(frame.file)
+      if (kind.internal || kind.framework) continue
+      const found = kind.package
       if (!found) {
         call = i
         break
@@ -233,20 +278,44 @@ export class StackCapture {
   private mapFrames(indexes: number[]): Map<number, Frame> {
     const frames = this.rawFrames()
     const out = new Map(indexes.map((i) => [i, frames[i] as Frame]))
-    if (!this.hostPrepare || indexes.length === 0) return out
+    if (!this.hostPrepare) return out
+    // Only the project's files are transformed by the framework (a dependency's positions are
+    // already right), and a position maps the same way every time: ask the host once per frame.
+    const ask: number[] = []
+    for (const index of indexes) {
+      const frame = frames[index] as Frame
+      if (this.filter.classify(frame.file).package) continue
+      const known = mappedPositions.get(positionKey(frame))
+      if (known) out.set(index, known)
+      else ask.push(index)
+    }
+    if (ask.length === 0) return out
     try {
-      const sites = indexes.map((i) => this.frameSites[i] as NodeJS.CallSite)
-      const text = this.hostPrepare(Object.assign(new Error(''), { stack: undefined }), sites)
+      const sites = ask.map((i) => this.frameSites[i] as NodeJS.CallSite)
+      // An error without a captured stack of its own (new Error() would capture one, a few µs).
+      const error = Object.assign(Object.create(Error.prototype) as Error, { name: 'Error', message: '' })
+      const text = this.hostPrepare(error, sites)
       const mapped = typeof text === 'string' ? parseStack(text) : []
       // A host that drops or adds frames cannot be lined up with ours: keep raw positions.
-      if (mapped.length === indexes.length) {
-        for (const [at, index] of indexes.entries()) out.set(index, mapped[at] as Frame)
+      if (mapped.length === ask.length) {
+        for (const [at, index] of ask.entries()) {
+          const frame = mapped[at] as Frame
+          out.set(index, frame)
+          if (mappedPositions.size > 4096) mappedPositions.clear()
+          mappedPositions.set(positionKey(frames[index] as Frame), frame)
+        }
       }
     } catch {
       // The host's mapping failed: raw positions.
     }
     return out
   }
+}
+
+const mappedPositions = new Map<string, Frame>()
+
+function positionKey(frame: Frame): string {
+  return `${frame.file}:${frame.line}:${frame.column}`
 }
 
 export function relativeSite(frame: Frame, root: string): CallSite {

@@ -127,7 +127,9 @@ export class Engine {
   /** Marks a scope finished: events attributed to it from now on are late. */
   endScope(scope: Scope): void {
     scope.ended = true
-    this.recorder.flush()
+    // Allowed events are written per file, not per test (violations are written at once, and
+    // a child process or worker writes everything at once).
+    if (scope.kind !== 'test') this.recorder.flush()
   }
 
   /** Is this target this machine (never audited)? */
@@ -207,7 +209,10 @@ export class Engine {
     if (decision.allowed) {
       // Identical allowed events (same scope, event, target and rule) are counted, not rebuilt:
       // a hot allowed path pays for no stack capture after the first (whose call site is shown).
-      const key = `${scope.id}\u0000${request.event}\u0000${request.target}\u0000${decision.source}:${decision.rule}`
+      // Generated code differs on every call (a template engine compiles each template), so an
+      // allowed eval event is grouped without its code; the record shows the first preview.
+      const target = request.category === 'eval' ? '' : request.target
+      const key = `${scope.id}\u0000${request.event}\u0000${target}\u0000${decision.source}:${decision.rule}`
       this.recorder.hold(key, () => this.buildRecord(request, scope, decision as Decision, capture(), false))
       // A child process or worker can be torn down with its parent before its exit hook
       // flushes (a test file ending while its worker thread winds down): write it now.
