@@ -1,4 +1,3 @@
-import http from 'node:http'
 import net from 'node:net'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
@@ -56,6 +55,7 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         // biome-ignore lint/complexity/noArguments: no rest array on the hottest path
         const args = arguments as unknown as unknown[]
         if (!engine.active) return Reflect.apply(realConnect, this, args)
+        if (!agentPatched) patchAgentOnce()
         if (connections.has(this)) connections.delete(this)
         const normalized = (Array.isArray(args[0]) ? args[0] : netInternals._normalizeArgs([...args])) as unknown[]
         const options = (normalized[0] ?? {}) as ConnectOptions
@@ -98,35 +98,15 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
       },
   )
 
-  patchMethod<(socket: Socket, request: http.ClientRequest) => unknown>(
-    restores,
-    http.Agent.prototype,
-    'reuseSocket',
-    (realReuse) =>
-      function reuseSocket(this: unknown, socket: Socket, request: http.ClientRequest) {
-        const result = Reflect.apply(realReuse, this, [socket, request])
-        if (!engine.active) return result
-        const address = typeof socket.remoteAddress === 'string' ? parseAddress(socket.remoteAddress) : null
-        const port = socket.remotePort
-        if (!address || port === undefined || engine.isLocal({ address, port })) return result
-        const host = connections.get(socket)?.host
-        if (host !== undefined && engine.isLocalHost(host)) return result
-        const target: NetTarget = host !== undefined ? { host, port } : { address, port }
-        const display = formatNetTarget(target)
-        const outcome = engine.check({
-          category: 'net',
-          event: socket.encrypted ? 'tls.connect' : 'net.connect',
-          target: display,
-          decide: { category: 'net', target },
-          args: [{ host: host ?? socket.remoteAddress, port, reused: true }],
-          suggestion: `'${display}'`,
-          skip: reuseSocket,
-        })
-        // Refused: the request fails with our error before it is sent; the agent keeps the socket.
-        if (!outcome.ok) request.destroy(outcome.error)
-        return result
-      },
-  )
+  // http is not loaded in a worker that never uses it: patch its Agent when it is there, or at
+  // the first connect after it loaded (a socket is connected before any agent can reuse it).
+  let agentPatched = false
+  const patchAgentOnce = () => {
+    if (agentPatched || !isLoaded('_http_agent')) return
+    agentPatched = true
+    patchAgentReuse(engine, restores)
+  }
+  patchAgentOnce()
 
   // fetch and WebSocket connect later, from undici's frames: carry the caller's stack to them.
   carryCallSite(engine, restores)
@@ -232,4 +212,38 @@ function carryCallSite(engine: Engine, restores: Restore[]): void {
 function isLoaded(id: string): boolean {
   const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList
   return Array.isArray(list) && list.includes(`NativeModule ${id}`)
+}
+
+/** A keep-alive socket an http.Agent hands to a new request is decided again, for that request. */
+function patchAgentReuse(engine: Engine, restores: Restore[]): void {
+  const http = process.getBuiltinModule('node:http') as typeof import('node:http')
+  patchMethod<(socket: Socket, request: import('node:http').ClientRequest) => unknown>(
+    restores,
+    http.Agent.prototype,
+    'reuseSocket',
+    (realReuse) =>
+      function reuseSocket(this: unknown, socket: Socket, request: import('node:http').ClientRequest) {
+        const result = Reflect.apply(realReuse, this, [socket, request])
+        if (!engine.active) return result
+        const address = typeof socket.remoteAddress === 'string' ? parseAddress(socket.remoteAddress) : null
+        const port = socket.remotePort
+        if (!address || port === undefined || engine.isLocal({ address, port })) return result
+        const host = connections.get(socket)?.host
+        if (host !== undefined && engine.isLocalHost(host)) return result
+        const target: NetTarget = host !== undefined ? { host, port } : { address, port }
+        const display = formatNetTarget(target)
+        const outcome = engine.check({
+          category: 'net',
+          event: socket.encrypted ? 'tls.connect' : 'net.connect',
+          target: display,
+          decide: { category: 'net', target },
+          args: [{ host: host ?? socket.remoteAddress, port, reused: true }],
+          suggestion: `'${display}'`,
+          skip: reuseSocket,
+        })
+        // Refused: the request fails with our error before it is sent; the agent keeps the socket.
+        if (!outcome.ok) request.destroy(outcome.error)
+        return result
+      },
+  )
 }
