@@ -5,7 +5,9 @@
 // what it holds) together with the packed @leakgate packages, and each cell runs that adapter's
 // e2e smoke suite with the real CLI inside a fresh network namespace.
 //
-//   node scripts/matrix.mjs [--only vitest-3.2,jest-29] [--nodes 20,22] [--write docs/matrix.md]
+//   node scripts/matrix.mjs [--only vitest-3.2,jest-29] [--nodes 20,22] [--smoke] [--write docs/matrix.md]
+//
+// Each cell runs the adapter's whole e2e suite; --smoke runs only its shared-fixture checks.
 //
 // Exits non-zero when a supported cell fails. Cells a framework itself does not support
 // (Vitest 5 on Node 20) are shown as such and not run.
@@ -142,7 +144,7 @@ function nodeFor(major) {
   return String(major) === process.versions.node.split('.')[0] ? process.execPath : nodeBinary(major)
 }
 
-function runCell(line, major, runnerDir) {
+function runCell(line, major, runnerDir, smoke) {
   const { adapter } = FRAMEWORKS[line]
   const started = Date.now()
   const plan = netnsCommand('npx', [
@@ -159,7 +161,7 @@ function runCell(line, major, runnerDir) {
       LEAKGATE_NETNS: plan.isolated ? '1' : '0',
       LEAKGATE_E2E_NODE: nodeFor(major),
       LEAKGATE_E2E_RUNNER_DIR: runnerDir,
-      LEAKGATE_E2E_SCOPE: 'smoke',
+      ...(smoke ? { LEAKGATE_E2E_SCOPE: 'smoke' } : {}),
     },
     maxBuffer: 64 * 1024 * 1024,
   })
@@ -183,7 +185,12 @@ function runCore(major) {
 
 function main() {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, nodes: { type: 'string' }, write: { type: 'string' } },
+    options: {
+      only: { type: 'string' },
+      nodes: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      write: { type: 'string' },
+    },
   })
   const lines = values.only ? values.only.split(',') : Object.keys(FRAMEWORKS)
   for (const line of lines) {
@@ -209,7 +216,7 @@ function main() {
         row[line] = { skipped: why }
         continue
       }
-      const cell = runCell(line, major, runnerDirs[line])
+      const cell = runCell(line, major, runnerDirs[line], values.smoke)
       row[line] = cell
       console.log(`node ${major} · ${FRAMEWORKS[line].label}: ${cell.ok ? 'pass' : 'FAIL'} (${cell.seconds}s)`)
       if (!cell.ok) {
