@@ -14,7 +14,7 @@ export type {
   Phase,
   RuleSource,
 } from './events.js'
-export { formatShortMessage, formatViolation } from './message.js'
+export { describeTest, formatShortMessage, formatViolation } from './message.js'
 export type { AllowRules, EvalRule, ExecRule, FromRule, LeakgateOptions, NetRule } from './options.js'
 export {
   BENIGN_GENERATORS,

@@ -1,4 +1,4 @@
-import type { AuditRecord, CallSite, Category } from './events.js'
+import type { AuditRecord, CallSite, Category, EventScope } from './events.js'
 
 // The text of a violation. First line stands alone; then test, call site, package, the rules
 // that were consulted and a copy-paste allowance. No colour, paths relative to the root.
@@ -38,23 +38,25 @@ function where(record: AuditRecord): string {
   }
 }
 
+const PHASES: Partial<Record<EventScope['phase'], string>> = {
+  late: ' (after the test ended)',
+  import: ' (while importing the file)',
+  hook: ' (in a beforeAll/afterAll hook)',
+}
+
+/** `test/a.test.ts > renders (after the test ended)`; empty outside any test file. */
+export function describeTest(scope: EventScope): string {
+  const test = [scope.file, scope.test].filter(Boolean).join(' > ')
+  return test ? test + (PHASES[scope.phase] ?? '') : ''
+}
+
 /** The full message of a violation. */
 export function formatViolation(record: AuditRecord, context: MessageContext): string {
   const lines = [formatShortMessage(record, record.blocked), '']
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(10)} ${value}`)
   const { scope } = record
-  if (scope.file || scope.test) {
-    const test = [scope.file, scope.test].filter(Boolean).join(' > ')
-    const suffix =
-      scope.phase === 'late'
-        ? ' (after the test ended)'
-        : scope.phase === 'import'
-          ? ' (while importing the file)'
-          : scope.phase === 'hook'
-            ? ' (in a beforeAll/afterAll hook)'
-            : ''
-    row('test', test + suffix)
-  }
+  const test = describeTest(scope)
+  if (test) row('test', test)
   if (record.callSite) row('called at', formatSite(record.callSite))
   if (record.package) row('via', record.via ? `${record.package} (${formatSite(record.via)})` : record.package)
   if (record.origin) row('in', record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread')

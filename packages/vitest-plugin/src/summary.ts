@@ -1,4 +1,4 @@
-import type { AuditRecord, Mode } from '@leakgate/core'
+import { type AuditRecord, describeTest, type Mode } from '@leakgate/core'
 import type { LeakgateReport } from '@leakgate/core/report'
 
 // What the reporter prints after Vitest's own summary. No colour: it may end up in CI logs.
@@ -12,19 +12,8 @@ function plural(count: number, word: string): string {
 /** Short form of one violation: its first line, then where it came from. */
 export function formatRecord(record: AuditRecord): string[] {
   const lines = [`  ${record.message}`]
-  const { scope } = record
-  const test = [scope.file, scope.test].filter(Boolean).join(' > ')
-  if (test) {
-    const phase =
-      scope.phase === 'late'
-        ? ' (after the test ended)'
-        : scope.phase === 'import'
-          ? ' (while importing the file)'
-          : scope.phase === 'hook'
-            ? ' (in a beforeAll/afterAll hook)'
-            : ''
-    lines.push(`    test       ${test}${phase}`)
-  }
+  const test = describeTest(record.scope)
+  if (test) lines.push(`    test       ${test}`)
   if (record.callSite) {
     lines.push(`    called at  ${record.callSite.file}:${record.callSite.line}:${record.callSite.column}`)
   }

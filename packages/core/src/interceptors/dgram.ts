@@ -2,7 +2,8 @@ import dgram from 'node:dgram'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
-import { formatNetTarget, type NetTarget, normalizeHost } from '../rules/net.js'
+import { type NetTarget, normalizeHost } from '../rules/net.js'
+import { checkNet } from './check-net.js'
 import { type Natives, uvErrno } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
 
@@ -60,17 +61,7 @@ export function installDgram(engine: Engine, natives: Natives, restores: Restore
     const target: NetTarget = { address: parsed, port }
     if (engine.isLocal(target)) return { ok: true as const }
     const socket = owner ? handle[owner] : undefined
-    const display = formatNetTarget(target)
-    return engine.check({
-      category: 'net',
-      event,
-      target: display,
-      decide: { category: 'net', target },
-      args: [address, port],
-      suggestion: `'${display}'`,
-      skip,
-      ...(socket?.[kStack] ? { stack: socket[kStack] } : {}),
-    })
+    return checkNet(engine, event, target, [address, port], skip, { stack: socket?.[kStack] })
   }
 
   for (const method of ['send', 'send6']) {

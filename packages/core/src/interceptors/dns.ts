@@ -1,6 +1,7 @@
 import type { Engine, Outcome } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
-import { formatNetTarget, normalizeHost } from '../rules/net.js'
+import { normalizeHost } from '../rules/net.js'
+import { checkNet } from './check-net.js'
 import type { Natives } from './natives.js'
 import { patchMethod, patchProperty, type Restore } from './patch.js'
 
@@ -49,15 +50,7 @@ function checkName(engine: Engine, event: string, hostname: unknown, skip: (...a
   if (typeof hostname !== 'string' || hostname === '' || parseAddress(hostname)) return { ok: true }
   const host = normalizeHost(hostname)
   if (engine.isLocal({ host })) return { ok: true }
-  return engine.check({
-    category: 'net',
-    event,
-    target: host,
-    decide: { category: 'net', target: { host, anyPort: true } },
-    args: [hostname],
-    suggestion: `'${host}'`,
-    skip,
-  })
+  return checkNet(engine, event, { host, anyPort: true }, [hostname], skip)
 }
 
 /** Decides a reverse lookup of an address (and port). */
@@ -72,16 +65,7 @@ function checkAddress(
   if (!parsed) return checkName(engine, event, address, skip)
   if (engine.isLocal({ address: parsed })) return { ok: true }
   const target = port === undefined ? { address: parsed, anyPort: true } : { address: parsed, port }
-  const display = formatNetTarget(target)
-  return engine.check({
-    category: 'net',
-    event,
-    target: display,
-    decide: { category: 'net', target },
-    args: [address, port],
-    suggestion: `'${parsed.text}'`,
-    skip,
-  })
+  return checkNet(engine, event, target, [address, port], skip, { suggestion: `'${parsed.text}'` })
 }
 
 export function installDns(engine: Engine, natives: Natives, restores: Restore[]): void {

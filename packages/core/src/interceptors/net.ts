@@ -3,6 +3,7 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
 import { formatNetTarget, type NetTarget, normalizeHost } from '../rules/net.js'
+import { checkNet } from './check-net.js'
 import { type Natives, uvErrno } from './natives.js'
 import { patchMethod, patchProperty, type Restore } from './patch.js'
 
@@ -72,16 +73,7 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         if (!Number.isInteger(port)) return Reflect.apply(realConnect, this, args)
         const address = parseAddress(rawHost)
         const target: NetTarget = address ? { address, port } : { host: normalizeHost(rawHost), port }
-        const display = formatNetTarget(target)
-        const outcome = engine.check({
-          category: 'net',
-          event: this.encrypted ? 'tls.connect' : 'net.connect',
-          target: display,
-          decide: { category: 'net', target },
-          args: [options],
-          suggestion: `'${display}'`,
-          skip: connect,
-        })
+        const outcome = checkNet(engine, this.encrypted ? 'tls.connect' : 'net.connect', target, [options], connect)
         if (outcome.ok) {
           connections.set(this, { ...(target.host ? { host: target.host } : {}), decided: true })
           // The lookup of an allowed name runs synchronously inside; don't decide it twice.
@@ -130,16 +122,15 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
           if (info?.decided) return Reflect.apply(realTcpConnect, this, [req, address, port])
           const parsed = parseAddress(address)
           const target: NetTarget = parsed ? { address: parsed, port } : { host: normalizeHost(address), port }
-          const display = formatNetTarget(target)
-          const outcome = engine.check({
-            category: 'net',
-            event: socket?.encrypted ? 'tls.connect' : 'net.connect',
-            target: info?.host ? `${info.host} (${display})` : display,
-            decide: { category: 'net', target },
-            args: [address, port],
-            suggestion: `'${display}'`,
-            skip: tcpConnect,
-          })
+          const shown = info?.host ? `${info.host} (${formatNetTarget(target)})` : undefined
+          const outcome = checkNet(
+            engine,
+            socket?.encrypted ? 'tls.connect' : 'net.connect',
+            target,
+            [address, port],
+            tcpConnect,
+            shown ? { shown } : {},
+          )
           if (outcome.ok) return Reflect.apply(realTcpConnect, this, [req, address, port])
           return eperm
         },
@@ -162,16 +153,7 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         if (!parsed) return result
         const target: NetTarget = { address: parsed, port: peer.port as number }
         if (engine.isLocal(target)) return result
-        const display = formatNetTarget(target)
-        const outcome = engine.check({
-          category: 'net',
-          event: 'net.Socket({ fd })',
-          target: display,
-          decide: { category: 'net', target },
-          args: [fd],
-          suggestion: `'${display}'`,
-          skip: open,
-        })
+        const outcome = checkNet(engine, 'net.Socket({ fd })', target, [fd], open)
         return outcome.ok ? result : eperm
       },
   )
@@ -231,16 +213,13 @@ function patchAgentReuse(engine: Engine, restores: Restore[]): void {
         const host = connections.get(socket)?.host
         if (host !== undefined && engine.isLocalHost(host)) return result
         const target: NetTarget = host !== undefined ? { host, port } : { address, port }
-        const display = formatNetTarget(target)
-        const outcome = engine.check({
-          category: 'net',
-          event: socket.encrypted ? 'tls.connect' : 'net.connect',
-          target: display,
-          decide: { category: 'net', target },
-          args: [{ host: host ?? socket.remoteAddress, port, reused: true }],
-          suggestion: `'${display}'`,
-          skip: reuseSocket,
-        })
+        const outcome = checkNet(
+          engine,
+          socket.encrypted ? 'tls.connect' : 'net.connect',
+          target,
+          [{ host: host ?? socket.remoteAddress, port, reused: true }],
+          reuseSocket,
+        )
         // Refused: the request fails with our error before it is sent; the agent keeps the socket.
         if (!outcome.ok) request.destroy(outcome.error)
         return result

@@ -2,7 +2,7 @@ import { VERSION } from '../version.js'
 import { fingerprintOf } from './fingerprint.js'
 import { LeakgateInputError } from './input-error.js'
 import {
-  eventKey,
+  addEvent,
   type LeakgateReport,
   REPORT_SCHEMA_VERSION,
   type ReportEvent,
@@ -66,15 +66,7 @@ export function mergeReports(sources: readonly ReportSource[]): MergeResult {
       const { status: _status, ...rest } = source as ReportEvent & { status?: unknown }
       const event: ReportEvent = structuredClone(rest)
       event.fingerprint = fingerprintOf(event)
-      const key = eventKey(event)
-      const existing = index.get(key)
-      if (existing) {
-        existing.count += event.count
-        if (event.firstSeen < existing.firstSeen) existing.firstSeen = event.firstSeen
-      } else {
-        index.set(key, event)
-        events.push(event)
-      }
+      addEvent(index, events, event)
     }
   }
   sortEvents(events)

@@ -91,6 +91,19 @@ export function eventKey(event: Omit<ReportEvent, 'count' | 'firstSeen'>): strin
   return `${event.framework}\u0000${recordKey({ ...event, v: 1, pid: 0, threadId: 0, time: 0, count: 0 } as AuditRecord)}`
 }
 
+/** Adds `event` to a grouped list: an identical one (same key) takes its count instead. */
+export function addEvent(index: Map<string, ReportEvent>, events: ReportEvent[], event: ReportEvent): void {
+  const key = eventKey(event)
+  const existing = index.get(key)
+  if (existing) {
+    existing.count += event.count
+    if (event.firstSeen < existing.firstSeen) existing.firstSeen = event.firstSeen
+  } else {
+    index.set(key, event)
+    events.push(event)
+  }
+}
+
 /** Groups records into report events: identical events become one with the summed count. */
 export function groupEvents(
   records: readonly AuditRecord[],
@@ -103,15 +116,7 @@ export function groupEvents(
     const { v: _v, pid: _pid, threadId: _threadId, time, ...rest } = record
     const event: ReportEvent = { ...rest, framework, firstSeen: new Date(time).toISOString() }
     event.fingerprint = fingerprintOf(event)
-    const key = eventKey(event)
-    const existing = index.get(key)
-    if (existing) {
-      existing.count += event.count
-      if (event.firstSeen < existing.firstSeen) existing.firstSeen = event.firstSeen
-    } else {
-      index.set(key, event)
-      into.push(event)
-    }
+    addEvent(index, into, event)
   }
   return into
 }
