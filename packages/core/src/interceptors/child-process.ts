@@ -1,5 +1,7 @@
 import childProcess from 'node:child_process'
+import path from 'node:path'
 import type { Engine, Outcome } from '../engine.js'
+import { relativeTo } from '../paths.js'
 import { formatCommand, redactCommandLine, truncate } from '../redact.js'
 import { commandName, type ExecCommand, expandCommands } from '../rules/exec.js'
 import { type Natives, uvErrno } from './natives.js'
@@ -61,18 +63,28 @@ interface SpawnDescription {
 // same command many times describes it once.
 const descriptions = new Map<string, SpawnDescription>()
 
-export function describeSpawn(call: SpawnCall): SpawnDescription {
-  const key = `${call.file}\u0000${call.argv.join('\u0000')}`
+export function describeSpawn(call: SpawnCall, root: string): SpawnDescription {
+  const key = `${root}\u0000${call.file}\u0000${call.argv.join('\u0000')}`
   let description = descriptions.get(key)
   if (!description) {
-    description = describeUncached(call)
+    description = describeUncached(call, root)
     if (descriptions.size > 512) descriptions.clear()
     descriptions.set(key, description)
   }
   return description
 }
 
-function describeUncached(call: SpawnCall): SpawnDescription {
+/**
+ * A word of a command line as a person reads it: a program by its name (`/usr/local/bin/node` is
+ * `node`), a path inside the project relative to it. The rules still see the real argv.
+ */
+function shownWord(word: string, root: string, program: boolean): string {
+  if (!path.isAbsolute(word)) return word
+  if (program) return path.basename(word)
+  return relativeTo(root, word)
+}
+
+function describeUncached(call: SpawnCall, root: string): SpawnDescription {
   const args = call.argv.slice(1)
   const commands = expandCommands(call.file, args)
   // A shell line that was split into its commands: show the line itself (its last argument).
@@ -81,7 +93,10 @@ function describeUncached(call: SpawnCall): SpawnDescription {
   const target =
     shellLine !== undefined
       ? truncate(redactCommandLine(shellLine), 160)
-      : formatCommand(call.argv[0] ?? call.file, args)
+      : formatCommand(
+          shownWord(call.argv[0] ?? call.file, root, true),
+          args.map((arg) => shownWord(arg, root, false)),
+        )
   const names = [...new Set(commands.map((command) => `'${commandName(command.file)}'`))]
   return { commands, target, suggestion: names.join(', ') }
 }
@@ -92,7 +107,7 @@ export function checkSpawn(
   fallbackEvent: string,
   skip: (...args: never[]) => unknown,
 ): Outcome {
-  const { commands, target, suggestion } = describeSpawn(call)
+  const { commands, target, suggestion } = describeSpawn(call, engine.policy.root)
   return engine.check({
     category: 'exec',
     event: `child_process.${currentApi ?? fallbackEvent}`,
