@@ -48,7 +48,11 @@ export function allowAudit(rules: AllowRules): void {
   engine.rulesEpoch++
 }
 
-/** Adds a hook that sees every audit event, like Python's `sys.addaudithook`. Throwing refuses it. */
+/**
+ * Adds a hook that sees every audited event before the policy decides, like Python's
+ * `sys.addaudithook`; throwing refuses the operation. Operations on this machine and the test
+ * framework's own code generation are never audited. Returns a function that removes the hook.
+ */
 export function addAuditHook(hook: AuditHook): () => void {
   if (typeof hook !== 'function') {
     throw new TypeError(`addAuditHook() needs a function, got ${typeof hook}`)
