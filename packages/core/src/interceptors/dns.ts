@@ -70,6 +70,7 @@ function checkAddress(
 
 export function installDns(engine: Engine, natives: Natives, restores: Restore[]): void {
   const cares = natives.cares
+  if (!cares) installLookupExports(engine, restores)
   if (cares) {
     const promisesLoadedBefore = isLoaded('internal/dns/promises')
     patchMethod<(req: Req, hostname: string, ...rest: unknown[]) => number>(
@@ -157,4 +158,54 @@ function catchCapturedPromisesLookup(engine: Engine, cares: Record<string, unkno
 function isLoaded(id: string): boolean {
   const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList
   return Array.isArray(list) && list.includes(`NativeModule ${id}`)
+}
+
+/**
+ * Where the cares_wrap binding is out of reach (the permission model makes process.binding
+ * throw), getaddrinfo and getnameinfo are guarded at the exported functions instead: the name
+ * connects of net (which reads `dns.lookup` at call time) and direct lookups are still caught;
+ * a reference captured before install is not. c-ares queries keep their native guard.
+ */
+function installLookupExports(engine: Engine, restores: Restore[]): void {
+  const dns = process.getBuiltinModule('node:dns') as typeof import('node:dns')
+  type Callback = (error: Error | null, ...rest: unknown[]) => void
+  const guardCallback = (name: 'lookup' | 'lookupService', decide: (args: unknown[], skip: never) => Outcome) =>
+    patchMethod<(...args: unknown[]) => unknown>(
+      restores,
+      dns,
+      name,
+      (real) =>
+        function guarded(this: unknown, ...args: unknown[]) {
+          if (engine.active && engine.approvedDepth === 0) {
+            const outcome = decide(args, guarded as never)
+            const callback = args[args.length - 1]
+            if (!outcome.ok && typeof callback === 'function') {
+              process.nextTick(() => (callback as Callback)(outcome.error))
+              return {}
+            }
+          }
+          return Reflect.apply(real, this, args)
+        },
+    )
+  const guardPromise = (name: 'lookup' | 'lookupService', decide: (args: unknown[], skip: never) => Outcome) =>
+    patchMethod<(...args: unknown[]) => Promise<unknown>>(
+      restores,
+      dns.promises,
+      name,
+      (real) =>
+        function guarded(this: unknown, ...args: unknown[]) {
+          if (engine.active && engine.approvedDepth === 0) {
+            const outcome = decide(args, guarded as never)
+            if (!outcome.ok) return Promise.reject(outcome.error)
+          }
+          return Reflect.apply(real, this, args)
+        },
+    )
+  const lookup = (event: string) => (args: unknown[], skip: never) => checkName(engine, event, args[0], skip)
+  const service = (args: unknown[], skip: never) =>
+    checkAddress(engine, 'dns.lookupService', args[0], Number(args[1]), skip)
+  guardCallback('lookup', lookup('dns.lookup'))
+  guardCallback('lookupService', service)
+  guardPromise('lookup', lookup('dns.promises.lookup'))
+  guardPromise('lookupService', service)
 }
