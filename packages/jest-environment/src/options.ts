@@ -6,6 +6,9 @@ import { type Engine, install, LeakgateError, type LeakgateOptions } from '@leak
 
 export const OPTIONS_KEY = 'leakgate'
 
+/** The options users set here, in the order the docs list them (core's `sinkDir` is the reporter's). */
+const USER_KEYS = ['mode', 'allow', 'local', 'strict', 'root']
+
 export interface JestConfigLike {
   globalConfig: { rootDir: string }
   projectConfig: { rootDir: string; testEnvironmentOptions?: Record<string, unknown> }
@@ -30,6 +33,16 @@ export function readOptions(config: JestConfigLike): LeakgateOptions {
     throw configError(
       `invalid leakgate option (options): expected an object like { mode: 'enforce', allow: { net: [...] } }, got ${describeValue(raw)}`,
     )
+  }
+  if ('sinkDir' in raw) {
+    throw configError(
+      'invalid leakgate option sinkDir: the leakgate reporter manages where events go; set its `outputFile` for where the report goes',
+    )
+  }
+  for (const key of Object.keys(raw)) {
+    if (!USER_KEYS.includes(key)) {
+      throw configError(`invalid leakgate option ${key}: unknown option. Valid options: ${USER_KEYS.join(', ')}`)
+    }
   }
   return { root: config.globalConfig.rootDir, ...(raw as LeakgateOptions) }
 }

@@ -19,6 +19,9 @@ export interface PluginSettings {
 
 export const DEFAULT_REPORT = 'leakgate-report.json'
 
+/** The options `leakgate()` takes, in the order the docs list them. */
+const PLUGIN_KEYS = ['mode', 'allow', 'local', 'strict', 'root', 'report']
+
 function invalid(key: string, problem: string): LeakgateError {
   return new LeakgateError('LEAKGATE_INVALID_OPTION', `invalid leakgate option ${key}: ${problem}`)
 }
@@ -31,6 +34,9 @@ export function normalizePluginOptions(options: LeakgatePluginOptions = {}): Plu
   const { report = DEFAULT_REPORT, ...rest } = options
   if ('sinkDir' in rest) {
     throw invalid('sinkDir', 'the Vitest plugin manages its own sink; set `report` for where the report goes')
+  }
+  for (const key of Object.keys(rest)) {
+    if (!PLUGIN_KEYS.includes(key)) throw invalid(key, `unknown option. Valid options: ${PLUGIN_KEYS.join(', ')}`)
   }
   if (report !== false && (typeof report !== 'string' || report === '')) {
     throw invalid('report', `expected a file path or false, got ${JSON.stringify(report) ?? String(report)}`)

@@ -29,4 +29,22 @@ describe('readOptions', () => {
       expect(LeakgateError.is(error) && error.code).toBe('LEAKGATE_INVALID_OPTION')
     }
   })
+
+  test("an unknown option lists the options users set, without core's sinkDir", () => {
+    const attempt = () => readOptions(config({ leakgate: { locl: ['127.0.0.1'] } }))
+    expect(attempt).toThrow(
+      /invalid leakgate option locl: unknown option\. Valid options: mode, allow, local, strict, root\n/,
+    )
+    try {
+      attempt()
+    } catch (error) {
+      expect(LeakgateError.is(error) && error.code).toBe('LEAKGATE_INVALID_OPTION')
+    }
+  })
+
+  test('sinkDir is refused: it would take the events away from the reporter', () => {
+    expect(() => readOptions(config({ leakgate: { sinkDir: '/tmp/elsewhere' } }))).toThrow(
+      /invalid leakgate option sinkDir: the leakgate reporter manages where events go; set its `outputFile`/,
+    )
+  })
 })

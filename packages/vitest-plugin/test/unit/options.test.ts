@@ -44,6 +44,14 @@ describe('normalizePluginOptions', () => {
     }
   })
 
+  test("an unknown option lists the options leakgate() takes: report, not core's sinkDir", () => {
+    for (const options of [{ reprot: false }, { locl: ['127.0.0.1'] }]) {
+      expect(() => normalizePluginOptions(options as never)).toThrow(
+        /unknown option\. Valid options: mode, allow, local, strict, root, report$/,
+      )
+    }
+  })
+
   test('rejects a non-object', () => {
     expect(() => normalizePluginOptions('enforce' as never)).toThrow('leakgate() takes an object')
   })
