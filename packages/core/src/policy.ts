@@ -43,6 +43,9 @@ export const DEFAULT_LOCAL = ['loopback', 'unspecified', 'localhost', '*.localho
 const MODES: readonly Mode[] = ['enforce', 'report', 'off']
 const OPTION_KEYS = ['mode', 'allow', 'local', 'strict', 'root', 'sinkDir']
 const CATEGORIES: readonly Category[] = ['net', 'exec', 'eval']
+/** What `local` takes: net rule syntax without ports or `{ from }`. */
+const LOCAL_FORMS =
+  "'localhost', '*.localhost', '127.0.0.1', '[::1]', '10.0.0.0/8', a named range ('loopback', 'unspecified', 'private', ...)"
 
 /**
  * Packages known to generate code for benign reasons, allowed by the eval rule `'benign'`:
@@ -179,14 +182,24 @@ export function normalizeOptions(options: LeakgateOptions = {}, env: NodeJS.Proc
     throw invalid('strict', `expected true or false, got ${describe(options.strict)}`)
   }
   const local = options.local ?? DEFAULT_LOCAL
-  if (!Array.isArray(local)) throw invalid('local', `expected an array, got ${describe(local)}`, NET_FORMS)
+  if (!Array.isArray(local)) throw invalid('local', `expected an array, got ${describe(local)}`, LOCAL_FORMS)
   const localMatchers = local.map((rule, i) => {
-    if (typeof rule !== 'string') throw invalid(`local[${i}]`, `${describe(rule)} is not a string`)
+    if (typeof rule !== 'string') throw invalid(`local[${i}]`, `${describe(rule)} is not a string`, LOCAL_FORMS)
+    let matcher: NetMatcher
     try {
-      return parseNetRule(rule)
+      matcher = parseNetRule(rule)
     } catch (error) {
-      throw invalid(`local[${i}]`, (error as Error).message, NET_FORMS)
+      throw invalid(`local[${i}]`, (error as Error).message, LOCAL_FORMS)
     }
+    // A local entry is decided without the port: one with a port would never match anything.
+    if (matcher.port !== undefined) {
+      throw invalid(
+        `local[${i}]`,
+        `${describe(rule)} has a port; local names hosts and addresses, not ports`,
+        LOCAL_FORMS,
+      )
+    }
+    return matcher
   })
   for (const key of ['root', 'sinkDir'] as const) {
     const value = options[key]

@@ -51,6 +51,15 @@ describe('normalizeOptions', () => {
     [{ allow: { eval: [{ from: 'Not A Package!' }] } }, 'is not an npm package name'],
     [{ alow: {} }, 'invalid leakgate option alow: unknown option'],
     [{ local: '127.0.0.1' }, 'invalid leakgate option local: expected an array'],
+    [
+      { local: ['127.0.0.1', '127.0.0.2:80'] },
+      `invalid leakgate option local[1]: "127.0.0.2:80" has a port; local names hosts and addresses, not ports. Valid forms: 'localhost', '*.localhost', '127.0.0.1'`,
+    ],
+    [{ local: ['[::1]:8080'] }, 'invalid leakgate option local[0]: "[::1]:8080" has a port'],
+    [
+      { local: [{ from: 'x' }] },
+      `invalid leakgate option local[0]: {"from":"x"} is not a string. Valid forms: 'localhost'`,
+    ],
     [{ strict: 'yes' }, 'invalid leakgate option strict: expected true or false'],
   ])('rejects %j naming the key and the fix', (options, message) => {
     let error: unknown
