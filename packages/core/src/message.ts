@@ -66,10 +66,15 @@ export function formatViolation(record: AuditRecord, context: MessageContext): s
     row('policy', `no rule matched; allow.${record.category} = ${listed}`)
   }
   lines.push('')
-  const call = `allowAudit({ ${record.category}: ${formatAllowValue(record.category, context.suggestion)} })`
+  const value = formatAllowValue(record.category, context.suggestion)
+  const call = `allowAudit({ ${record.category}: ${value} })`
   if (scope.phase === 'run') {
+    lines.push(`  To allow it in the config:  allow: { ${record.category}: ${value} }`)
+  } else if (scope.phase === 'import' && record.callSite?.file !== scope.file) {
+    // Something the file imports leaked while loading: its static imports run before the
+    // file's first line, so an allowAudit() at its top would come too late.
     lines.push(
-      `  To allow it in the config:  allow: { ${record.category}: ${formatAllowValue(record.category, context.suggestion)} }`,
+      `  To allow it in the config (the file's imports run before its first line):  allow: { ${record.category}: ${value} }`,
     )
   } else {
     lines.push(`  To allow it ${where(record)}:  ${call}`)

@@ -76,9 +76,13 @@ function quote(value: string): string {
 /** The allowance that would accept this event, as source text: `allowAudit({ net: ['host:443'] })`. */
 export function suggestAllowance(event: ReportEvent): string {
   const rule = suggestRule(event)
-  const where = event.scope.phase === 'run' ? 'allow: ' : 'allowAudit('
-  const close = event.scope.phase === 'run' ? '' : ')'
-  return `${where}{ ${event.category}: ${rule === 'true' ? 'true' : `[${rule}]`} }${close}`
+  const rules = `{ ${event.category}: ${rule === 'true' ? 'true' : `[${rule}]`} }`
+  if (event.scope.phase === 'run') return `allow: ${rules}`
+  // Loading a module the file imports: its imports run before its first line, so only the
+  // config can allow it (as the test's own message says).
+  if (event.scope.phase === 'import' && event.callSite?.file !== event.scope.file)
+    return `allow: ${rules} (in the config)`
+  return `allowAudit(${rules})`
 }
 
 function suggestRule(event: ReportEvent): string {

@@ -63,12 +63,36 @@ describe('messages', () => {
     )
     expect(late).toContain('charges a card (after the test ended)')
     expect(late).toContain('policy     no rule matched; allow.net = []')
+    // The file's own top-level code: an allowAudit() above it allows it.
     const imported = formatViolation(
-      { ...record, category: 'eval', scope: { file: 'a.test.js', phase: 'import' } },
+      {
+        ...record,
+        category: 'eval',
+        scope: { file: 'a.test.js', phase: 'import' },
+        callSite: { file: 'a.test.js', line: 3, column: 1 },
+      },
       { rules: [], suggestion: "{ from: 'ajv' }" },
     )
     expect(imported).toContain('a.test.js (while importing the file)')
     expect(imported).toContain("To allow it in this file (at its top):  allowAudit({ eval: [{ from: 'ajv' }] })")
+    // A module the file imports (express loading depd): static imports run before the file's
+    // first line, so only the config can allow it.
+    for (const callSite of [undefined, { file: 'src/app.js', line: 2, column: 1 }]) {
+      const { callSite: _, ...rest } = record
+      const fromImport = formatViolation(
+        {
+          ...rest,
+          ...(callSite ? { callSite } : {}),
+          category: 'eval',
+          scope: { file: 'a.test.js', phase: 'import' },
+        },
+        { rules: [], suggestion: "{ from: 'depd' }" },
+      )
+      expect(fromImport).toContain(
+        "To allow it in the config (the file's imports run before its first line):  allow: { eval: [{ from: 'depd' }] }",
+      )
+      expect(fromImport).not.toContain('allowAudit(')
+    }
     const run = formatViolation({ ...record, scope: { phase: 'run' } }, { rules: [], suggestion: 'true' })
     expect(run).toContain('To allow it in the config:  allow: { net: true }')
   })
