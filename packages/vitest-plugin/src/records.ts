@@ -27,3 +27,18 @@ export function unaccounted(all: readonly AuditRecord[], meta: readonly AuditRec
   const failed = new Set(meta.map(occurrenceKey))
   return all.filter((record) => !record.decision.allowed && !failed.has(occurrenceKey(record)))
 }
+
+/**
+ * Import-time violations that failed their file as its own error (thrown while it was imported,
+ * so no hook ran to carry them in meta). `errors` maps a file (relative to the root) to the
+ * messages of its errors.
+ */
+export function shownAtImport(
+  all: readonly AuditRecord[],
+  errors: ReadonlyMap<string, readonly string[]>,
+): AuditRecord[] {
+  return all.filter((record) => {
+    if (record.decision.allowed || record.scope.phase !== 'import' || !record.scope.file) return false
+    return (errors.get(record.scope.file) ?? []).some((message) => message.includes(record.message))
+  })
+}

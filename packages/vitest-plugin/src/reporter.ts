@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { AuditRecord, LeakgateOptions } from '@leakgate/core'
 import { collectRecords, createReport, type RunInfo, writeReport } from '@leakgate/core/report'
 import { effectiveMode, type PluginSettings } from './options.js'
-import { mergeRecords, unaccounted } from './records.js'
+import { mergeRecords, shownAtImport, unaccounted } from './records.js'
 import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
 import { formatSummary } from './summary.js'
 
@@ -30,6 +30,8 @@ interface ReportedTask {
 export interface TestModuleLike extends ReportedTask {
   moduleId: string
   children: { allTests(): Iterable<ReportedTask> }
+  /** Errors outside any test: a file that failed while it was imported (Vitest 3.2+). */
+  errors?(): readonly { message?: string }[]
 }
 
 export interface VitestLike {
@@ -94,7 +96,9 @@ export class LeakgateReporter {
       writeReport(file, report)
       reportPath = path.relative(process.cwd(), file) || file
     }
-    const orphans = unaccounted(records, meta)
+    // A violation thrown while its file was imported failed that file (Vitest shows the error)
+    // before any hook could carry it in meta: it is not an orphan.
+    const orphans = unaccounted(records, [...meta, ...shownAtImport(records, this.importErrors(testModules))])
     const violations = records.filter((record) => !record.decision.allowed)
     this.print(formatSummary({ report, mode, reportPath, orphans, violations }))
     if (mode === 'enforce' && report.summary.violations > 0 && !this.vitest.config.watch) process.exitCode = 1
@@ -121,6 +125,17 @@ export class LeakgateReporter {
     const shard = this.vitest.config.shard
     if (shard) info.shard = { index: shard.index, count: shard.count }
     return info
+  }
+
+  /** The messages of each file's own errors, by its path relative to the root. */
+  private importErrors(testModules: readonly TestModuleLike[]): Map<string, string[]> {
+    const out = new Map<string, string[]>()
+    for (const module of testModules) {
+      const messages = (module.errors?.() ?? []).map((error) => error?.message ?? '').filter(Boolean)
+      if (messages.length === 0) continue
+      out.set(path.relative(this.root, module.moduleId).split(path.sep).join('/'), messages)
+    }
+    return out
   }
 
   private provide(project: ProjectLike, options: LeakgateOptions): void {

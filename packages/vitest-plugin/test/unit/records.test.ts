@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { mergeRecords, unaccounted } from '../../src/records.js'
+import { mergeRecords, shownAtImport, unaccounted } from '../../src/records.js'
 import { record } from './make-record.js'
 
 describe('mergeRecords', () => {
@@ -25,5 +25,18 @@ describe('unaccounted', () => {
     const orphan = record({ scope: { phase: 'late', file: 'tests/a.test.js', test: 'a' }, time: 9_000 })
     const allowedEvent = record({ decision: { allowed: true, reason: 'rule', rule: 'echo', source: 'test' }, time: 3 })
     expect(unaccounted([failed, orphan, allowedEvent], [failed])).toEqual([orphan])
+  })
+})
+
+describe('shownAtImport', () => {
+  test('an import-time violation whose error failed its file', () => {
+    const thrown = record({ scope: { phase: 'import', file: 'tests/a.test.js' } })
+    const swallowed = record({ scope: { phase: 'import', file: 'tests/b.test.js' }, target: 'echo b', time: 2 })
+    const late = record({ scope: { phase: 'late', file: 'tests/a.test.js', test: 'a' }, time: 3 })
+    const errors = new Map([
+      ['tests/a.test.js', [`${thrown.message}\n\n  test       tests/a.test.js (while importing the file)`]],
+      ['tests/b.test.js', ['SyntaxError: Unexpected token']],
+    ])
+    expect(shownAtImport([thrown, swallowed, late], errors)).toEqual([thrown])
   })
 })

@@ -72,6 +72,19 @@ describe('LeakgateReporter', () => {
     expect(printed).not.toContain('failed no test')
   })
 
+  test('a violation thrown while its file was imported failed that file: it is not listed as failing nothing', () => {
+    const { reporter, log, sinkOf } = setUp()
+    reporter.onTestRunStart()
+    const thrown = record({ scope: { phase: 'import', file: 'tests/a.test.js' } })
+    writeSink(sinkOf(), [thrown])
+    process.exitCode = undefined
+    reporter.onTestRunEnd([{ ...moduleWith([]), errors: () => [{ message: `${thrown.message}\n\n  test  …` }] }])
+    const printed = String(log.mock.calls[0]?.[0])
+    expect(printed).toContain('leakgate: 1 violation (exec 1)')
+    expect(printed).not.toContain('failed no test')
+    expect(process.exitCode).toBe(1)
+  })
+
   test('a violation no test carried is listed as failing nothing', () => {
     const { reporter, log, sinkOf } = setUp()
     reporter.onTestRunStart()
