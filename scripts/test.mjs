@@ -35,7 +35,7 @@ if (passthrough.length === 0) {
   for (const name of packages) {
     const dir = `packages/${name}`
     step(`publint ${name}`, 'npx', ['publint', '--strict', dir])
-    step(`are-the-types-wrong ${name}`, 'npx', ['attw', '--pack', dir, '--profile', 'node16'])
+    step(`are-the-types-wrong ${name}`, 'npx', ['attw', '--pack', dir])
   }
 }
 const plan = netnsCommand('npx', ['vitest', 'run', ...passthrough])
