@@ -218,7 +218,9 @@ export default class LeakgateReporter {
       summary.violations === 0
         ? 'no violations'
         : `${plural(summary.violations, 'violation')} (${categories.join(', ')})`
-    const lines = [`leakgate: ${violations}, ${plural(summary.allowed, 'allowed event')} → ${shown}`]
+    const note =
+      summary.violations > 0 && report.runs[0]?.mode === 'report' ? ' (report mode: nothing was blocked)' : ''
+    const lines = [`leakgate: ${violations}, ${plural(summary.allowed, 'allowed event')} → ${shown}${note}`]
     const unaccounted = unaccountedViolations(report.events, this.results)
     if (unaccounted.length > 0) {
       lines.push(
