@@ -119,7 +119,9 @@ const EVAL_FORMS = "true, { from: 'package' } or 'benign' (the known-benign pres
 
 function parseEvalRule(rule: string): Compiled<never> {
   if (rule === 'benign') return { text: "'benign'", benign: true }
-  throw new Error(`${describe(rule)} is not an eval rule`)
+  // Most often a package name, meant as `{ from }`: say so.
+  const hint = /^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/i.test(rule) ? ` (for a package, write { from: '${rule}' })` : ''
+  throw new Error(`${describe(rule)} is not an eval rule${hint}`)
 }
 
 const parseNet = (rule: string): Compiled<NetMatcher> => ({ text: rule, matcher: parseNetRule(rule) })

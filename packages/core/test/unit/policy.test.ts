@@ -46,7 +46,11 @@ describe('normalizeOptions', () => {
     [{ allow: { exec: [{ form: 'x' }] } }, 'invalid leakgate option allow.exec[0]: {"form":"x"} is not a rule'],
     [
       { allow: { eval: ['ajv'] } },
-      `invalid leakgate option allow.eval[0]: "ajv" is not an eval rule. Valid forms: true, { from: 'package' } or 'benign'`,
+      `invalid leakgate option allow.eval[0]: "ajv" is not an eval rule (for a package, write { from: 'ajv' }). Valid forms: true, { from: 'package' } or 'benign'`,
+    ],
+    [
+      { allow: { eval: ['new Function'] } },
+      `invalid leakgate option allow.eval[0]: "new Function" is not an eval rule. Valid forms:`,
     ],
     [{ allow: { eval: [{ from: 'Not A Package!' }] } }, 'is not an npm package name'],
     [{ alow: {} }, 'invalid leakgate option alow: unknown option'],
