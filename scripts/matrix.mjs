@@ -209,7 +209,10 @@ function main() {
   for (const major of majors) {
     const row = { core: runCore(major) }
     console.log(`node ${major} · core engine: ${row.core.ok ? 'pass' : 'FAIL'} (${row.core.seconds}s)`)
-    if (!row.core.ok) failed++
+    if (!row.core.ok) {
+      failed++
+      console.log(row.core.output.split('\n').slice(-60).join('\n'))
+    }
     for (const line of lines) {
       const { minNode, why } = FRAMEWORKS[line]
       if (minNode && major < minNode) {

@@ -9,7 +9,13 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 const major = (bin: string) =>
   Number(spawnSync(bin, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout)
 
-describe.each(nodes.filter(({ bin }) => major(bin) >= 22))('the permission model on $label', ({ bin }) => {
+const withPermissionModel = nodes.filter(({ bin }) => major(bin) >= 22)
+
+// A run on Node 20 alone (one matrix cell) has no Node for this file: it reports a skip rather
+// than an empty file (which Vitest fails).
+if (withPermissionModel.length === 0) test.skip('the permission model needs Node 22+ (none among the Nodes under test)')
+
+describe.each(withPermissionModel)('the permission model on $label', ({ bin }) => {
   test('the guard still installs and refuses connects, lookups, c-ares queries and eval', async () => {
     const { result } = await probe<Probed>(
       bin,
