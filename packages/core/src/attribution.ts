@@ -164,7 +164,9 @@ export class StackCapture {
 
   /** The raw frame at `index` (unmapped position), built on demand; undefined past the end. */
   private frameAt(index: number): Frame | undefined {
-    while (this.built <= index && this.built < this.sites.length) {
+    // Sites without a file (builtins: `new Function`, `Array.prototype.map`) are skipped, so
+    // count the frames built, not the sites looked at.
+    while (this.frames.length <= index && this.built < this.sites.length) {
       const site = this.sites[this.built++] as NodeJS.CallSite
       const file = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? ''
       if (!file) continue
