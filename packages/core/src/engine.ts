@@ -45,6 +45,12 @@ export interface CheckRequest {
   scope?: Scope
   /** Extra packages that count for `{ from }` rules (the owner of a native addon). */
   packages?: readonly string[]
+  /**
+   * Set for an operation seen after the fact (the inspector saw code compiled): it cannot be
+   * refused, so it is never `blocked`; in enforce mode its violation still fails the test. The
+   * text says why, in the message.
+   */
+  detected?: string
 }
 
 export type Outcome = { ok: true; decision?: Decision } | { ok: false; error: Error }
@@ -86,6 +92,12 @@ export class Engine {
   preloadPath: string | undefined
   /** Nesting depth of operations already decided by an upper layer (skip the lower one). */
   approvedDepth = 0
+  /** Nesting depth of code generation leakgate decided (the inspector skips what it compiles). */
+  compileDepth = 0
+  /** `file:line` of the last `eval` lookup that handed out the real eval (see inspect-eval.ts). */
+  evalLookup: string | undefined
+  /** The inspector session of `inspectEval`, while it runs. */
+  evalInspector: { stop(): void } | undefined
 
   constructor() {
     this.policy = normalizeOptions({}, {})
@@ -219,11 +231,12 @@ export class Engine {
       if (this.origin) this.recorder.flush()
       return { ok: true, decision }
     }
-    const blocked = this.policy.mode === 'enforce'
+    const blocked = this.policy.mode === 'enforce' && request.detected === undefined
     const record = this.buildRecord(request, scope, decision, capture(), blocked)
     const message = formatViolation(record, {
       rules: listRules(levels, request.category),
       suggestion: record.suggestion ?? 'true',
+      ...(request.detected === undefined ? {} : { note: request.detected }),
     })
     const error = new LeakgateError(BLOCKED_CODES[request.category], message, record)
     this.attachStack(error, capture())
@@ -357,6 +370,7 @@ export class Engine {
       mode: this.policy.mode,
       allow: this.policy.config.raw,
       strict: this.policy.strict,
+      inspectEval: this.policy.inspectEval,
       root: this.policy.root,
       local: this.policy.localText,
     }

@@ -8,6 +8,8 @@ export interface MessageContext {
   rules: readonly string[]
   /** The rule that would allow it, as source text: `'api.stripe.com:443'`, `{ from: 'ajv' }`. */
   suggestion: string
+  /** A line on what happened, for an operation that could not be refused. */
+  note?: string
 }
 
 function formatSite(site: CallSite): string {
@@ -60,6 +62,7 @@ export function formatViolation(record: AuditRecord, context: MessageContext): s
   if (record.callSite) row('called at', formatSite(record.callSite))
   if (record.package) row('via', record.via ? `${record.package} (${formatSite(record.via)})` : record.package)
   if (record.origin) row('in', record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread')
+  if (context.note) row('note', context.note)
   if (record.decision.reason === 'hook') row('policy', 'refused by an audit hook')
   else {
     const listed = context.rules.length === 0 ? '[]' : `[${context.rules.map(quoteRule).join(', ')}]`

@@ -40,6 +40,14 @@ export interface LeakgateOptions {
   local?: readonly string[]
   /** Also audit the `Function('return this')` idiom that bundlers and coverage emit. Default false. */
   strict?: boolean
+  /**
+   * Also detect code compiled through an `eval` or `Function` that leakgate did not wrap: a
+   * reference captured before the realm was tamed, or another realm's (Jest's `Buffer.constructor`
+   * is the outer realm's `Function`). An in-process inspector session sees every compiled string.
+   * Detection only: that code runs, and the violation fails its test when the test ends.
+   * Costs about 13 µs per eval and slows module loading. Default false.
+   */
+  inspectEval?: boolean
   /** Project root: paths in messages and reports are relative to it. Default `process.cwd()`. */
   root?: string
   /** Directory where every event is appended as JSON lines. Default: none (or `LEAKGATE_SINK_DIR`). */

@@ -35,13 +35,14 @@ export interface Policy {
   /** `local` as written, to hand to children. */
   localText: string[]
   strict: boolean
+  inspectEval: boolean
   root: string
   sinkDir?: string
 }
 
 export const DEFAULT_LOCAL = ['loopback', 'unspecified', 'localhost', '*.localhost'] as const
 const MODES: readonly Mode[] = ['enforce', 'report', 'off']
-const OPTION_KEYS = ['mode', 'allow', 'local', 'strict', 'root', 'sinkDir']
+const OPTION_KEYS = ['mode', 'allow', 'local', 'strict', 'inspectEval', 'root', 'sinkDir']
 const CATEGORIES: readonly Category[] = ['net', 'exec', 'eval']
 /** What `local` takes: net rule syntax without ports or `{ from }`. */
 const LOCAL_FORMS =
@@ -180,8 +181,10 @@ export function normalizeOptions(options: LeakgateOptions = {}, env: NodeJS.Proc
   }
   let mode = options.mode === undefined ? 'enforce' : readMode(options.mode, 'mode')
   if (env.LEAKGATE_MODE) mode = readMode(env.LEAKGATE_MODE, 'LEAKGATE_MODE (environment)')
-  if (options.strict !== undefined && typeof options.strict !== 'boolean') {
-    throw invalid('strict', `expected true or false, got ${describe(options.strict)}`)
+  for (const key of ['strict', 'inspectEval'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') {
+      throw invalid(key, `expected true or false, got ${describe(options[key])}`)
+    }
   }
   const local = options.local ?? DEFAULT_LOCAL
   if (!Array.isArray(local)) throw invalid('local', `expected an array, got ${describe(local)}`, LOCAL_FORMS)
@@ -215,6 +218,7 @@ export function normalizeOptions(options: LeakgateOptions = {}, env: NodeJS.Proc
     local: localMatchers,
     localText: [...local],
     strict: options.strict ?? false,
+    inspectEval: options.inspectEval ?? false,
     root: options.root ?? process.cwd(),
   }
   const sinkDir = options.sinkDir ?? env.LEAKGATE_SINK_DIR

@@ -1,4 +1,5 @@
 import type { ChildContext } from './engine.js'
+import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { getEngine, installInterceptors, tameRealm } from './runtime.js'
 
 // Loaded with `--require` (NODE_OPTIONS) into workers and child processes, and by the adapters
@@ -12,6 +13,12 @@ function enter(context: ChildContext, origin: 'child' | 'worker'): void {
   engine.enterContext(context, origin)
   installInterceptors(engine)
   tameRealm(globalThis)
+  try {
+    syncEvalInspector(engine)
+  } catch (error) {
+    // The rest of the guard holds; only the after-the-fact eval detection is missing here.
+    process.emitWarning(`leakgate: ${(error as Error).message}`, 'LeakgateWarning')
+  }
 }
 
 const engine = getEngine()

@@ -7,6 +7,7 @@ import { installChildProcess } from './interceptors/child-process.js'
 import { installCode } from './interceptors/code.js'
 import { installDgram } from './interceptors/dgram.js'
 import { installDns } from './interceptors/dns.js'
+import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { installNativeAccess } from './interceptors/native-access.js'
 import { findNatives } from './interceptors/natives.js'
 import { installNet } from './interceptors/net.js'
@@ -91,6 +92,7 @@ export function install(options?: LeakgateOptions): Engine {
   const engine = getEngine()
   engine.configure(options)
   if (engine.policy.mode !== 'off') installInterceptors(engine)
+  syncEvalInspector(engine)
   return engine
 }
 

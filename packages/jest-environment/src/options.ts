@@ -7,7 +7,7 @@ import { type Engine, install, LeakgateError, type LeakgateOptions } from '@leak
 export const OPTIONS_KEY = 'leakgate'
 
 /** The options users set here, in the order the docs list them (core's `sinkDir` is the reporter's). */
-const USER_KEYS = ['mode', 'allow', 'local', 'strict', 'root']
+const USER_KEYS = ['mode', 'allow', 'local', 'strict', 'inspectEval', 'root']
 
 export interface JestConfigLike {
   globalConfig: { rootDir: string }

@@ -20,7 +20,7 @@ export interface PluginSettings {
 export const DEFAULT_REPORT = 'leakgate-report.json'
 
 /** The options `leakgate()` takes, in the order the docs list them. */
-const PLUGIN_KEYS = ['mode', 'allow', 'local', 'strict', 'root', 'report']
+const PLUGIN_KEYS = ['mode', 'allow', 'local', 'strict', 'inspectEval', 'root', 'report']
 
 function invalid(key: string, problem: string): LeakgateError {
   return new LeakgateError('LEAKGATE_INVALID_OPTION', `invalid leakgate option ${key}: ${problem}`)

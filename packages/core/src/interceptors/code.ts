@@ -91,6 +91,14 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
               const source = sourceOf.get(this) ?? pendingSource ?? '(vm script)'
               const outcome = checkCode(engine, vmEvent(stack), source, [source], runInContext, stack)
               if (!outcome.ok) throw outcome.error
+              // Code that script generates as it runs (often in an untamed context) is part of
+              // what was just decided. A framework's module runs are not: they run test code.
+              engine.compileDepth++
+              try {
+                return Reflect.apply(real, this, args)
+              } finally {
+                engine.compileDepth--
+              }
             }
           }
           return Reflect.apply(real, this, args)
@@ -110,7 +118,12 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           const outcome = checkCode(engine, 'vm.compileFunction', source, [code, params], compileFunction)
           if (!outcome.ok) throw outcome.error
         }
-        return Reflect.apply(real, this, [code, params, options])
+        engine.compileDepth++
+        try {
+          return Reflect.apply(real, this, [code, params, options])
+        } finally {
+          engine.compileDepth--
+        }
       },
   )
 

@@ -1,5 +1,5 @@
 import { StackCapture } from '../attribution.js'
-import type { Engine, Outcome } from '../engine.js'
+import type { CheckRequest, Engine, Outcome } from '../engine.js'
 import { previewCode } from '../redact.js'
 import { patchProperty, type Restore } from './patch.js'
 
@@ -15,9 +15,15 @@ import { patchProperty, type Restore } from './patch.js'
 //   decides by caller and returns the real %eval% when allowed (a direct eval stays direct, with
 //   its scope) or a function that records and throws when called.
 //
-// Cannot see: an `eval` or `Function` reference captured before the realm was tamed.
+// Cannot see: an `eval` or `Function` reference captured before the realm was tamed, unless
+// `inspectEval` is on (inspect-eval.ts detects it after the fact).
 
 type Skip = (...args: never[]) => unknown
+
+/** Where an eval was looked up or compiled from, to match the two (see inspect-eval.ts). */
+export function siteKey(frame: { file: string; line: number } | undefined): string | undefined {
+  return frame ? `${frame.file}:${frame.line}` : undefined
+}
 type AnyConstructor = new (...args: unknown[]) => unknown
 
 const RETURN_THIS = /^\s*(['"]use strict['"];?\s*)?return this;?\s*$/
@@ -35,10 +41,12 @@ export function checkCode(
   args: readonly unknown[],
   skip: Skip,
   stack?: StackCapture,
+  extra?: Pick<CheckRequest, 'detected'>,
 ): Outcome {
   const capture = stack ?? new StackCapture(engine.filter, skip)
   if (capture.fromFramework()) return { ok: true }
   return engine.check({
+    ...extra,
     category: 'eval',
     event,
     target: previewCode(code),
@@ -63,7 +71,12 @@ function makeGuardedConstructor(engine: Engine, Real: AnyConstructor, event: str
     }
     const newTarget: unknown = new.target
     const target = (newTarget === undefined || newTarget === guarded ? Real : newTarget) as AnyConstructor
-    return Reflect.construct(Real, args, target)
+    engine.compileDepth++
+    try {
+      return Reflect.construct(Real, args, target)
+    } finally {
+      engine.compileDepth--
+    }
   }
   Object.defineProperty(guarded, 'name', { value: Real.name, configurable: true })
   Object.defineProperty(guarded, 'length', { value: 1, configurable: true })
@@ -134,7 +147,12 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
     const outcome = checkCode(engine, 'eval', code, [code], blockedEval as Skip)
     if (!outcome.ok) throw outcome.error
     // Allowed between lookup and call (a rule added in between): run it, indirectly.
-    return realEval(code)
+    engine.compileDepth++
+    try {
+      return realEval(code)
+    } finally {
+      engine.compileDepth--
+    }
   }
   Object.defineProperty(blockedEval, 'name', { value: 'eval' })
   const getter = function eval_() {
@@ -143,13 +161,11 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
     const stack = new StackCapture(engine.filter, getter as Skip)
     if (stack.fromFramework()) return realEval
     const verdict = engine.peek({ category: 'eval' }, stack)
-    if (verdict.allowed) {
-      checkCode(engine, 'eval', '(code not visible: eval looked up)', [], getter as Skip, stack)
-      return realEval
-    }
-    if (engine.mode === 'enforce') return blockedEval
-    // Report mode keeps direct-eval semantics: record the lookup, hand out the real eval.
+    if (!verdict.allowed && engine.mode === 'enforce') return blockedEval
+    // Allowed, or report mode (which keeps direct-eval semantics): record the lookup, hand out
+    // the real eval. The inspector (inspectEval) knows this call site was decided already.
     checkCode(engine, 'eval', '(code not visible: eval looked up)', [], getter as Skip, stack)
+    if (engine.evalInspector) engine.evalLookup = siteKey(stack.origin())
     return realEval
   }
   patchProperty(restores, global, 'eval', {

@@ -31,6 +31,7 @@ describe('normalizeOptions', () => {
 
   test.each([
     [{ mode: 'strict' }, 'invalid leakgate option mode: "strict" is not a mode. Valid forms: enforce, report, off'],
+    [{ inspectEval: 'yes' }, 'invalid leakgate option inspectEval: expected true or false, got "yes"'],
     [
       { allow: { network: [] } },
       'invalid leakgate option allow.network: unknown category. Valid forms: net, exec, eval',

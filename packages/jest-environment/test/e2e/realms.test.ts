@@ -11,6 +11,67 @@ describe.skipIf(SMOKE)('realms', () => {
     expect(run.report?.events).toEqual([])
   })
 
+  test('inspectEval: the outer realm Function (Buffer.constructor) is detected after it ran; off, it is not', async () => {
+    const [run, off] = await Promise.all([
+      runJest('jest-inspect-eval'),
+      runJest('jest-inspect-eval', [], { config: 'jest.off.config.cjs' }),
+    ])
+    const why = describeRun(run)
+    expect(run.code, why).toBe(1)
+    const file = 'tests/inspect-eval.test.js'
+    const status = (name: string) => testResult(run, file, name)?.status
+    expect(status('the outer realm Function through Buffer.constructor is detected after it ran'), why).toBe('failed')
+    expect(status('a detection swallowed by the test still fails it'), why).toBe('failed')
+    expect(status('allowAudit allows it, as for any eval'), why).toBe('passed')
+    expect(status('an allowed direct eval keeps its scope and is counted once'), why).toBe('passed')
+    expect(status('the test realm Function is refused where it is called, as without inspectEval'), why).toBe('failed')
+    expect(status('plain code, requires and mocks are not detections'), why).toBe('passed')
+    const events = (run.report?.events ?? []).map((event) => [
+      event.scope.test,
+      event.event,
+      event.target,
+      event.blocked,
+      event.decision.allowed,
+    ])
+    expect(events).toEqual([
+      ['a detection swallowed by the test still fails it', 'Function', 'return 1', false, false],
+      [
+        'the outer realm Function through Buffer.constructor is detected after it ran',
+        'Function',
+        'return 6 * 7',
+        false,
+        false,
+      ],
+      [
+        'the test realm Function is refused where it is called, as without inspectEval',
+        'Function',
+        'return 3',
+        true,
+        false,
+      ],
+      ['allowAudit allows it, as for any eval', 'Function', 'return 2', false, true],
+      [
+        'an allowed direct eval keeps its scope and is counted once',
+        'eval',
+        '(code not visible: eval looked up)',
+        false,
+        true,
+      ],
+    ])
+    const detected = testResult(
+      run,
+      file,
+      'the outer realm Function through Buffer.constructor is detected after it ran',
+    )
+    expect(detected?.failureMessages.join('\n')).toContain('called at  tests/inspect-eval.test.js:5:')
+    expect(detected?.failureMessages.join('\n')).toContain('note       this code ran')
+    // Without the option the outer realm's Function runs unseen: only the tamed realm is refused.
+    expect(off.code, describeRun(off)).toBe(1)
+    expect((off.report?.events ?? []).filter((event) => !event.decision.allowed).map((event) => event.target)).toEqual([
+      'return 3',
+    ])
+  })
+
   test('ES modules under --experimental-vm-modules: named imports, allowAudit from every entry, data: imports', async () => {
     const run = await runJest('jest-esm', [], { nodeArgs: ['--experimental-vm-modules', '--no-warnings'] })
     const why = describeRun(run)

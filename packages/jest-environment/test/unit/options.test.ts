@@ -33,7 +33,7 @@ describe('readOptions', () => {
   test("an unknown option lists the options users set, without core's sinkDir", () => {
     const attempt = () => readOptions(config({ leakgate: { locl: ['127.0.0.1'] } }))
     expect(attempt).toThrow(
-      /invalid leakgate option locl: unknown option\. Valid options: mode, allow, local, strict, root\n/,
+      /invalid leakgate option locl: unknown option\. Valid options: mode, allow, local, strict, inspectEval, root\n/,
     )
     try {
       attempt()

@@ -91,6 +91,9 @@ const scenarios = new Scenarios({
     runFixture('vitest-coverage', { args: ['--coverage.enabled', '--coverage.provider=istanbul'] }),
   jsdomForks: () => runFixture('vitest-jsdom'),
   jsdomVmThreads: () => runFixture('vitest-jsdom', { args: ['--pool=vmThreads'] }),
+  inspectEval: () => runFixture('vitest-inspect-eval', { args: ['--pool=vmThreads'] }),
+  inspectEvalOff: () =>
+    runFixture('vitest-inspect-eval', { args: ['--pool=vmThreads'], env: { LEAKGATE_E2E_INSPECT: '0' } }),
   vi: () => runFixture('vitest-vi'),
   vmVi: () => runFixture('vitest-vi', { args: ['--pool=vmForks'] }),
   msw: () => runFixture('vitest-mocks'),
@@ -112,6 +115,44 @@ const scenarios = new Scenarios({
 describe.skipIf(smoke)('Vitest-specific behaviour', () => {
   beforeAll(() => scenarios.startAll(2))
   afterAll(async () => (await scenarios.all()).forEach(cleanup))
+
+  test('inspectEval: the vm pool outer realm Function (Buffer.constructor) is detected after it ran', async () => {
+    const run = await scenarios.get('inspectEval')
+    const file = 'tests/inspect-eval.test.js'
+    const status = (title: string) => testResult(run, file, title)?.status
+    expect(run.code, tail(run)).toBe(1)
+    expect(status('the outer realm Function through Buffer.constructor is detected after it ran')).toBe('failed')
+    expect(status('a detection swallowed by the test still fails it')).toBe('failed')
+    expect(status('allowAudit allows it, as for any eval')).toBe('passed')
+    expect(status('an allowed direct eval keeps its scope and is counted once')).toBe('passed')
+    expect(status('plain code, dynamic imports and vi helpers are not detections')).toBe('passed')
+    expect(violations(run).map((event) => [event.scope.test, event.event, event.target, event.blocked])).toEqual([
+      ['a detection swallowed by the test still fails it', 'Function', 'return 1', false],
+      [
+        'the outer realm Function through Buffer.constructor is detected after it ran',
+        'Function',
+        'return 6 * 7',
+        false,
+      ],
+    ])
+    expect(allowed(run).map((event) => [event.scope.test, event.event])).toEqual([
+      ['allowAudit allows it, as for any eval', 'Function'],
+      ['an allowed direct eval keeps its scope and is counted once', 'eval'],
+    ])
+    const detected = testResult(
+      run,
+      file,
+      'the outer realm Function through Buffer.constructor is detected after it ran',
+    )
+    expect(detected?.failureMessages.join('\n')).toContain('called at  tests/inspect-eval.test.js:8:')
+    expect(detected?.failureMessages.join('\n')).toContain('note       this code ran')
+  })
+
+  test('without inspectEval that Function runs unseen (the documented limit)', async () => {
+    const run = await scenarios.get('inspectEvalOff')
+    expect(run.code, tail(run)).toBe(0)
+    expect(violations(run)).toEqual([])
+  })
 
   test('report mode records everything, blocks nothing, and says so', async () => {
     const run = await scenarios.get('reportMode')

@@ -47,7 +47,7 @@ describe('normalizePluginOptions', () => {
   test("an unknown option lists the options leakgate() takes: report, not core's sinkDir", () => {
     for (const options of [{ reprot: false }, { locl: ['127.0.0.1'] }]) {
       expect(() => normalizePluginOptions(options as never)).toThrow(
-        /unknown option\. Valid options: mode, allow, local, strict, root, report$/,
+        /unknown option\. Valid options: mode, allow, local, strict, inspectEval, root, report$/,
       )
     }
   })
