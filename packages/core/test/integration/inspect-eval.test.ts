@@ -50,6 +50,14 @@ const INSPECT_PROBE = `
   r.allowedCaptured = capturedEval('3')
   r.allowedEvents = seen().slice(before)
 
+  // A worker started now runs with the same options: its own session, from the preload.
+  const { Worker } = require('node:worker_threads')
+  r.worker = await new Promise((resolve) => {
+    const w = new Worker('const { parentPort } = require("node:worker_threads"); const e = process[Symbol.for("leakgate.engine")] ?? globalThis[Symbol.for("leakgate.engine")]; parentPort.postMessage({ policy: e.policy.inspectEval, session: e.evalInspector !== undefined })', { eval: true })
+    w.once('message', (m) => { w.terminate(); resolve(m) })
+    w.once('error', (e) => resolve('worker error: ' + e.message))
+  })
+
   core.install({ inspectEval: false })
   r.turnedOff = engine.evalInspector === undefined
   core.install({ inspectEval: true })
@@ -97,6 +105,10 @@ describe.each(nodes)('inspectEval on $label', ({ bin }) => {
     expect(r.allowedDirect).toBe(42)
     expect(r.allowedCaptured).toBe(3)
     expect(r.allowedEvents).toEqual([])
+  })
+
+  test('a worker thread inherits it and opens its own session', () => {
+    expect(r.worker).toEqual({ policy: true, session: true })
   })
 
   test('turning it off, and uninstall(), close the session', () => {
