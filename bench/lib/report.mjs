@@ -153,7 +153,7 @@ unpatched (the wrappers too, measured before install).
 ${engineTable(results.engine)}
 
 ${results.engine.decisions.map((d) => `- ${d.name}: ${(d.guarded * 1000).toFixed(0)} ns`).join('\n')}
-
+${inspectedSection(results.engine)}
 ${others.length > 0 ? `## On other Node versions\n\n${others.map(otherNodeSection).join('\n')}` : ''}
 ${analysis ? `## What dominated, and what was done\n\n${analysis.trim()}\n` : ''}
 ## Machine and versions
@@ -180,5 +180,20 @@ ${SUITES.map(commandOf).join('\n')}
 node bench/probe/startup.cjs
 npm run bench -w @leakgate/core
 \`\`\`
+`
+}
+
+/** The opt-in inspectEval session: off → on, both guarded, rounds alternating. */
+function inspectedSection(engine) {
+  if (!engine.inspected?.length) return ''
+  const rows = engine.inspected.map(
+    (r) => `- ${r.name}: ${r.off.toFixed(2)} → ${r.on.toFixed(2)} ${r.unit} (×${r.ratio.toFixed(1)})`,
+  )
+  return `
+\`inspectEval\` (opt-in): CPU per call with the inspector session off → on, both guarded, rounds alternating.
+V8 reports every compiled script to the session (module loading pays for that), and a detected
+eval is then attributed and decided:
+
+${rows.join('\n')}
 `
 }

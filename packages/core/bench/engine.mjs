@@ -26,6 +26,7 @@ const rounds = Number(values.rounds)
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-bench-'))
 for (const [name, source] of [
   ['bench-gen', 'exports.make = (i) => new Function("a", "return a + " + (i % 8))'],
+  ['bench-captured', 'exports.run = (evaluate, i) => evaluate("1 + " + (i % 8))'],
   [
     'bench-framework',
     'const vm = require("node:vm"); exports.run = (i) => new vm.Script("1 + " + (i % 8)).runInThisContext()',
@@ -36,6 +37,10 @@ for (const [name, source] of [
 }
 const generator = require(path.join(base, 'node_modules/bench-gen'))
 const framework = require(path.join(base, 'node_modules/bench-framework'))
+const captured = require(path.join(base, 'node_modules/bench-captured'))
+// The real eval, captured before install: only inspectEval sees what it compiles.
+// biome-ignore lint/security/noGlobalEval: the captured reference is what this case measures
+const capturedEval = globalThis.eval
 
 const server = net.createServer((socket) => socket.destroy())
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -85,7 +90,8 @@ for (const c of cases) {
   for (let round = 0; round < rounds; round++) samples.push(await measure(c.run, c.ops))
   unpatched.set(c.name, samples)
 }
-core.install({ allow: { exec: ['true'], eval: [{ from: 'bench-gen' }] } })
+const options = { allow: { exec: ['true'], eval: [{ from: 'bench-gen' }, { from: 'bench-captured' }] } }
+core.install(options)
 core.getEngine().filter.frameworkPaths.push('/node_modules/bench-framework/')
 core.tameRealm(globalThis)
 const engine = core.getEngine()
@@ -139,12 +145,32 @@ for (const [name, fn] of [
   }
   decisions.push({ name, unit: 'µs', guarded: median(samples) })
 }
+// inspectEval: the inspector session on (alternating rounds) against off, both guarded. A
+// captured eval is detected and decided (allowed by its package); a vm.Script from the trusted
+// framework stands for module loading, which pays for V8's report of every compiled script.
+const inspected = []
+for (const c of [
+  { name: 'captured eval, allowed by { from }', ops: 2000, run: (i) => captured.run(capturedEval, i) },
+  { name: 'vm.Script from a trusted caller', ops: 2000, run: (i) => framework.run(i) },
+]) {
+  const off = []
+  const on = []
+  for (let round = 0; round < rounds; round++) {
+    for (const inspect of round % 2 ? [true, false] : [false, true]) {
+      core.install({ ...options, inspectEval: inspect })
+      await measure(c.run, 50)
+      ;(inspect ? on : off).push((await measure(c.run, c.ops)).cpu)
+    }
+  }
+  inspected.push({ name: c.name, unit: 'µs', off: median(off), on: median(on), ratio: median(on) / median(off) })
+}
+core.install(options)
 core.uninstall()
 server.close()
 fs.rmSync(base, { recursive: true, force: true })
 
 if (values.json) {
-  console.log(JSON.stringify({ node: process.version, rounds, results, decisions }, null, 2))
+  console.log(JSON.stringify({ node: process.version, rounds, results, decisions, inspected }, null, 2))
 } else {
   console.log(
     `leakgate engine, per call on allowed paths — Node ${process.version}, ${os.cpus().length} cpus, ${rounds} alternating rounds (median, p10–p90)\n`,
@@ -168,4 +194,8 @@ if (values.json) {
   console.log('\nguard: guarded / passive CPU, rounds alternating in one process (wall: the same in wall time);')
   console.log('wrappers: passive / unpatched CPU, measured one after the other.\n')
   for (const d of decisions) console.log(`${d.name}: ${(d.guarded * 1000).toFixed(0)} ns`)
+  console.log('\ninspectEval (opt-in), CPU per call with the inspector session off → on:')
+  for (const r of inspected) {
+    console.log(`${r.name}: ${r.off.toFixed(2)} → ${r.on.toFixed(2)} ${r.unit} (×${r.ratio.toFixed(2)})`)
+  }
 }
