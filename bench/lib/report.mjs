@@ -190,7 +190,8 @@ function inspectedSection(engine) {
     (r) => `- ${r.name}: ${r.off.toFixed(2)} → ${r.on.toFixed(2)} ${r.unit} (×${r.ratio.toFixed(1)})`,
   )
   return `
-\`inspectEval\` (opt-in): CPU per call with the inspector session off → on, both guarded, rounds alternating.
+\`inspectEval\` (opt-in): CPU per call with the inspector session off → on, both guarded, rounds
+alternating${engine.inspectedSeparately ? ' (from a later run of the engine bench on this machine, which ran slower then: read the ratios)' : ''}.
 V8 reports every compiled script to the session (module loading pays for that), and a detected
 eval is then attributed and decided:
 

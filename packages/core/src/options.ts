@@ -45,7 +45,8 @@ export interface LeakgateOptions {
    * reference captured before the realm was tamed, or another realm's (Jest's `Buffer.constructor`
    * is the outer realm's `Function`). An in-process inspector session sees every compiled string.
    * Detection only: that code runs, and the violation fails its test when the test ends.
-   * Costs about 13 µs per eval and slows module loading. Default false.
+   * It costs: V8 reports every compiled script, modules included, to the session (BENCHMARKS.md).
+   * Default false.
    */
   inspectEval?: boolean
   /** Project root: paths in messages and reports are relative to it. Default `process.cwd()`. */

@@ -17,6 +17,9 @@ import { checkCode, siteKey } from './realm.js'
 // a direct eval whose lookup handed out the real eval from the same line (`evalLookup`), and code
 // the test framework generates (trusted by caller, as everywhere).
 
+/** What the debugger may keep of collected scripts (their source is read while they run). */
+const SCRIPTS_CACHE_BYTES = 1_000_000
+
 interface ScriptParsed {
   params?: { url?: string; scriptId?: string }
 }
@@ -93,7 +96,9 @@ function startEvalInspector(engine: Engine): void {
   let enabling = true
   session.on('Debugger.scriptParsed', listener)
   try {
-    session.post('Debugger.enable')
+    // Without a cap V8 keeps collected scripts for the debugger (30,000 compiled strings on Node
+    // 20: 97 MB RSS uncapped, 88 MB capped, 67 MB without a session).
+    session.post('Debugger.enable', { maxScriptsCacheSize: SCRIPTS_CACHE_BYTES })
   } finally {
     enabling = false
   }
