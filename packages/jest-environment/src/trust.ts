@@ -17,6 +17,9 @@ import { resolveFromProject } from './resolve.js'
 // - jest-snapshot (29) / @jest/snapshot-utils (30): `new Function` to read `.snap` files;
 // - jsdom `browser/Window.js` only: window setup (about 60 compiles). Inline `<script>` and `on*`
 //   attributes compile test-driven code and stay audited.
+// - babel-preset-current-node-syntax (babel-jest's default preset on Jest 29): probes syntax with
+//   `(0, eval)('(() => { 1n })')` as babel-jest loads, in Jest's outer realm, so only
+//   `inspectEval` sees it.
 // The runner's frames below every test (jest-circus, jest-runner, jest-worker, @jest/core,
 // jest-cli, p-limit for concurrent tests, co for generator tests, expect calling the function
 // given to `toThrow`) generate no code; they are
@@ -34,6 +37,7 @@ export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/jest-snapshot/build/',
   '/node_modules/@jest/snapshot-utils/build/',
   '/jsdom/lib/jsdom/browser/Window.js',
+  '/node_modules/babel-preset-current-node-syntax/',
   // jsdom's CSS selector engine compiles every selector to a function (querySelector, matches).
   '/node_modules/nwsapi/src/nwsapi.js',
   '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js',
