@@ -52,6 +52,30 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     ])
   })
 
+  test('projects: each project has its own options; one reporter writes one report for the run', async () => {
+    const run = await runJest('jest-projects')
+    const why = describeRun(run)
+    expect(run.code, why).toBe(1)
+    const status = (file: string, name: string) => testResult(run, file, name)?.status
+    expect(status('api/tests/api.test.js', 'echo is allowed by this project'), why).toBe('passed')
+    expect(status('api/tests/api.test.js', 'another command is not'), why).toBe('failed')
+    expect(status('web/tests/web.test.js', 'echo is not allowed in this project'), why).toBe('failed')
+    expect(status('web/tests/web.test.js', 'a clean test passes'), why).toBe('passed')
+    const events = (run.report?.events ?? []).map((event) => [
+      event.scope.file,
+      event.target,
+      event.decision.allowed,
+      event.decision.source ?? null,
+    ])
+    expect(events).toEqual([
+      ['api/tests/api.test.js', 'true', false, null],
+      ['web/tests/web.test.js', 'echo web', false, null],
+      ['api/tests/api.test.js', 'echo api', true, 'config'],
+    ])
+    expect(run.report?.runs).toHaveLength(1)
+    expect(run.report?.runs[0]?.files).toEqual(['api/tests/api.test.js', 'web/tests/web.test.js'])
+  })
+
   test('invalid options: every suite fails to run with a message that names the key and the config', async () => {
     const run = await runJest('jest-invalid-options')
     expect(run.code, describeRun(run)).toBe(1)
