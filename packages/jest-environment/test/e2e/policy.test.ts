@@ -52,8 +52,11 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     ])
   })
 
-  test('projects: each project has its own options; one reporter writes one report for the run', async () => {
-    const run = await runJest('jest-projects')
+  test.each([
+    ['child processes', []],
+    ['worker threads', ['--workerThreads', '--maxWorkers=2']],
+  ])('projects: each project has its own options; one reporter writes one report for the run (%s)', async (_, args) => {
+    const run = await runJest('jest-projects', args)
     const why = describeRun(run)
     expect(run.code, why).toBe(1)
     const status = (file: string, name: string) => testResult(run, file, name)?.status
