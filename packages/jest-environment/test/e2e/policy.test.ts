@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { LeakgateReport } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
 import { describeRun, fileResult, runJest, SMOKE, testResult } from './support/run-jest.js'
 
@@ -77,6 +80,36 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     ])
     expect(run.report?.runs).toHaveLength(1)
     expect(run.report?.runs[0]?.files).toEqual(['api/tests/api.test.js', 'web/tests/web.test.js'])
+  })
+
+  test('watch mode (--watchAll): each run writes its report, and a rerun starts clean', async () => {
+    const reports: (LeakgateReport | undefined)[] = []
+    const run = await runJest('jest-projects', ['--watchAll'], {
+      copy: true,
+      timeout: 90_000,
+      onOutput: (chunk, child, { fixtureDir, reportFile }) => {
+        for (const _ of chunk.match(/^leakgate: /gm) ?? []) {
+          reports.push(JSON.parse(fs.readFileSync(reportFile, 'utf8')) as LeakgateReport)
+          if (reports.length === 1) {
+            // Stop the leak in one file: the rerun must not carry the first run's violation.
+            const file = path.join(fixtureDir, 'api', 'tests', 'api.test.js')
+            setTimeout(() => {
+              const source = fs.readFileSync(file, 'utf8')
+              fs.writeFileSync(file, source.replace("execFileSync('true')", "String('no longer leaks')"))
+            }, 500)
+          } else if (reports.length === 2) {
+            child.kill('SIGTERM')
+          }
+        }
+      },
+    })
+    fs.rmSync(path.dirname(path.dirname(run.fixtureDir)), { recursive: true, force: true })
+    const targets = (report: LeakgateReport | undefined) =>
+      (report?.events ?? []).filter((event) => !event.decision.allowed).map((event) => event.target)
+    expect(reports, describeRun(run)).toHaveLength(2)
+    expect(targets(reports[0])).toEqual(['true', 'echo web'])
+    expect(targets(reports[1])).toEqual(['echo web'])
+    expect(reports[1]?.summary.violations).toBe(1)
   })
 
   test('invalid options: every suite fails to run with a message that names the key and the config', async () => {

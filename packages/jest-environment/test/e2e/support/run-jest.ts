@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -73,15 +73,21 @@ export interface RunOptions {
   timeout?: number
   /** Other fixture directories the fixture needs beside it (relative to fixtures/). */
   alongside?: string[]
+  /** Run a fresh copy of the fixture even outside the matrix (a test that edits its files). */
+  copy?: boolean
+  /** Sees every chunk the run prints (stdout and stderr), with the process and where it runs and reports. */
+  onOutput?: (chunk: string, child: ChildProcess, where: { fixtureDir: string; reportFile: string }) => void
 }
 
 let copies = 0
 
 /** The fixtures root to run from: the repository's, or a fresh copy inside the runner dir. */
-function fixturesRoot(fixture: string, alongside: string[]): string {
-  if (!RUNNER_DIR) return FIXTURES
+function fixturesRoot(fixture: string, alongside: string[], copy = false): string {
+  if (!RUNNER_DIR && !copy) return FIXTURES
   const unique = `${process.pid}-${Date.now().toString(36)}-${++copies}`
-  const root = path.join(RUNNER_DIR, 'work', unique, 'fixtures')
+  // Outside the matrix a copy lives in the repository's .cache, where its node_modules resolve.
+  const base = RUNNER_DIR ? path.join(RUNNER_DIR, 'work') : path.join(FIXTURES, '..', '.cache', 'e2e-jest')
+  const root = path.join(base, unique, 'fixtures')
   // The fixtures' .js files are ES modules by the repository's package.json: keep that true.
   fs.mkdirSync(root, { recursive: true })
   fs.writeFileSync(path.join(root, '..', 'package.json'), '{ "private": true, "type": "module" }\n')
@@ -113,7 +119,7 @@ const ANSI = /\u001b\[[0-9;]*m/g
 
 /** Runs `jest --config <fixture>/<config> ...args --json` and collects everything it wrote. */
 export async function runJest(fixture: string, args: string[] = [], options: RunOptions = {}): Promise<JestRun> {
-  const root = fixturesRoot(fixture, options.alongside ?? [])
+  const root = fixturesRoot(fixture, options.alongside ?? [], options.copy)
   const fixtureDir = path.join(root, fixture)
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-jest-e2e-'))
   const resultsFile = path.join(out, 'results.json')
@@ -144,6 +150,7 @@ export async function runJest(fixture: string, args: string[] = [], options: Run
     cwd: fixtureDir,
     env: env as NodeJS.ProcessEnv,
     timeout: options.timeout ?? 120_000,
+    onOutput: options.onOutput && ((chunk, child) => options.onOutput?.(chunk, child, { fixtureDir, reportFile })),
   })
   const read = <T>(file: string): T | undefined =>
     fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined
@@ -165,7 +172,12 @@ export async function runJest(fixture: string, args: string[] = [], options: Run
 function spawnCollect(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeout: number },
+  options: {
+    cwd: string
+    env: NodeJS.ProcessEnv
+    timeout: number
+    onOutput?: ((chunk: string, child: ChildProcess) => void) | undefined
+  },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -173,9 +185,11 @@ function spawnCollect(
     let stderr = ''
     child.stdout.on('data', (chunk) => {
       stdout += chunk
+      options.onOutput?.(String(chunk), child)
     })
     child.stderr.on('data', (chunk) => {
       stderr += chunk
+      options.onOutput?.(String(chunk), child)
     })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
