@@ -91,9 +91,8 @@ const scenarios = new Scenarios({
     runFixture('vitest-coverage', { args: ['--coverage.enabled', '--coverage.provider=istanbul'] }),
   jsdomForks: () => runFixture('vitest-jsdom'),
   jsdomVmThreads: () => runFixture('vitest-jsdom', { args: ['--pool=vmThreads'] }),
-  inspectEval: () => runFixture('vitest-inspect-eval', { args: ['--pool=vmThreads'] }),
-  inspectEvalOff: () =>
-    runFixture('vitest-inspect-eval', { args: ['--pool=vmThreads'], env: { LEAKGATE_E2E_INSPECT: '0' } }),
+  inspectEval: () => runFixture('inspect-eval', { args: ['--pool=vmThreads'] }),
+  inspectEvalOff: () => runFixture('inspect-eval', { args: ['--pool=vmThreads'], env: { LEAKGATE_E2E_INSPECT: '0' } }),
   vi: () => runFixture('vitest-vi'),
   vmVi: () => runFixture('vitest-vi', { args: ['--pool=vmForks'] }),
   msw: () => runFixture('vitest-mocks'),
@@ -125,7 +124,8 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
     expect(status('a detection swallowed by the test still fails it')).toBe('failed')
     expect(status('allowAudit allows it, as for any eval')).toBe('passed')
     expect(status('an allowed direct eval keeps its scope and is counted once')).toBe('passed')
-    expect(status('plain code, dynamic imports and vi helpers are not detections')).toBe('passed')
+    expect(status("the test realm's Function is refused where it is called, as without inspectEval")).toBe('failed')
+    expect(status('plain code and dynamic imports are not detections')).toBe('passed')
     expect(violations(run).map((event) => [event.scope.test, event.event, event.target, event.blocked])).toEqual([
       ['a detection swallowed by the test still fails it', 'Function', 'return 1', false],
       [
@@ -134,6 +134,7 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
         'return 6 * 7',
         false,
       ],
+      ["the test realm's Function is refused where it is called, as without inspectEval", 'Function', 'return 3', true],
     ])
     expect(allowed(run).map((event) => [event.scope.test, event.event])).toEqual([
       ['allowAudit allows it, as for any eval', 'Function'],
@@ -150,8 +151,9 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
 
   test('without inspectEval that Function runs unseen (the documented limit)', async () => {
     const run = await scenarios.get('inspectEvalOff')
-    expect(run.code, tail(run)).toBe(0)
-    expect(violations(run)).toEqual([])
+    // Only the tamed realm's Function is refused.
+    expect(run.code, tail(run)).toBe(1)
+    expect(violations(run).map((event) => event.target)).toEqual(['return 3'])
   })
 
   test('report mode records everything, blocks nothing, and says so', async () => {
