@@ -4,8 +4,10 @@ import type { Engine, Outcome } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand, redactCommandLine, truncate } from '../redact.js'
 import { commandName, type ExecCommand, expandCommands } from '../rules/exec.js'
-import { type Natives, uvErrno } from './natives.js'
+import type { Natives } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
+import { readSpawnCall, type SpawnCall, unrunnableCall } from './spawn-call.js'
+import { adopt, handOverOnExit } from './spawn-refusal.js'
 
 // Processes. Every async API (spawn, exec, execFile, fork) ends in the native
 // `Process.prototype.spawn`; every sync API (spawnSync, execSync, execFileSync) in the
@@ -13,39 +15,14 @@ import { patchMethod, type Restore } from './patch.js'
 // function captured before install is still caught. Node 20/22 pass one options object;
 // Node 24+ pass positional arguments.
 //
-// Refusing: the async path sets pid 0, closes the stdio pipes and returns EACCES, so Node
-// emits its normal async 'error' (no fork, no leaked handle) and we hand over our error in its
-// place; the sync path returns `{ error: EACCES }` and the exported functions replace Node's
-// error with ours. An allowed child gets the preload and this test's context in its env, so a
-// Node child runs guarded and reports into the same run.
+// Refusing: the refused call is made again with a program that can never start (exec of a
+// directory: libuv forks, exec fails with EACCES, nothing runs), so Node reports it through its
+// own failure path, exactly as for a missing program: no pid, stdio streams that end, 'error'
+// then 'close', `exitCode` the errno, the sync APIs' `error` (spawn-call.ts). Our error takes
+// the place of Node's, with all its fields (spawn-refusal.ts). An allowed child gets the preload
+// and this test's context in its env, so a Node child runs guarded and reports into the same run.
 //
 // Cannot see: processes started by native addons or FFI.
-
-interface SpawnCall {
-  file: string
-  argv: string[]
-  envPairs?: string[]
-  stdio?: { type?: string; handle?: { close?(): void } }[]
-}
-
-function readSpawnCall(args: unknown[]): SpawnCall {
-  if (typeof args[0] === 'string') {
-    // Node 24+: spawn(file, args, cwd, envPairs, stdio, flags, uid, gid)
-    return {
-      file: args[0],
-      argv: (args[1] as string[] | undefined) ?? [args[0]],
-      ...(Array.isArray(args[3]) ? { envPairs: args[3] as string[] } : {}),
-      ...(Array.isArray(args[4]) ? { stdio: args[4] as SpawnCall['stdio'] } : {}),
-    }
-  }
-  const options = (args[0] ?? {}) as Partial<SpawnCall> & { args?: string[] }
-  return {
-    file: String(options.file),
-    argv: options.args ?? [String(options.file)],
-    ...(options.envPairs ? { envPairs: options.envPairs } : {}),
-    ...(options.stdio ? { stdio: options.stdio } : {}),
-  }
-}
 
 const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom')
 const CHILD_PROCESS_APIS = ['spawn', 'exec', 'execFile', 'fork', 'spawnSync', 'execSync', 'execFileSync'] as const
@@ -64,7 +41,7 @@ interface SpawnDescription {
 const descriptions = new Map<string, SpawnDescription>()
 
 export function describeSpawn(call: SpawnCall, root: string): SpawnDescription {
-  const key = `${root}\u0000${call.file}\u0000${call.argv.join('\u0000')}`
+  const key = `${root}\u0000${call.file}\u0000${call.unreadable ?? ''}\u0000${call.argv.join('\u0000')}`
   let description = descriptions.get(key)
   if (!description) {
     description = describeUncached(call, root)
@@ -86,6 +63,15 @@ function shownWord(word: string, root: string, program: boolean): string {
 
 function describeUncached(call: SpawnCall, root: string): SpawnDescription {
   const args = call.argv.slice(1)
+  if (call.unreadable !== undefined) {
+    // Only the program is known: a shell line is not split, an argv pattern cannot match.
+    const shown = `${formatCommand(shownWord(call.file, root, true), [])} <${call.unreadable}>`
+    return {
+      commands: [{ file: call.file, args, unreadable: true }],
+      target: shown,
+      suggestion: `'${commandName(call.file)}'`,
+    }
+  }
   const commands = expandCommands(call.file, args)
   // A shell line that was split into its commands: show the line itself (its last argument).
   const shellLine =
@@ -136,35 +122,7 @@ export function injectContext(engine: Engine, envPairs: string[] | undefined): v
   else envPairs[existing] = value
 }
 
-/** Copies what Node put on its own error (errno, syscall, path, spawnargs, output) onto ours. */
-function adopt(ours: Error, theirs: unknown): Error {
-  if (theirs && typeof theirs === 'object') {
-    for (const key of [
-      'errno',
-      'syscall',
-      'path',
-      'spawnargs',
-      'status',
-      'signal',
-      'output',
-      'pid',
-      'stdout',
-      'stderr',
-    ]) {
-      if (key in theirs)
-        Object.defineProperty(ours, key, {
-          value: (theirs as Record<string, unknown>)[key],
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        })
-    }
-  }
-  return ours
-}
-
 export function installChildProcess(engine: Engine, natives: Natives, restores: Restore[]): void {
-  const eacces = uvErrno('EACCES')
   // Name events after the API the user called (exec calls execFile calls spawn).
   for (const name of CHILD_PROCESS_APIS) {
     if (name === 'spawnSync' || name === 'execSync' || name === 'execFileSync') continue
@@ -213,21 +171,14 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
       (realSpawn) =>
         function spawn(this: Record<PropertyKey, unknown>, ...args: unknown[]) {
           if (!engine.active) return Reflect.apply(realSpawn, this, args)
-          const call = readSpawnCall(args)
+          const { call, real } = readSpawnCall(args)
           const outcome = checkSpawn(engine, call, 'spawn', spawn)
           if (outcome.ok) {
             injectContext(engine, call.envPairs)
-            return Reflect.apply(realSpawn, this, args)
+            return Reflect.apply(realSpawn, this, real)
           }
-          for (const pipe of call.stdio ?? []) {
-            if (pipe && (pipe.type === 'pipe' || pipe.type === 'overlapped') && pipe.handle?.close) pipe.handle.close()
-          }
-          this.pid = 0
-          const child = owner
-            ? (this[owner] as { emit(name: string, ...args: unknown[]): boolean } | undefined)
-            : undefined
-          if (child) replaceSpawnError(child, outcome.error)
-          return eacces
+          handOverOnExit(this, owner, outcome.error)
+          return Reflect.apply(realSpawn, this, unrunnableCall(args))
         },
     )
   }
@@ -242,14 +193,14 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
       (realSpawnSync) =>
         function spawn(this: unknown, options: Record<string, unknown>) {
           if (!engine.active) return Reflect.apply(realSpawnSync, this, [options])
-          const call = readSpawnCall([options])
+          const { call, real } = readSpawnCall([options])
           const outcome = checkSpawn(engine, call, 'spawnSync', spawn)
           if (outcome.ok) {
             injectContext(engine, call.envPairs)
-            return Reflect.apply(realSpawnSync, this, [options])
+            return Reflect.apply(realSpawnSync, this, real)
           }
           pendingSyncError = outcome.error
-          return { error: eacces, status: null, signal: null, output: null, pid: 0 }
+          return Reflect.apply(realSpawnSync, this, unrunnableCall([options]))
         },
     )
   }
@@ -281,19 +232,5 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
           }
         },
     )
-  }
-}
-
-/** The child emits Node's EACCES on the next tick; hand our error over in its place, once. */
-function replaceSpawnError(child: { emit(name: string, ...args: unknown[]): boolean }, error: Error): void {
-  const realEmit = child.emit
-  const ownEmit = Object.hasOwn(child, 'emit')
-  child.emit = function emit(this: typeof child, name: string, ...rest: unknown[]) {
-    if (name === 'error') {
-      if (ownEmit) child.emit = realEmit
-      else delete (child as Partial<typeof child>).emit
-      return Reflect.apply(realEmit, this, [name, adopt(error, rest[0])])
-    }
-    return Reflect.apply(realEmit, this, [name, ...rest])
   }
 }

@@ -14,6 +14,8 @@ export type ExecMatcher =
 export interface ExecCommand {
   file: string
   args: string[]
+  /** The arguments could not be read (a toString that throws): only the program is known. */
+  unreadable?: true
 }
 
 export const EXEC_FORMS =
@@ -54,6 +56,7 @@ export function matchExec(matcher: ExecMatcher, command: ExecCommand): boolean {
     case 'argv': {
       const [program, ...rest] = matcher.words as [string, ...string[]]
       if (!matchProgram(program, command.file)) return false
+      if (command.unreadable && rest.length > 0) return false
       if (rest.length > command.args.length) return false
       return rest.every((word, i) => matchGlob(word, command.args[i] as string))
     }
