@@ -27,6 +27,17 @@ describe.skipIf(!ISOLATED)('fixtures/leaky (enforce mode, 127.0.0.2 is outside)'
   }
 })
 
+describe('fixtures/spawn-shapes (refused spawns look like Node’s failed spawns)', () => {
+  const expected = readExpected('spawn-shapes')
+  for (const { label, args } of configurations) {
+    test(`${label}: no runner killed, no hang, no TypeError`, async () => {
+      const run = await runJest('spawn-shapes', args)
+      expect(run.code, describeRun(run)).toBe(1)
+      expect(checkExpected(run, expected), describeRun(run)).toEqual([])
+    })
+  }
+})
+
 describe.skipIf(!ISOLATED)('fixtures/clean (enforce mode, allow.eval benign)', () => {
   const expected = readExpected('clean')
   for (const { label, args } of configurations) {

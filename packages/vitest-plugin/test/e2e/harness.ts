@@ -120,7 +120,14 @@ export function runVitest(cwd: string, options: RunOptions = {}): Promise<RunRes
   if (!options.noJson) args.push('--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`)
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(nodeBinary, args, { cwd, env: childEnv(options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] })
+    // A process group of its own: a fixture that kills its group (`process.kill(-0)`, what a
+    // refused spawn with pid 0 once caused) takes down that run, never the harness.
+    const child = spawn(nodeBinary, args, {
+      cwd,
+      env: childEnv(options.env ?? {}),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    })
     let output = ''
     const take = (chunk: Buffer) => {
       const text = chunk.toString()
@@ -129,7 +136,7 @@ export function runVitest(cwd: string, options: RunOptions = {}): Promise<RunRes
     }
     child.stdout.on('data', take)
     child.stderr.on('data', take)
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout ?? 120_000)
+    const timer = setTimeout(() => killGroup(child), options.timeout ?? 120_000)
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
@@ -143,6 +150,15 @@ export function runVitest(cwd: string, options: RunOptions = {}): Promise<RunRes
       })
     })
   })
+}
+
+/** Kills a run and its workers (its process group). */
+export function killGroup(child: import('node:child_process').ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    child.kill('SIGKILL')
+  }
 }
 
 export function readJson<T>(file: string): T | undefined {

@@ -71,6 +71,27 @@ describe.skipIf(!isolated)('fixtures/leaky (enforce mode)', () => {
   })
 })
 
+describe('fixtures/spawn-shapes (refused spawns look like Node’s failed spawns)', () => {
+  const expected = loadExpected('spawn-shapes')
+  let runs: RunResult[] = []
+  beforeAll(async () => {
+    runs = await limited(
+      2,
+      POOLS.map((pool) => () => runFixture('spawn-shapes', { args: poolArgs(pool) })),
+    )
+  })
+  afterAll(() => runs.forEach(cleanup))
+
+  test.each(POOLS.map((pool, index) => [poolName(pool), index] as const))(
+    '%s: no runner killed, no hang, no TypeError',
+    (_, index) => {
+      const run = runs[index] as RunResult
+      expect(run.code, run.output.slice(-3000)).toBe(1)
+      expect(checkExpected(run, expected), run.output.slice(-3000)).toEqual([])
+    },
+  )
+})
+
 describe.skipIf(!isolated)('fixtures/clean (must stay green)', () => {
   const expected = loadExpected('clean')
   let runs: RunResult[] = []

@@ -180,7 +180,14 @@ function spawnCollect(
   },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    // A process group of its own: a fixture that kills its group (`process.kill(-0)`, what a
+    // refused spawn with pid 0 once caused) takes down that run, never the harness.
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => {
@@ -192,7 +199,11 @@ function spawnCollect(
       options.onOutput?.(String(chunk), child)
     })
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
       reject(new Error(`jest ${args.join(' ')} timed out after ${options.timeout} ms\n${stdout}\n${stderr}`))
     }, options.timeout)
     child.on('error', reject)
