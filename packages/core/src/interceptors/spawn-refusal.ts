@@ -6,7 +6,11 @@
 
 type Emitter = { emit(name: string, ...args: unknown[]): boolean }
 
-/** Copies Node's fields onto ours; a field that pointed at Node's error points at ours. */
+/**
+ * Copies Node's fields onto ours. A field that pointed at Node's error (the sync APIs' `error`)
+ * points at ours, and is not enumerable: the adapters hand our error to the test runner, which
+ * serializes it (Jest's --json output failed on the circle).
+ */
 export function adopt(ours: Error, theirs: unknown): Error {
   if (!theirs || typeof theirs !== 'object') return ours
   for (const key of Object.keys(theirs)) {
@@ -14,7 +18,7 @@ export function adopt(ours: Error, theirs: unknown): Error {
     const value = (theirs as Record<string, unknown>)[key]
     Object.defineProperty(ours, key, {
       value: value === theirs ? ours : value,
-      enumerable: true,
+      enumerable: value !== theirs,
       writable: true,
       configurable: true,
     })

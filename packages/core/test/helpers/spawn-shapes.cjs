@@ -18,7 +18,11 @@ function errorShape(error) {
   if (!error || typeof error !== 'object') return error
   codes.push(error.code)
   const out = { isError: error instanceof Error }
-  for (const key of Object.keys(error).sort()) {
+  // The sync APIs' `error` points at the error itself; on ours it is not enumerable (runners
+  // serialize our error), so it is compared whether enumerable or not.
+  const keys = Object.keys(error)
+  if (Object.hasOwn(error, 'error') && !keys.includes('error')) keys.push('error')
+  for (const key of keys.sort()) {
     if (key === 'message' || key === 'stack') continue
     out[key] = key === 'code' && SPAWN_FAILURES.has(error.code) ? 'a spawn failure' : value(error[key], error)
   }

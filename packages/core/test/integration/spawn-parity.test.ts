@@ -27,6 +27,8 @@ const PROBE = `
   r.refused = await shapes(noexec)
   r.refusedMissing = await shapes(missing)
   r.violations = core.getEngine().tracker.run.violations.length
+  // Runners serialize the error a test failed with (Jest's --json): ours must serialize.
+  r.serializable = (() => { try { require('node:child_process').execSync('echo hi', { shell: noexec }) } catch (e) { try { JSON.stringify(e); return e.error === e } catch { return false } } })()
   await kit.sleep(50)
   r.leakedHandles = process._getActiveHandles().length - handlesBefore
   core.install({ allow: { exec: true } })
@@ -85,6 +87,7 @@ describe.each(nodes)('a refused spawn is Node’s own failed spawn, on $label', 
     expect(r.refused.codes).toEqual(['LEAKGATE_EXEC_BLOCKED'])
     expect(r.refusedMissing.codes).toEqual(['LEAKGATE_EXEC_BLOCKED'])
     expect(r.violations).toBe(2 * Object.keys(r.nodeEacces.calls).length)
+    expect(r.serializable, 'JSON.stringify(error) works, and error.error is the error').toBe(true)
     expect(r.leakedHandles).toBe(0)
   })
 
