@@ -1,10 +1,10 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import { BASELINE_FILE, readBaseline, updateBaseline, writeBaseline } from '../report/baseline.js'
 import { plural, safeText } from '../report/display.js'
+import { inputBudget } from '../report/json-file.js'
 import { parseCommandArgs, stringValue } from './args.js'
 import { BASELINE_HELP } from './help.js'
-import { loadReports } from './inputs.js'
+import { checkOutput, loadReports, writeOutput } from './inputs.js'
 import type { CliIo } from './io.js'
 import { usageError } from './usage-error.js'
 
@@ -23,7 +23,7 @@ export function runBaseline(args: readonly string[], io: CliIo): number {
     return 0
   }
   const output = stringValue(values, 'output') ?? BASELINE_FILE
-  const target = path.resolve(io.cwd, output)
+  const target = checkOutput('baseline', output, io, BASELINE_FILE, false)
   const exists = fs.existsSync(target)
   if (values.prune && !exists) {
     throw usageError(
@@ -31,8 +31,9 @@ export function runBaseline(args: readonly string[], io: CliIo): number {
       `--prune needs an existing baseline, and ${output} does not exist. Create it with \`leakgate baseline\` (without --prune).`,
     )
   }
-  const { report } = loadReports(positionals, io)
-  const previous = exists ? readBaseline(target, output) : undefined
+  const budget = inputBudget()
+  const { report } = loadReports(positionals, io, budget)
+  const previous = exists ? readBaseline(target, output, budget) : undefined
   const update = updateBaseline(report, previous, { prune: values.prune === true })
   const show = (entry: { category: string; target: string; file?: string; test?: string }) =>
     safeText(
@@ -48,7 +49,7 @@ export function runBaseline(args: readonly string[], io: CliIo): number {
     io.stdout(`${output} would have ${size} (${change}${carried}); nothing written (--dry-run)\n`)
     return 0
   }
-  writeBaseline(target, update.baseline)
+  writeOutput('baseline', output, () => writeBaseline(target, update.baseline))
   io.stdout(`${exists ? 'updated' : 'wrote'} ${output}: ${size} (${change}${carried})\n`)
   return 0
 }

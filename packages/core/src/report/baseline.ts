@@ -3,9 +3,9 @@ import path from 'node:path'
 import type { Category } from '../events.js'
 import { identityKey, identityOf, type LeakIdentity } from './fingerprint.js'
 import { LeakgateInputError } from './input-error.js'
-import { readJsonFile } from './json-file.js'
+import { type InputBudget, type JsonFileHints, readJsonFile } from './json-file.js'
 import type { LeakgateReport, ReportEvent } from './model.js'
-import { arrayOf, isString, object, oneOf, optional } from './shape.js'
+import { checkDefinition } from './schema.js'
 
 // The baseline: leaks a team knows about and has not fixed yet, so CI fails only on new ones.
 // Entries are leak identities (category, target, test file, test name, package: no line numbers,
@@ -30,31 +30,17 @@ export interface Baseline {
 const COMMENT =
   'Known leaks: `leakgate report` fails only on violations not listed here. Fix one, then shrink this file with `leakgate baseline --prune`.'
 
-const checkBaseline = object({
-  entries: arrayOf(
-    object({
-      category: oneOf('net', 'exec', 'eval'),
-      target: isString,
-      file: optional(isString),
-      test: optional(isString),
-      package: optional(isString),
-      note: optional(isString),
-    }),
-  ),
-})
+const BASELINE_HINTS: JsonFileHints = {
+  what: 'baseline',
+  code: 'LEAKGATE_BASELINE_INVALID',
+  expected: 'the leakgate-baseline.json `leakgate baseline` wrote',
+  whenMissing: 'Create it with `leakgate baseline`, or drop --baseline.',
+  whenTruncated: 'Restore it from version control, or write it again with `leakgate baseline`.',
+}
 
 /** Reads and checks a baseline file. Throws LeakgateInputError (LEAKGATE_BASELINE_INVALID). */
-export function readBaseline(file: string, name = file): Baseline {
-  const value = readJsonFile(
-    file,
-    {
-      what: 'baseline',
-      code: 'LEAKGATE_BASELINE_INVALID',
-      whenMissing: 'Create it with `leakgate baseline`, or drop --baseline.',
-      whenTruncated: 'Restore it from version control, or write it again with `leakgate baseline`.',
-    },
-    name,
-  )
+export function readBaseline(file: string, name = file, budget?: InputBudget): Baseline {
+  const value = readJsonFile(file, BASELINE_HINTS, name, budget)
   const fail = (problem: string): never => {
     throw new LeakgateInputError('LEAKGATE_BASELINE_INVALID', `${name}: ${problem}`, name)
   }
@@ -69,12 +55,17 @@ export function readBaseline(file: string, name = file): Baseline {
     }
     return fail('is not a leakgate baseline (no "kind": "leakgate-baseline"). Write one with `leakgate baseline`.')
   }
-  if (typeof record.version !== 'number' || record.version > BASELINE_VERSION) {
+  if (typeof record.version === 'number' && record.version > BASELINE_VERSION) {
     return fail(
       `has version ${JSON.stringify(record.version)}, which this leakgate does not read. Upgrade @leakgate/core.`,
     )
   }
-  const problem = checkBaseline(value, '')
+  if (record.version !== BASELINE_VERSION) {
+    return fail(
+      `has version ${JSON.stringify(record.version)}, which no leakgate writes (this one reads version ${BASELINE_VERSION}). Restore it from version control, or write it again with \`leakgate baseline\`.`,
+    )
+  }
+  const problem = checkDefinition(value, 'baseline')
   if (problem)
     return fail(
       `is damaged: ${problem}. Restore it from version control, or write it again with \`leakgate baseline\`.`,

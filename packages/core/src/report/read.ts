@@ -1,48 +1,11 @@
-import type { Category } from '../events.js'
 import { VERSION } from '../version.js'
 import { LeakgateInputError } from './input-error.js'
-import { readJsonFile } from './json-file.js'
+import { type InputBudget, type JsonFileHints, readJsonFile } from './json-file.js'
 import { type LeakgateReport, REPORT_SCHEMA_VERSION } from './model.js'
-import { arrayOf, isBoolean, isCount, isPosition, isString, object, oneOf, optional } from './shape.js'
+import { checkReportShape } from './schema.js'
 
 // Reading a report file for `leakgate report` and `leakgate baseline`: every problem becomes a
 // one-line LEAKGATE_REPORT_INVALID error naming the file, what is wrong and what to do.
-
-const CATEGORIES: readonly Category[] = ['net', 'exec', 'eval']
-const site = optional(object({ file: isString, line: isPosition, column: isPosition }))
-
-const checkRun = object({
-  framework: isString,
-  node: isString,
-  mode: oneOf('enforce', 'report', 'off'),
-  root: isString,
-  startedAt: isString,
-  id: optional(isString),
-  files: optional(arrayOf(isString)),
-})
-
-const checkEvent = object({
-  category: oneOf(...CATEGORIES),
-  event: isString,
-  target: isString,
-  scope: object({
-    file: optional(isString),
-    test: optional(isString),
-    phase: oneOf('test', 'hook', 'import', 'late', 'run'),
-  }),
-  callSite: site,
-  via: site,
-  package: optional(isString),
-  decision: object({ allowed: isBoolean, reason: oneOf('rule', 'no-rule', 'hook') }),
-  mode: oneOf('enforce', 'report', 'off'),
-  blocked: isBoolean,
-  message: isString,
-  count: isCount,
-  framework: isString,
-  firstSeen: isString,
-})
-
-const checkReport = object({ runs: arrayOf(checkRun), events: arrayOf(checkEvent) })
 
 /** The first problem that makes `value` unusable as a report, or undefined when it is one. */
 export function findReportProblem(value: unknown): string | undefined {
@@ -64,24 +27,31 @@ export function findReportProblem(value: unknown): string | undefined {
   if (record.schemaVersion > REPORT_SCHEMA_VERSION) {
     return `is a version ${record.schemaVersion} report, newer than this leakgate (${VERSION}) reads (version ${REPORT_SCHEMA_VERSION}). Upgrade @leakgate/core.`
   }
-  const problem = checkReport(value, '')
+  if (record.schemaVersion < 1) {
+    return `has schemaVersion ${record.schemaVersion}, which no leakgate writes (this one reads version ${REPORT_SCHEMA_VERSION}). Is it a leakgate report?`
+  }
+  const problem = checkReportShape(value)
   return problem ? `is damaged: ${problem}. Re-run the tests to write it again.` : undefined
 }
 
-/** Reads and checks one report file. Throws LeakgateInputError (LEAKGATE_REPORT_INVALID). */
-export function readReport(file: string, name = file): LeakgateReport {
-  const value = readJsonFile(
-    file,
-    {
-      what: 'report',
-      code: 'LEAKGATE_REPORT_INVALID',
-      whenMissing:
-        'Run the tests with the leakgate reporter first (it writes leakgate-report.json), or pass the report path.',
-      whenTruncated: 'The test run probably stopped while writing it; re-run the tests.',
-    },
-    name,
-  )
+/** What messages about a report file say. */
+export const REPORT_HINTS: JsonFileHints = {
+  what: 'report',
+  code: 'LEAKGATE_REPORT_INVALID',
+  expected: 'the leakgate-report.json the test run wrote',
+  whenMissing:
+    'Run the tests with the leakgate reporter first (it writes leakgate-report.json), or pass the report path.',
+  whenTruncated: 'The test run probably stopped while writing it; re-run the tests.',
+}
+
+/** Checks a parsed report. Throws LeakgateInputError (LEAKGATE_REPORT_INVALID). */
+export function checkReport(value: unknown, name: string): LeakgateReport {
   const problem = findReportProblem(value)
   if (problem) throw new LeakgateInputError('LEAKGATE_REPORT_INVALID', `${name}: ${problem}`, name)
   return value as LeakgateReport
+}
+
+/** Reads (bounded) and checks one report file. Throws LeakgateInputError (LEAKGATE_REPORT_INVALID). */
+export function readReport(file: string, name = file, budget?: InputBudget): LeakgateReport {
+  return checkReport(readJsonFile(file, REPORT_HINTS, name, budget), name)
 }

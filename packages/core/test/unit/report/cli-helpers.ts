@@ -7,6 +7,13 @@ export function leakgate(cwd: string, args: string[], env: NodeJS.ProcessEnv = {
   delete base.GITHUB_STEP_SUMMARY
   delete base.GITHUB_WORKSPACE
   delete base.FORCE_COLOR
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...base, ...env } })
+  // A bounded wait: a CLI that reads forever (issue 11.3: /dev/zero) fails its test, not the suite.
+  const run = spawnSync(process.execPath, [process.env.LEAKGATE_TEST_CLI || CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...base, ...env },
+    timeout: 60_000,
+    killSignal: 'SIGKILL',
+  })
   return { code: run.status, stdout: run.stdout, stderr: run.stderr }
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { expandFiles } from '../../../src/cli/files.js'
 import { readBaseline } from '../../../src/report/baseline.js'
 import { readReport } from '../../../src/report/read.js'
-import { temporaryDir, writeJson } from './helpers.js'
+import { PACKAGE_DIR, temporaryDir, writeJson } from './helpers.js'
 
 // Every way an input file can be wrong gets one line naming the file, the problem and the fix.
 
@@ -78,7 +78,7 @@ describe('readReport', () => {
     [
       'damaged.json',
       JSON.stringify({ ...VALID, events: [{ category: 'net' }] }),
-      'damaged.json: is damaged: events[0].event is undefined; expected a string. Re-run the tests to write it again.',
+      'damaged.json: is damaged: events[0].event is missing; expected a string. Re-run the tests to write it again.',
     ],
     [
       'count.json',
@@ -138,5 +138,76 @@ describe('expandFiles', () => {
     expect(problem(() => expandFiles(['shard-*/leakgate-report.json'], cwd))).toBe(
       'shard-*/leakgate-report.json: no file matches this pattern (searched .). Check the path, or that the test jobs uploaded their reports.',
     )
+  })
+})
+
+describe('one source of truth: report-schema.json', () => {
+  const schema = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'report-schema.json'), 'utf8'))
+  const event = {
+    category: 'net',
+    event: 'net.connect',
+    target: '203.0.113.5:443',
+    scope: { phase: 'test', file: 'a.test.js', test: 't' },
+    decision: { allowed: false, reason: 'no-rule' },
+    mode: 'enforce',
+    blocked: true,
+    message: 'blocked net.connect to "203.0.113.5:443" (LEAKGATE_NET_BLOCKED)',
+    count: 1,
+    framework: 'vitest',
+    firstSeen: '2026-11-29T10:00:00.000Z',
+  }
+  const read = (value: unknown) => {
+    fs.writeFileSync(path.join(dir, 'shape.json'), JSON.stringify(value))
+    try {
+      readReport(path.join(dir, 'shape.json'), 'shape.json')
+      return undefined
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+
+  test('a report with an event conforms', () => {
+    expect(read({ ...VALID, events: [event] })).toBeUndefined()
+  })
+
+  test.each(schema.required as string[])('the report without its required %s is damaged', (name) => {
+    const value: Record<string, unknown> = { ...VALID }
+    delete value[name]
+    expect(read(value)).toMatch(/^shape\.json: is (damaged: .* is missing|not a leakgate report)/)
+  })
+
+  test.each(schema.$defs.event.required as string[])('an event without its required %s is damaged', (name) => {
+    const broken: Record<string, unknown> = { ...event }
+    delete broken[name]
+    expect(read({ ...VALID, events: [broken] })).toContain(`is damaged: events[0].${name} is missing`)
+  })
+
+  test.each(schema.$defs.run.required as string[])('a run without its required %s is damaged', (name) => {
+    const run: Record<string, unknown> = { ...VALID.runs[0] }
+    delete run[name]
+    expect(read({ ...VALID, runs: [run] })).toContain(`is damaged: runs[0].${name} is missing`)
+  })
+
+  test('types, enums, minimums and patterns come from the schema', () => {
+    expect(read({ ...VALID, events: [{ ...event, count: 0 }] })).toContain(
+      'events[0].count is 0; expected a positive integer',
+    )
+    expect(read({ ...VALID, events: [{ ...event, fingerprint: 'XYZ' }] })).toContain(
+      'events[0].fingerprint is "XYZ"; expected text matching ^[0-9a-f]{16}$',
+    )
+    expect(read({ ...VALID, events: [{ ...event, origin: 'shell' }] })).toContain(
+      'events[0].origin is "shell"; expected child or worker',
+    )
+    expect(read({ ...VALID, events: [{ ...event, callSite: { file: 'a.js', line: -1, column: 0 } }] })).toContain(
+      'events[0].callSite.line is -1; expected an integer of 0 or more',
+    )
+    expect(read({ ...VALID, tool: { name: '@leakgate/core' } })).toContain('tool.version is missing; expected a string')
+    expect(read({ ...VALID, summary: { ...VALID.summary, violations: 'many' } })).toContain(
+      'summary.violations is "many"; expected an integer of 0 or more',
+    )
+  })
+
+  test('unknown properties are accepted on reading (a newer minor field)', () => {
+    expect(read({ ...VALID, events: [{ ...event, newField: 1 }], extra: true })).toBeUndefined()
   })
 })
