@@ -73,7 +73,12 @@ async function runWatch(): Promise<RunResult & { reports: unknown[] }> {
   return { ...run, reports }
 }
 
+// In the order the tests below ask for them: runs start two at a time in this order, and each
+// test's timeout includes waiting for its run. The inspectEval tests come first in the file;
+// started 16th, their run waited for fourteen others and overran 240 s on a loaded machine.
 const scenarios = new Scenarios({
+  inspectEval: () => runFixture('inspect-eval', { args: ['--pool=vmThreads'] }),
+  inspectEvalOff: () => runFixture('inspect-eval', { args: ['--pool=vmThreads'], env: { LEAKGATE_E2E_INSPECT: '0' } }),
   reportMode: () => runFixture('vitest-report-mode'),
   modeFromEnv: () => runFixture('vitest-report-mode', { env: { LEAKGATE_MODE: 'enforce' } }),
   configAllow: () => runFixture('vitest-config-allow'),
@@ -91,8 +96,6 @@ const scenarios = new Scenarios({
     runFixture('vitest-coverage', { args: ['--coverage.enabled', '--coverage.provider=istanbul'] }),
   jsdomForks: () => runFixture('vitest-jsdom'),
   jsdomVmThreads: () => runFixture('vitest-jsdom', { args: ['--pool=vmThreads'] }),
-  inspectEval: () => runFixture('inspect-eval', { args: ['--pool=vmThreads'] }),
-  inspectEvalOff: () => runFixture('inspect-eval', { args: ['--pool=vmThreads'], env: { LEAKGATE_E2E_INSPECT: '0' } }),
   vi: () => runFixture('vitest-vi'),
   vmVi: () => runFixture('vitest-vi', { args: ['--pool=vmForks'] }),
   msw: () => runFixture('vitest-mocks'),
