@@ -15,7 +15,9 @@ export type {
   RuleSource,
 } from './events.js'
 export { describeTest, formatShortMessage, formatViolation } from './message.js'
+export { describeValue, withoutFrames } from './option-error.js'
 export type { AllowRules, EvalRule, ExecRule, FromRule, LeakgateOptions, NetRule } from './options.js'
+export { outputPathProblem } from './output-path.js'
 export {
   BENIGN_GENERATORS,
   compileRules,
@@ -32,6 +34,15 @@ export { readRecords, recordKey } from './recorder.js'
 export { parseAddress } from './rules/address.js'
 export { getEngine, install, tameRealm, uninstall } from './runtime.js'
 export { Scope } from './scope.js'
+export { closest, didYouMean } from './suggest.js'
+export {
+  type CheckContext,
+  CORE_OPTION_KEYS,
+  checkOptionKeys,
+  OPTION_CHECKS,
+  type OptionCheck,
+  type OptionSpec,
+} from './validate.js'
 
 /**
  * Allows operations for the current scope: the running test, or the whole file when called at

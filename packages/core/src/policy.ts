@@ -1,8 +1,11 @@
-import { LeakgateError } from './errors.js'
+import type { LeakgateError } from './errors.js'
 import type { Category, Decision, Mode, RuleSource } from './events.js'
+import { describeValue, invalidOption } from './option-error.js'
 import type { AllowRules, LeakgateOptions } from './options.js'
 import { EXEC_FORMS, type ExecCommand, type ExecMatcher, matchExec, parseExecRule } from './rules/exec.js'
 import { matchNet, NET_FORMS, type NetMatcher, type NetTarget, parseNetRule } from './rules/net.js'
+import { didYouMean } from './suggest.js'
+import { checkOptionKeys, checkRoot, OPTION_CHECKS, type OptionSpec } from './validate.js'
 
 // Options in, a Policy out; decide() is pure: the same request and rules give the same answer.
 
@@ -42,7 +45,6 @@ export interface Policy {
 
 export const DEFAULT_LOCAL = ['loopback', 'unspecified', 'localhost', '*.localhost'] as const
 const MODES: readonly Mode[] = ['enforce', 'report', 'off']
-const OPTION_KEYS = ['mode', 'allow', 'local', 'strict', 'inspectEval', 'root', 'sinkDir']
 const CATEGORIES: readonly Category[] = ['net', 'exec', 'eval']
 /** What `local` takes: net rule syntax without ports or `{ from }`. */
 const LOCAL_FORMS =
@@ -66,27 +68,24 @@ export const BENIGN_GENERATORS: readonly string[] = [
 ]
 
 function invalid(key: string, problem: string, forms?: string): LeakgateError {
-  const message = `invalid leakgate option ${key}: ${problem}${forms ? `. Valid forms: ${forms}` : ''}`
-  return new LeakgateError('LEAKGATE_INVALID_OPTION', message)
+  return invalidOption(key, problem, forms)
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (value === null || typeof value !== 'object') return String(value)
-  try {
-    return JSON.stringify(value)
-  } catch {
-    return Object.prototype.toString.call(value)
-  }
-}
+const describe = describeValue
 
 function compileFrom(value: object, key: string, forms: string): Compiled<never> {
   const keys = Object.keys(value)
   const from = (value as { from?: unknown }).from
   if (keys.length !== 1 || typeof from !== 'string' || from.trim() === '') {
-    throw invalid(key, `${describe(value)} is not a rule`, forms)
+    // `{ form: 'ajv' }`, `{ From: 'ajv' }`: the one key a rule object has, misspelt.
+    const [only] = keys
+    const misspelt = keys.length === 1 && only !== 'from' && didYouMean(only as string, ['from'])
+    const value1 = misspelt ? (value as Record<string, unknown>)[only as string] : undefined
+    const hint =
+      misspelt && typeof value1 === 'string' && value1.length <= 60 ? `; did you mean { from: '${value1}' }?` : ''
+    throw invalid(key, `${describe(value)} is not a rule${hint}`, forms)
   }
-  if (!/^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/i.test(from)) {
+  if (from.length > 214 || !/^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/i.test(from)) {
     throw invalid(key, `${describe(from)} is not an npm package name`, forms)
   }
   return { text: `{ from: '${from}' }`, from }
@@ -100,7 +99,14 @@ function compileCategory<M>(
 ): CategoryRules<M> {
   if (value === undefined || value === false) return { all: false, rules: [] }
   if (value === true) return { all: true, rules: [] }
-  if (!Array.isArray(value)) throw invalid(key, `expected true or an array of rules, got ${describe(value)}`, forms)
+  if (!Array.isArray(value)) {
+    // One rule where a list belongs: the fix is the same rule in brackets.
+    const hint =
+      typeof value === 'string' && value.length <= 60
+        ? `; did you mean [${JSON.stringify(value).replace(/^"|"$/g, "'")}]?`
+        : ''
+    throw invalid(key, `expected true or an array of rules, got ${describe(value)}${hint}`, forms)
+  }
   const rules = value.map((rule: unknown, i): Compiled<M> => {
     const at = `${key}[${i}]`
     if (typeof rule === 'string') {
@@ -111,7 +117,8 @@ function compileCategory<M>(
       }
     }
     if (rule !== null && typeof rule === 'object') return compileFrom(rule, at, forms)
-    throw invalid(at, `${describe(rule)} is not a rule`, forms)
+    const hint = rule === true ? `; did you mean ${key}: true (everything in this category)?` : ''
+    throw invalid(at, `${describe(rule)} is not a rule${hint}`, forms)
   })
   return { all: false, rules }
 }
@@ -120,6 +127,8 @@ const EVAL_FORMS = "true, { from: 'package' } or 'benign' (the known-benign pres
 
 function parseEvalRule(rule: string): Compiled<never> {
   if (rule === 'benign') return { text: "'benign'", benign: true }
+  const typo = didYouMean(rule, ['benign'])
+  if (typo) throw new Error(`${describe(rule)} is not an eval rule${typo}`)
   // Most often a package name, meant as `{ from }`: say so.
   const hint = /^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/i.test(rule) ? ` (for a package, write { from: '${rule}' })` : ''
   throw new Error(`${describe(rule)} is not an eval rule${hint}`)
@@ -136,7 +145,8 @@ export function compileRules(value: unknown, key = 'allow'): RuleSet {
   }
   for (const name of Object.keys(value)) {
     if (!(CATEGORIES as readonly string[]).includes(name)) {
-      throw invalid(`${key}.${name}`, 'unknown category', 'net, exec, eval')
+      const shown = name.length > 60 ? `${name.slice(0, 59)}…` : name
+      throw invalid(`${key}.${shown}`, `unknown category${didYouMean(name, CATEGORIES)}`, 'net, exec, eval')
     }
   }
   const raw = value as AllowRules
@@ -167,28 +177,43 @@ export function mergeRules(a: RuleSet, b: RuleSet): RuleSet {
 export const EMPTY_RULES: RuleSet = compileRules({})
 
 function readMode(value: unknown, key: string): Mode {
-  if (!MODES.includes(value as Mode)) throw invalid(key, `${describe(value)} is not a mode`, MODES.join(', '))
-  return value as Mode
+  if (MODES.includes(value as Mode)) return value as Mode
+  const hint = typeof value === 'string' ? didYouMean(value, MODES) : ''
+  throw invalid(key, `${describe(value)} is not a mode${hint}`, MODES.join(', '))
 }
 
-/** Validates and compiles options. Throws LEAKGATE_INVALID_OPTION naming the key and the fix. */
-export function normalizeOptions(options: LeakgateOptions = {}, env: NodeJS.ProcessEnv = process.env): Policy {
-  if (options === null || typeof options !== 'object') {
-    throw invalid('(options)', `expected an object, got ${describe(options)}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw invalid(key, 'unknown option', OPTION_KEYS.join(', '))
-  }
+/** The options' keys and their checks, as core sees them. */
+const CORE_SPEC: OptionSpec = {}
+
+/**
+ * Validates and compiles options. Throws LEAKGATE_INVALID_OPTION naming the key, the bad value,
+ * the valid forms and what was probably meant. `spec` declares the keys an adapter adds or
+ * manages (see validate.ts); their values are checked, and left out of the policy.
+ */
+export function normalizeOptions(
+  options: LeakgateOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  spec: OptionSpec = CORE_SPEC,
+): Policy {
+  checkOptionKeys(options, spec)
   let mode = options.mode === undefined ? 'enforce' : readMode(options.mode, 'mode')
   if (env.LEAKGATE_MODE) mode = readMode(env.LEAKGATE_MODE, 'LEAKGATE_MODE (environment)')
   for (const key of ['strict', 'inspectEval'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'boolean') {
-      throw invalid(key, `expected true or false, got ${describe(options[key])}`)
+    if (options[key] !== undefined) {
+      OPTION_CHECKS.boolean(options[key], key, {
+        base: undefined,
+        fail: (problem) => {
+          throw invalid(key, problem)
+        },
+      })
     }
   }
-  const local = options.local ?? DEFAULT_LOCAL
-  if (!Array.isArray(local)) throw invalid('local', `expected an array, got ${describe(local)}`, LOCAL_FORMS)
-  const localMatchers = local.map((rule, i) => {
+  const local: unknown = options.local ?? DEFAULT_LOCAL
+  if (!Array.isArray(local)) {
+    const hint = typeof local === 'string' && local.length <= 60 ? `; did you mean ['${local}']?` : ''
+    throw invalid('local', `expected an array, got ${describe(local)}${hint}`, LOCAL_FORMS)
+  }
+  const localMatchers = (local as unknown[]).map((rule, i) => {
     if (typeof rule !== 'string') throw invalid(`local[${i}]`, `${describe(rule)} is not a string`, LOCAL_FORMS)
     let matcher: NetMatcher
     try {
@@ -204,24 +229,34 @@ export function normalizeOptions(options: LeakgateOptions = {}, env: NodeJS.Proc
         LOCAL_FORMS,
       )
     }
+    if (matcher.type === 'any') {
+      throw invalid(
+        `local[${i}]`,
+        `${describe(rule)} makes every host local, so no connection would be audited; to allow every host, write allow: { net: true }`,
+        LOCAL_FORMS,
+      )
+    }
     return matcher
   })
-  for (const key of ['root', 'sinkDir'] as const) {
-    const value = options[key]
-    if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw invalid(key, `expected a path, got ${describe(value)}`)
-    }
+  const root =
+    options.root === undefined
+      ? process.cwd()
+      : checkRoot(options.root, (problem) => {
+          throw invalid('root', problem)
+        })
+  const sinkDir = options.sinkDir ?? env.LEAKGATE_SINK_DIR
+  if (options.sinkDir !== undefined && (typeof options.sinkDir !== 'string' || options.sinkDir.trim() === '')) {
+    throw invalid('sinkDir', `expected a path, got ${describe(options.sinkDir)}`)
   }
   const policy: Policy = {
     mode,
     config: compileRules(options.allow, 'allow'),
     local: localMatchers,
-    localText: [...local],
+    localText: [...(local as string[])],
     strict: options.strict ?? false,
     inspectEval: options.inspectEval ?? false,
-    root: options.root ?? process.cwd(),
+    root,
   }
-  const sinkDir = options.sinkDir ?? env.LEAKGATE_SINK_DIR
   if (sinkDir) policy.sinkDir = sinkDir
   return policy
 }

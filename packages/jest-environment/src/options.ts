@@ -1,4 +1,12 @@
-import { type Engine, install, LeakgateError, type LeakgateOptions } from '@leakgate/core'
+import {
+  type Engine,
+  install,
+  LeakgateError,
+  type LeakgateOptions,
+  normalizeOptions,
+  type OptionSpec,
+  withoutFrames,
+} from '@leakgate/core'
 
 // Options come from the Jest config: `testEnvironmentOptions: { leakgate: { ... } }` (also per
 // file with a `@jest-environment-options` docblock). Core validates them; a bad one fails every
@@ -6,18 +14,17 @@ import { type Engine, install, LeakgateError, type LeakgateOptions } from '@leak
 
 export const OPTIONS_KEY = 'leakgate'
 
-/** The options users set here, in the order the docs list them (core's `sinkDir` is the reporter's). */
-const USER_KEYS = ['mode', 'allow', 'local', 'strict', 'inspectEval', 'root']
+/** Core's `sinkDir` is the reporter's: refused here, for core's validator. */
+const SPEC: OptionSpec = {
+  managed: {
+    sinkDir: 'the leakgate reporter manages where events go; set its `outputFile` for where the report goes',
+  },
+  example: "{ mode: 'enforce', allow: { net: [...] } }",
+}
 
 export interface JestConfigLike {
   globalConfig: { rootDir: string }
   projectConfig: { rootDir: string; testEnvironmentOptions?: Record<string, unknown> }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
-  const proto = Object.getPrototypeOf(value)
-  return proto === null || Object.getPrototypeOf(proto) === null
 }
 
 /** The raw `leakgate` entry of the project's testEnvironmentOptions (undefined when absent). */
@@ -25,24 +32,18 @@ export function rawOptionsOf(config: JestConfigLike): unknown {
   return config.projectConfig.testEnvironmentOptions?.[OPTIONS_KEY]
 }
 
-/** The options to install with: the user's, with the run's rootDir as the default root. */
+/**
+ * The options to install with: the user's, with the run's rootDir as the default root. Checked
+ * by core's validator; a mistake throws a message that also says where in the Jest config.
+ */
 export function readOptions(config: JestConfigLike): LeakgateOptions {
   const raw = rawOptionsOf(config)
   if (raw === undefined) return { root: config.globalConfig.rootDir }
-  if (!isPlainObject(raw)) {
-    throw configError(
-      `invalid leakgate option (options): expected an object like { mode: 'enforce', allow: { net: [...] } }, got ${describeValue(raw)}`,
-    )
-  }
-  if ('sinkDir' in raw) {
-    throw configError(
-      'invalid leakgate option sinkDir: the leakgate reporter manages where events go; set its `outputFile` for where the report goes',
-    )
-  }
-  for (const key of Object.keys(raw)) {
-    if (!USER_KEYS.includes(key)) {
-      throw configError(`invalid leakgate option ${key}: unknown option. Valid options: ${USER_KEYS.join(', ')}`)
-    }
+  try {
+    normalizeOptions(raw as LeakgateOptions, {}, SPEC)
+  } catch (error) {
+    if (LeakgateError.is(error) && error.code === 'LEAKGATE_INVALID_OPTION') throw configError(error.message)
+    throw error
   }
   return { root: config.globalConfig.rootDir, ...(raw as LeakgateOptions) }
 }
@@ -59,20 +60,13 @@ export function installFromConfig(options: LeakgateOptions): Engine {
 
 function configError(message: string): LeakgateError {
   const full = `${message}\n\n  in the Jest config:  testEnvironmentOptions: { ${OPTIONS_KEY}: { ... } }`
-  const error = new LeakgateError('LEAKGATE_INVALID_OPTION', full)
   // No frames: they would point into this adapter. Jest prints the message, then whatever of the
   // stack follows its first line, so the stack is that line alone.
+  const error = withoutFrames(new LeakgateError('LEAKGATE_INVALID_OPTION', full))
   Object.defineProperty(error, 'stack', {
     value: `LeakgateError: ${error.shortMessage}`,
     writable: true,
     configurable: true,
   })
   return error
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (Array.isArray(value)) return 'an array'
-  if (value === null || typeof value !== 'object') return String(value)
-  return Object.prototype.toString.call(value)
 }

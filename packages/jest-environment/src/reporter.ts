@@ -1,7 +1,15 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { type AuditRecord, LeakgateError, type Mode } from '@leakgate/core'
+import {
+  type AuditRecord,
+  checkOptionKeys,
+  LeakgateError,
+  type Mode,
+  OPTION_CHECKS,
+  outputPathProblem,
+  withoutFrames,
+} from '@leakgate/core'
 import { collectRecords, createReport, type LeakgateReport, type RunInfo, writeReport } from '@leakgate/core/report'
 import { OPTIONS_KEY } from './options.js'
 import { ownRequire, resolveFromProject } from './resolve.js'
@@ -36,40 +44,20 @@ interface TestLike {
   context?: { config?: { testEnvironmentOptions?: Record<string, unknown> } }
 }
 
-const OPTION_KEYS = ['outputFile', 'silent']
 const MODES: readonly Mode[] = ['enforce', 'report', 'off']
+const REPORTER = '@leakgate/jest-environment/reporter'
 
-function readReporterOptions(options: unknown): LeakgateReporterOptions {
+/** The reporter's own options, checked by core's validator (keys, values, the output path on disk). */
+function readReporterOptions(options: unknown, rootDir: string): LeakgateReporterOptions {
   if (options === undefined || options === null) return {}
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw invalid('(options)', `expected an object like { outputFile: 'leakgate-report.json' }`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw invalid(key, `unknown option. Valid options: ${OPTION_KEYS.join(', ')}`)
-  }
-  const { outputFile, silent } = options as Record<string, unknown>
-  if (outputFile !== undefined && (typeof outputFile !== 'string' || outputFile === '')) {
-    throw invalid('outputFile', `expected a path, got ${JSON.stringify(outputFile)}`)
-  }
-  if (silent !== undefined && typeof silent !== 'boolean') {
-    throw invalid('silent', `expected true or false, got ${JSON.stringify(silent)}`)
-  }
-  return options as LeakgateReporterOptions
-}
-
-function invalid(key: string, problem: string): LeakgateError {
-  const error = new LeakgateError(
-    'LEAKGATE_INVALID_OPTION',
-    `invalid option ${key} of the reporter '@leakgate/jest-environment/reporter': ${problem}`,
-  )
-  // Jest prints the stack (after prefixing the message with the reporter's path): frames inside
-  // this reporter would say nothing about the config.
-  Object.defineProperty(error, 'stack', {
-    get: () => `LeakgateError: ${error.message}`,
-    set: () => {},
-    configurable: true,
+  checkOptionKeys(options, {
+    core: false,
+    extra: { outputFile: OPTION_CHECKS.outputFile, silent: OPTION_CHECKS.boolean },
+    label: (key) => `invalid option ${key} of the reporter '${REPORTER}'`,
+    example: "{ outputFile: 'leakgate-report.json' }",
+    base: rootDir,
   })
-  return error
+  return options as LeakgateReporterOptions
 }
 
 function jestVersion(rootDir: string): string | undefined {
@@ -104,7 +92,19 @@ export default class LeakgateReporter {
     private readonly globalConfig: GlobalConfigLike,
     options?: LeakgateReporterOptions,
   ) {
-    this.options = readReporterOptions(options)
+    this.options = readReporterOptions(options, globalConfig.rootDir)
+    if (this.options.outputFile === undefined) {
+      // The default path is checked too: a rootDir that cannot be written is refused at start.
+      const problem = outputPathProblem(this.outputFile(), { shownFrom: globalConfig.rootDir })
+      if (problem) {
+        throw withoutFrames(
+          new LeakgateError(
+            'LEAKGATE_INVALID_OPTION',
+            `the reporter '${REPORTER}' cannot write its report: ${this.outputFile()} ${problem}. Set its outputFile.`,
+          ),
+        )
+      }
+    }
     // Export the sink now too: Jest may construct workers right after the reporters.
     this.openSink()
   }
@@ -134,7 +134,15 @@ export default class LeakgateReporter {
     const records = [...fromSink, ...this.carried.filter((record) => !known.has(recordIdentity(record)))]
     const report = createReport(this.runInfo(), records)
     const file = this.outputFile()
-    writeReport(file, report)
+    try {
+      writeReport(file, report)
+    } catch (error) {
+      // No report is no green: Jest exits non-zero, with the one line that says why.
+      this.closeSink()
+      this.error = error as Error
+      process.stderr.write(`\n${(error as Error).message}; the run fails for it\n`)
+      return
+    }
     this.closeSink()
     const failing = report.events.filter((event) => !event.decision.allowed && event.mode === 'enforce')
     if (failing.length > 0) {

@@ -1,7 +1,8 @@
-import { LeakgateError, type LeakgateOptions, type Mode, normalizeOptions } from '@leakgate/core'
+import { type LeakgateOptions, type Mode, normalizeOptions, OPTION_CHECKS, type OptionSpec } from '@leakgate/core'
 
-// The plugin's options: core's (validated by core, in the main process, so a typo fails the
-// run at start with a message naming the key) plus where to write the report.
+// The plugin's options: core's plus where to write the report. Core's validator checks them
+// all (this file only declares the key the plugin adds and the one it manages), in the main
+// process, so a mistake fails the run at start with a message naming the key.
 
 export interface LeakgatePluginOptions extends Omit<LeakgateOptions, 'sinkDir'> {
   /**
@@ -19,31 +20,26 @@ export interface PluginSettings {
 
 export const DEFAULT_REPORT = 'leakgate-report.json'
 
-/** The options `leakgate()` takes, in the order the docs list them. */
-const PLUGIN_KEYS = ['mode', 'allow', 'local', 'strict', 'inspectEval', 'root', 'report']
-
-function invalid(key: string, problem: string): LeakgateError {
-  return new LeakgateError('LEAKGATE_INVALID_OPTION', `invalid leakgate option ${key}: ${problem}`)
+/** What leakgate() takes beyond core's options, for core's validator. */
+export function pluginOptionSpec(root?: string): OptionSpec {
+  const spec: OptionSpec = {
+    extra: { report: OPTION_CHECKS.outputFileOrFalse },
+    managed: { sinkDir: 'the Vitest plugin manages its own sink; set `report` for where the report goes' },
+    example: "leakgate({ allow: { net: ['api.example.com:443'] } })",
+  }
+  if (root !== undefined) spec.base = root
+  return spec
 }
 
-/** Validates the plugin's options. Throws `LEAKGATE_INVALID_OPTION` naming the key. */
-export function normalizePluginOptions(options: LeakgatePluginOptions = {}): PluginSettings {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalid('(options)', `leakgate() takes an object like { allow: { net: [...] } }, got ${String(options)}`)
-  }
-  const { report = DEFAULT_REPORT, ...rest } = options
-  if ('sinkDir' in rest) {
-    throw invalid('sinkDir', 'the Vitest plugin manages its own sink; set `report` for where the report goes')
-  }
-  for (const key of Object.keys(rest)) {
-    if (!PLUGIN_KEYS.includes(key)) throw invalid(key, `unknown option. Valid options: ${PLUGIN_KEYS.join(', ')}`)
-  }
-  if (report !== false && (typeof report !== 'string' || report === '')) {
-    throw invalid('report', `expected a file path or false, got ${JSON.stringify(report) ?? String(report)}`)
-  }
+/**
+ * Validates the plugin's options. Throws `LEAKGATE_INVALID_OPTION` naming the key. With `root`
+ * (known from the config hook on), the report path is checked on disk too.
+ */
+export function normalizePluginOptions(options: LeakgatePluginOptions = {}, root?: string): PluginSettings {
   // Validation only: the policy itself is built in each worker. `{}` as env keeps a
   // LEAKGATE_MODE typo from hiding a mistake in the options themselves.
-  normalizeOptions(rest, {})
+  normalizeOptions(options as LeakgateOptions, {}, pluginOptionSpec(root))
+  const { report = DEFAULT_REPORT, ...rest } = options
   return { core: JSON.parse(JSON.stringify(rest)) as LeakgateOptions, report }
 }
 

@@ -81,6 +81,9 @@ export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
       const test = config.test
       if (test.browser?.enabled) throw unsupported(BROWSER_MODE_MESSAGE)
       const root = path.resolve(config.root ?? process.cwd())
+      // Now that the root is known, the report path is checked on disk: refused at start, not
+      // with an ENOTDIR stack when the run ends.
+      normalizePluginOptions(options, settings.core.root ?? root)
       const version = installedVitestVersion(root)
       const problem = checkVitestVersion(version)
       if (problem) throw unsupported(problem)

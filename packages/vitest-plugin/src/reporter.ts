@@ -93,7 +93,14 @@ export class LeakgateReporter {
     let reportPath: string | undefined
     if (this.settings.report !== false) {
       const file = path.resolve(this.root, this.settings.report)
-      writeReport(file, report)
+      try {
+        writeReport(file, report)
+      } catch (error) {
+        // No report is no green: the gate would read an old one, or none.
+        this.print([`${(error as Error).message}; the run fails for it`])
+        process.exitCode = 1
+        return
+      }
       reportPath = path.relative(process.cwd(), file) || file
     }
     // A violation thrown while its file was imported failed that file (Vitest shows the error)

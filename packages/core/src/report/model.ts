@@ -170,10 +170,31 @@ export function sortEvents(events: ReportEvent[]): void {
   )
 }
 
-/** Writes the report atomically (a reader never sees half a file). */
+/**
+ * Writes the report atomically (a reader never sees half a file). A failure (the directory
+ * went away, a full disk) throws an error whose message is one line naming the file, with no
+ * frames: the reporters print it as it is, never as a raw ENOTDIR stack.
+ */
 export function writeReport(file: string, report: LeakgateReport): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`)
-  fs.renameSync(temporary, file)
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`)
+    fs.renameSync(temporary, file)
+  } catch (error) {
+    try {
+      fs.rmSync(temporary, { force: true })
+    } catch {
+      // nothing was written there
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    const failure = new Error(`leakgate: could not write the report to ${file} (${code})`)
+    failure.name = 'LeakgateError'
+    Object.defineProperty(failure, 'stack', {
+      value: `LeakgateError: ${failure.message}`,
+      writable: true,
+      configurable: true,
+    })
+    throw failure
+  }
 }

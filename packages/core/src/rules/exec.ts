@@ -21,15 +21,59 @@ export interface ExecCommand {
 export const EXEC_FORMS =
   "a command name ('git'), an absolute path ('/usr/bin/git'), an argv pattern ('git status', 'npm run *') or { from: 'package' }"
 
+/** The longest exec rule read: a rule names a program and a few arguments, not a script. */
+const MAX_EXEC_RULE = 1024
+
+const SHELL_SEPARATOR = /;|&&|\|\||\||(?<=^|\s)&(?=\s|$)|\n/
+
+/** A rule as messages show it: quoted, and cut short when very long. */
+function quoteRule(rule: string): string {
+  return JSON.stringify(rule.length > 60 ? `${rule.slice(0, 59)}…` : rule)
+}
+
+/**
+ * Parses one exec rule. A rule is matched against the program and the arguments it receives,
+ * after any shell has done its work: shell syntax in a rule (`;`, `|`, `&&`, redirections,
+ * `$VAR`, quotes) could never match, so it is refused with what was probably meant.
+ */
 export function parseExecRule(rule: string): ExecMatcher {
   const text = rule.trim()
   if (text === '') throw new Error('an empty string is not a rule')
+  if (text.length > MAX_EXEC_RULE) {
+    throw new Error(`${quoteRule(rule)} is ${text.length} characters long; an exec rule has at most ${MAX_EXEC_RULE}`)
+  }
   if (text === '*') return { type: 'any' }
+  // `&` inside a word is an argument (a URL's query); as a word of its own it ends a command.
+  const separator = SHELL_SEPARATOR.exec(text)
+  if (separator) {
+    const programs = text
+      .split(SHELL_SEPARATOR)
+      .map((part) => part.trim().split(/\s+/)[0])
+      .filter((word): word is string => Boolean(word))
+    const hint = programs.length > 1 ? `: ${[...new Set(programs)].map((name) => `'${name}'`).join(', ')}` : ''
+    throw new Error(
+      `${quoteRule(rule)} is a shell line (${JSON.stringify(separator[0])}); a rule matches one program and its arguments, so write one rule per program${hint}`,
+    )
+  }
+  const syntax = /[<>`]|\$(\{[^}\s]*\}?|\(|\w+)|["']/.exec(text)
+  if (syntax) {
+    const what =
+      syntax[0] === '"' || syntax[0] === "'"
+        ? 'quotes'
+        : syntax[0].startsWith('$')
+          ? 'a shell expansion'
+          : syntax[0] === '`'
+            ? 'a command substitution'
+            : 'a redirection'
+    throw new Error(
+      `${quoteRule(rule)} holds ${what} (${syntax[0]}); a rule matches the words a program receives after the shell expanded them: write them as they arrive, with * for any part`,
+    )
+  }
   const words = text.split(/\s+/)
   if (words.length > 1) return { type: 'argv', words }
   if (text.startsWith('/') || /^[a-z]:[\\/]/i.test(text)) return { type: 'path', path: text }
   if (text.includes('/') || text.includes('\\')) {
-    throw new Error(`"${rule}" is a relative path; use the command name or an absolute path`)
+    throw new Error(`${quoteRule(rule)} is a relative path; use the command name or an absolute path`)
   }
   return { type: 'name', name: text }
 }

@@ -76,7 +76,8 @@ describe('net rules', () => {
     ['[::1', '"[" without "]"'],
     ['[::1]x', 'must be "[address]:port"'],
     ['http://example.com', "is a URL; a rule names a host, optionally with a port (write 'example.com')"],
-    ['exa mple.com', 'neither a hostname'],
+    ['exa mple.com', 'holds a space; write one host per rule'],
+    ['exa$mple.com', 'neither a hostname'],
   ])('rejects %j (%s)', (rule, message) => {
     expect(() => parseNetRule(rule)).toThrow(message)
   })

@@ -118,7 +118,7 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     const message = fileResult(run, 'tests/any.test.js')?.message ?? ''
     expect(message).toContain('Test suite failed to run')
     expect(message).toContain(
-      'invalid leakgate option allow.net: expected true or an array of rules, got "api.example.com"',
+      `invalid leakgate option allow.net: expected true or an array of rules, got "api.example.com"; did you mean ['api.example.com']?`,
     )
     expect(message).toContain('Valid forms:')
     expect(message).toContain('in the Jest config:  testEnvironmentOptions: { leakgate: { ... } }')
@@ -130,7 +130,17 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     expect(run.code, describeRun(run)).toBe(1)
     expect(run.results).toBeUndefined()
     expect(run.stderr).toContain(
-      "invalid option outputfile of the reporter '@leakgate/jest-environment/reporter': unknown option. Valid options: outputFile, silent",
+      "invalid option outputfile of the reporter '@leakgate/jest-environment/reporter': unknown option; did you mean 'outputFile'? Valid options: outputFile, silent",
     )
+  })
+
+  test('a reporter outputFile that cannot be written stops Jest at start, naming it', async () => {
+    const run = await runJest('jest-invalid-options', [], { config: 'jest.output-file.config.cjs' })
+    expect(run.code, describeRun(run)).toBe(1)
+    expect(run.results).toBeUndefined()
+    expect(run.stderr).toContain(
+      `invalid option outputFile of the reporter '@leakgate/jest-environment/reporter': "plain.txt/leakgate-report.json" (${path.join(run.fixtureDir, 'plain.txt/leakgate-report.json')}) cannot be created: plain.txt is a file, not a directory`,
+    )
+    expect(run.stderr).not.toMatch(/ENOTDIR|^\s+at .*reporter/m)
   })
 })

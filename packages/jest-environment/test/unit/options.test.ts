@@ -1,22 +1,29 @@
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { LeakgateError } from '@leakgate/core'
 import { describe, expect, test } from 'vitest'
 import { readOptions } from '../../src/options.js'
 
+// Real directories: a root must exist.
+const RUN = os.tmpdir()
+const ELSEWHERE = path.dirname(fileURLToPath(import.meta.url))
+
 const config = (testEnvironmentOptions?: Record<string, unknown>) => ({
-  globalConfig: { rootDir: '/run' },
+  globalConfig: { rootDir: RUN },
   projectConfig: { rootDir: '/project', ...(testEnvironmentOptions ? { testEnvironmentOptions } : {}) },
 })
 
 describe('readOptions', () => {
   test('no leakgate entry: defaults, with the run’s rootDir as root', () => {
-    expect(readOptions(config())).toEqual({ root: '/run' })
-    expect(readOptions(config({ customExportConditions: ['node'] }))).toEqual({ root: '/run' })
+    expect(readOptions(config())).toEqual({ root: RUN })
+    expect(readOptions(config({ customExportConditions: ['node'] }))).toEqual({ root: RUN })
   })
 
   test('the user’s options win, root included', () => {
-    expect(readOptions(config({ leakgate: { mode: 'report', root: '/elsewhere' } }))).toEqual({
+    expect(readOptions(config({ leakgate: { mode: 'report', root: ELSEWHERE } }))).toEqual({
       mode: 'report',
-      root: '/elsewhere',
+      root: ELSEWHERE,
     })
   })
 
@@ -33,7 +40,7 @@ describe('readOptions', () => {
   test("an unknown option lists the options users set, without core's sinkDir", () => {
     const attempt = () => readOptions(config({ leakgate: { locl: ['127.0.0.1'] } }))
     expect(attempt).toThrow(
-      /invalid leakgate option locl: unknown option\. Valid options: mode, allow, local, strict, inspectEval, root\n/,
+      /invalid leakgate option locl: unknown option; did you mean 'local'\? Valid options: mode, allow, local, strict, inspectEval, root\n/,
     )
     try {
       attempt()

@@ -100,6 +100,7 @@ const scenarios = new Scenarios({
   vmVi: () => runFixture('vitest-vi', { args: ['--pool=vmForks'] }),
   msw: () => runFixture('vitest-mocks'),
   invalidOptions: () => runFixture('vitest-invalid-options'),
+  reportPath: () => runFixture('vitest-invalid-options', { args: ['--config', 'vitest.report-path.config.mjs'] }),
   browser: () => runFixture('vitest-browser'),
   unsupported: () => {
     // An old Vitest as the plugin finds it on disk beside the project.
@@ -373,10 +374,27 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
     ).toEqual(['a request MSW lets through is caught | net.connect 127.0.0.2:*'])
   })
 
-  test('invalid options stop the run with a message naming the key', async () => {
+  test('invalid options stop the run with the message alone: the key, a did-you-mean, no frames', async () => {
     const run = await scenarios.get('invalidOptions')
     expect(run.code).not.toBe(0)
-    expect(run.output).toContain('invalid leakgate option allow.nett: unknown category. Valid forms: net, exec, eval')
+    expect(run.output).toContain(
+      "\nLeakgateError: invalid leakgate option allow.nett: unknown category; did you mean 'net'? Valid forms: net, exec, eval\n",
+    )
+    // Vitest printed ten frames of leakgate's internals (and `{ code: ... }`) under it.
+    expect(run.output).not.toMatch(/^\s+at /m)
+    expect(run.output).not.toContain("code: 'LEAKGATE_INVALID_OPTION'")
+    expect(run.output).not.toContain('[LeakgateError')
+    expect(run.json).toBeUndefined()
+  })
+
+  test('a report path that cannot be written is refused at start, naming the option', async () => {
+    const run = await scenarios.get('reportPath')
+    expect(run.code).not.toBe(0)
+    expect(run.output).toContain(
+      `LeakgateError: invalid leakgate option report: "plain.txt/leakgate-report.json" (${path.join(run.dir, 'plain.txt/leakgate-report.json')}) cannot be created: plain.txt is a file, not a directory\n`,
+    )
+    expect(run.output).not.toMatch(/ENOTDIR|^\s+at /m)
+    // Refused before any test ran.
     expect(run.json).toBeUndefined()
   })
 

@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { effectiveMode, normalizePluginOptions } from '../../src/options.js'
 
@@ -45,15 +48,38 @@ describe('normalizePluginOptions', () => {
   })
 
   test("an unknown option lists the options leakgate() takes: report, not core's sinkDir", () => {
-    for (const options of [{ reprot: false }, { locl: ['127.0.0.1'] }]) {
-      expect(() => normalizePluginOptions(options as never)).toThrow(
-        /unknown option\. Valid options: mode, allow, local, strict, inspectEval, root, report$/,
-      )
-    }
+    expect(() => normalizePluginOptions({ reprot: false } as never)).toThrow(
+      /^invalid leakgate option reprot: unknown option; did you mean 'report'\? Valid options: mode, allow, local, strict, inspectEval, root, report$/,
+    )
+    expect(() => normalizePluginOptions({ locl: ['127.0.0.1'] } as never)).toThrow(
+      /^invalid leakgate option locl: unknown option; did you mean 'local'\? Valid options: mode, allow, local, strict, inspectEval, root, report$/,
+    )
   })
 
-  test('rejects a non-object', () => {
-    expect(() => normalizePluginOptions('enforce' as never)).toThrow('leakgate() takes an object')
+  test('rejects a non-object, showing what leakgate() takes', () => {
+    expect(() => normalizePluginOptions('enforce' as never)).toThrow(
+      `invalid leakgate option (options): expected an object like leakgate({ allow: { net: ['api.example.com:443'] } }), got "enforce"`,
+    )
+    expect(() => normalizePluginOptions([] as never)).toThrow('got an array ([])')
+  })
+
+  test('the report path is checked on disk once the root is known: refused at start, not at the end', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-options-'))
+    fs.writeFileSync(path.join(root, 'plain.txt'), 'x')
+    fs.mkdirSync(path.join(root, 'out'))
+    try {
+      expect(normalizePluginOptions({ report: 'plain.txt/leaks.json' }).report).toBe('plain.txt/leaks.json')
+      expect(() => normalizePluginOptions({ report: 'plain.txt/leaks.json' }, root)).toThrow(
+        `invalid leakgate option report: "plain.txt/leaks.json" (${path.join(root, 'plain.txt/leaks.json')}) cannot be created: plain.txt is a file, not a directory`,
+      )
+      expect(() => normalizePluginOptions({ report: 'out' }, root)).toThrow(
+        `invalid leakgate option report: "out" (${path.join(root, 'out')}) is a directory; name a file`,
+      )
+      expect(normalizePluginOptions({ report: 'out/leaks.json' }, root).report).toBe('out/leaks.json')
+      expect(normalizePluginOptions({ report: 'new/dir/leaks.json' }, root).report).toBe('new/dir/leaks.json')
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true })
+    }
   })
 
   test('a LEAKGATE_MODE typo does not hide behind valid options, and the env wins for the mode', () => {

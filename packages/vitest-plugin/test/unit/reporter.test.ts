@@ -51,6 +51,21 @@ function writeSink(dir: string, records: AuditRecord[]): void {
 const readReport = () => JSON.parse(fs.readFileSync(path.join(root, 'leakgate-report.json'), 'utf8')) as LeakgateReport
 
 describe('LeakgateReporter', () => {
+  test('a report that cannot be written at the end fails the run with one line, not an ENOTDIR stack', () => {
+    // Accepted at start (the directory was there), then replaced by a file during the run.
+    fs.mkdirSync(path.join(root, 'out'))
+    const { reporter, log } = setUp({ report: 'out/leakgate-report.json' })
+    reporter.onTestRunStart()
+    fs.rmSync(path.join(root, 'out'), { recursive: true })
+    fs.writeFileSync(path.join(root, 'out'), 'a file now')
+    process.exitCode = undefined
+    expect(() => reporter.onTestRunEnd([moduleWith([])])).not.toThrow()
+    expect(process.exitCode).toBe(1)
+    expect(String(log.mock.calls[0]?.[0])).toBe(
+      `\nleakgate: could not write the report to ${path.join(root, 'out/leakgate-report.json')} (EEXIST); the run fails for it`,
+    )
+  })
+
   test('merges the sink and meta, writes the report, fails the run in enforce mode', () => {
     const { reporter, log, sinkOf } = setUp()
     reporter.onTestRunStart()
