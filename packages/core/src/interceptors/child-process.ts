@@ -4,6 +4,7 @@ import type { Engine, Outcome } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand, redactCommandLine, truncate } from '../redact.js'
 import { commandName, type ExecCommand, expandCommands } from '../rules/exec.js'
+import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
 import { readSpawnCall, type SpawnCall, unrunnableCall } from './spawn-call.js'
@@ -87,6 +88,10 @@ function describeUncached(call: SpawnCall, root: string): SpawnDescription {
   return { commands, target, suggestion: names.join(', ') }
 }
 
+/**
+ * Decides a spawn. The event is named after the child_process API the user called, else
+ * `fallbackEvent` (a bare name is a child_process API: `spawn`; a dotted one is used as is).
+ */
 export function checkSpawn(
   engine: Engine,
   call: SpawnCall,
@@ -94,9 +99,13 @@ export function checkSpawn(
   skip: (...args: never[]) => unknown,
 ): Outcome {
   const { commands, target, suggestion } = describeSpawn(call, engine.policy.root)
+  const event =
+    currentApi !== undefined || !fallbackEvent.includes('.')
+      ? `child_process.${currentApi ?? fallbackEvent}`
+      : fallbackEvent
   return engine.check({
     category: 'exec',
-    event: `child_process.${currentApi ?? fallbackEvent}`,
+    event,
     target,
     decide: { category: 'exec', commands },
     args: [call.file, call.argv],
@@ -171,12 +180,15 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
       (realSpawn) =>
         function spawn(this: Record<PropertyKey, unknown>, ...args: unknown[]) {
           if (!engine.active) return Reflect.apply(realSpawn, this, args)
-          const { call, real } = readSpawnCall(args)
-          const outcome = checkSpawn(engine, call, 'spawn', spawn)
-          if (outcome.ok) {
-            injectContext(engine, call.envPairs)
-            return Reflect.apply(realSpawn, this, real)
-          }
+          let real = args
+          const outcome = decideSafely(engine, 'exec', `child_process.${currentApi ?? 'spawn'}`, spawn, () => {
+            const read = readSpawnCall(args)
+            const decided = checkSpawn(engine, read.call, 'spawn', spawn)
+            if (decided.ok) injectContext(engine, read.call.envPairs)
+            real = read.real
+            return decided
+          })
+          if (outcome.ok) return Reflect.apply(realSpawn, this, real)
           handOverOnExit(this, owner, outcome.error)
           return Reflect.apply(realSpawn, this, unrunnableCall(args))
         },
@@ -193,12 +205,15 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
       (realSpawnSync) =>
         function spawn(this: unknown, options: Record<string, unknown>) {
           if (!engine.active) return Reflect.apply(realSpawnSync, this, [options])
-          const { call, real } = readSpawnCall([options])
-          const outcome = checkSpawn(engine, call, 'spawnSync', spawn)
-          if (outcome.ok) {
-            injectContext(engine, call.envPairs)
-            return Reflect.apply(realSpawnSync, this, real)
-          }
+          let real: unknown[] = [options]
+          const outcome = decideSafely(engine, 'exec', `child_process.${currentApi ?? 'spawnSync'}`, spawn, () => {
+            const read = readSpawnCall([options])
+            const decided = checkSpawn(engine, read.call, 'spawnSync', spawn)
+            if (decided.ok) injectContext(engine, read.call.envPairs)
+            real = read.real
+            return decided
+          })
+          if (outcome.ok) return Reflect.apply(realSpawnSync, this, real)
           pendingSyncError = outcome.error
           return Reflect.apply(realSpawnSync, this, unrunnableCall([options]))
         },

@@ -2,8 +2,9 @@ import dgram from 'node:dgram'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
-import { type NetTarget, normalizeHost } from '../rules/net.js'
+import { type NetTarget, normalizeHost, resolverName } from '../rules/net.js'
 import { checkNet } from './check-net.js'
+import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
 
@@ -33,11 +34,15 @@ export function installDgram(engine: Engine, natives: Natives, restores: Restore
       (real) =>
         function remember(this: UdpSocket, ...args: unknown[]) {
           if (engine.active) {
-            const address = args.find((arg, i) => i > 0 && typeof arg === 'string')
-            if (externalLiteral(engine, address)) {
-              // A send before bind is queued and replayed by dgram itself: keep the caller's stack.
-              const capture = new StackCapture(engine.filter, remember)
-              if (capture.origin() || !this[kStack]) this[kStack] = capture
+            try {
+              const address = args.find((arg, i) => i > 0 && typeof arg === 'string')
+              if (externalLiteral(engine, address)) {
+                // A send before bind is queued and replayed by dgram itself: keep the caller's stack.
+                const capture = new StackCapture(engine.filter, remember)
+                if (capture.origin() || !this[kStack]) this[kStack] = capture
+              }
+            } catch {
+              // Only the call site is lost: the native layer below still decides.
             }
           }
           return Reflect.apply(real, this, args)
@@ -49,20 +54,24 @@ export function installDgram(engine: Engine, natives: Natives, restores: Restore
   if (!UDP) return
   const owner = natives.ownerSymbol
   const eperm = uvErrno('EPERM')
+  // The native calls read the address as a C string: decide on what they read (up to a NUL).
   const decide = (
     handle: Record<symbol, UdpSocket | undefined>,
     event: string,
     address: string,
     port: number,
     skip: (...args: never[]) => unknown,
-  ) => {
-    const parsed = parseAddress(address)
-    if (!parsed) return { ok: true as const }
-    const target: NetTarget = { address: parsed, port }
-    if (engine.isLocal(target)) return { ok: true as const }
-    const socket = owner ? handle[owner] : undefined
-    return checkNet(engine, event, target, [address, port], skip, { stack: socket?.[kStack] })
-  }
+  ) =>
+    decideSafely(engine, 'net', event, skip, () => {
+      const seen = resolverName(address)
+      const parsed = parseAddress(seen)
+      // Not an address: the native call fails to parse it and sends nothing.
+      if (!parsed) return { ok: true }
+      const target: NetTarget = { address: parsed, port }
+      if (engine.isLocal(target)) return { ok: true }
+      const socket = owner ? handle[owner] : undefined
+      return checkNet(engine, event, target, [address, port], skip, { stack: socket?.[kStack] })
+    })
 
   for (const method of ['send', 'send6']) {
     patchMethod<(...args: unknown[]) => number>(
@@ -72,7 +81,11 @@ export function installDgram(engine: Engine, natives: Natives, restores: Restore
       (real) =>
         function udpSend(this: Record<symbol, UdpSocket | undefined>, ...args: unknown[]) {
           // Connected form: (req, list, count, hasCallback) has no address.
-          if (!engine.active || typeof args[4] !== 'string') return Reflect.apply(real, this, args)
+          if (!engine.active || args.length < 5) return Reflect.apply(real, this, args)
+          if (typeof args[4] !== 'string') {
+            args = [...args]
+            args[4] = `${args[4] as string}`
+          }
           const outcome = decide(this, 'dgram.send', args[4] as string, args[3] as number, udpSend)
           if (outcome.ok) return Reflect.apply(real, this, args)
           const req = args[0] as { callback?: (error: Error) => void }
@@ -90,10 +103,11 @@ export function installDgram(engine: Engine, natives: Natives, restores: Restore
       UDP,
       method,
       (real) =>
-        function udpConnect(this: Record<symbol, UdpSocket | undefined>, address: string, port: number) {
+        function udpConnect(this: Record<symbol, UdpSocket | undefined>, address: unknown, port: number) {
           if (!engine.active) return Reflect.apply(real, this, [address, port])
-          const outcome = decide(this, 'dgram.connect', address, port, udpConnect)
-          return outcome.ok ? Reflect.apply(real, this, [address, port]) : eperm
+          const text = typeof address === 'string' ? address : `${address as string}`
+          const outcome = decide(this, 'dgram.connect', text, port, udpConnect)
+          return outcome.ok ? Reflect.apply(real, this, [text, port]) : eperm
         },
     )
   }

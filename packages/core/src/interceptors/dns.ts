@@ -1,7 +1,8 @@
 import type { Engine, Outcome } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
-import { normalizeHost } from '../rules/net.js'
+import { normalizeHost, resolverName } from '../rules/net.js'
 import { checkNet } from './check-net.js'
+import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
 import { patchMethod, patchProperty, type Restore } from './patch.js'
 
@@ -38,6 +39,14 @@ const QUERY_EVENTS: Record<string, string> = {
   getHostByAddr: 'dns.reverse',
 }
 
+/**
+ * Node hands the native calls strings it validated; anything else is converted by the native
+ * call itself. Convert once here, so the name decided is the name resolved.
+ */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : `${value as string}`
+}
+
 function deliver(req: Req, error: Error): void {
   process.nextTick(() => {
     if (typeof req.reject === 'function') req.reject(error)
@@ -45,12 +54,19 @@ function deliver(req: Req, error: Error): void {
   })
 }
 
-/** Decides a name about to be resolved. IP spellings resolve locally (inet_aton): no query. */
+/**
+ * Decides a name about to be resolved, as the resolver reads it (a C string: up to a NUL; Node
+ * 20 passes one through). IP spellings resolve locally (inet_aton): no query.
+ */
 function checkName(engine: Engine, event: string, hostname: unknown, skip: (...args: never[]) => unknown): Outcome {
-  if (typeof hostname !== 'string' || hostname === '' || parseAddress(hostname)) return { ok: true }
-  const host = normalizeHost(hostname)
-  if (engine.isLocal({ host })) return { ok: true }
-  return checkNet(engine, event, { host, anyPort: true }, [hostname], skip)
+  if (typeof hostname !== 'string') return { ok: true }
+  return decideSafely(engine, 'net', event, skip, () => {
+    const seen = resolverName(hostname)
+    if (seen === '' || parseAddress(seen)) return { ok: true }
+    const host = normalizeHost(seen)
+    if (engine.isLocal({ host })) return { ok: true }
+    return checkNet(engine, event, { host, anyPort: true }, [hostname], skip)
+  })
 }
 
 /** Decides a reverse lookup of an address (and port). */
@@ -61,11 +77,13 @@ function checkAddress(
   port: number | undefined,
   skip: (...args: never[]) => unknown,
 ): Outcome {
-  const parsed = typeof address === 'string' ? parseAddress(address) : null
+  const parsed = typeof address === 'string' ? parseAddress(resolverName(address)) : null
   if (!parsed) return checkName(engine, event, address, skip)
-  if (engine.isLocal({ address: parsed })) return { ok: true }
-  const target = port === undefined ? { address: parsed, anyPort: true } : { address: parsed, port }
-  return checkNet(engine, event, target, [address, port], skip, { suggestion: `'${parsed.text}'` })
+  return decideSafely(engine, 'net', event, skip, () => {
+    if (engine.isLocal({ address: parsed })) return { ok: true }
+    const target = port === undefined ? { address: parsed, anyPort: true } : { address: parsed, port }
+    return checkNet(engine, event, target, [address, port], skip, { suggestion: `'${parsed.text}'` })
+  })
 }
 
 export function installDns(engine: Engine, natives: Natives, restores: Restore[]): void {
@@ -78,11 +96,12 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
       cares,
       'getaddrinfo',
       (real) =>
-        function getaddrinfo(this: unknown, req: Req, hostname: string, ...rest: unknown[]) {
+        function getaddrinfo(this: unknown, req: Req, hostname: unknown, ...rest: unknown[]) {
           if (!engine.active || engine.approvedDepth > 0) return Reflect.apply(real, this, [req, hostname, ...rest])
+          const text = asText(hostname)
           const event = typeof req.resolve === 'function' ? 'dns.promises.lookup' : 'dns.lookup'
-          const outcome = checkName(engine, event, hostname, getaddrinfo)
-          if (outcome.ok) return Reflect.apply(real, this, [req, hostname, ...rest])
+          const outcome = checkName(engine, event, text, getaddrinfo)
+          if (outcome.ok) return Reflect.apply(real, this, [req, text, ...rest])
           deliver(req, outcome.error)
           return 0
         },
@@ -92,10 +111,11 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
       cares,
       'getnameinfo',
       (real) =>
-        function getnameinfo(this: unknown, req: Req, host: string, port: number) {
+        function getnameinfo(this: unknown, req: Req, host: unknown, port: number) {
           if (!engine.active || engine.approvedDepth > 0) return Reflect.apply(real, this, [req, host, port])
-          const outcome = checkAddress(engine, 'dns.lookupService', host, port, getnameinfo)
-          if (outcome.ok) return Reflect.apply(real, this, [req, host, port])
+          const text = asText(host)
+          const outcome = checkAddress(engine, 'dns.lookupService', text, port, getnameinfo)
+          if (outcome.ok) return Reflect.apply(real, this, [req, text, port])
           deliver(req, outcome.error)
           return 0
         },
@@ -116,12 +136,13 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
       ChannelWrap,
       method,
       (real) =>
-        function query(this: unknown, req: Req, name: string, ...rest: unknown[]) {
+        function query(this: unknown, req: Req, name: unknown, ...rest: unknown[]) {
           if (!engine.active) return Reflect.apply(real, this, [req, name, ...rest])
+          const text = asText(name)
           const outcome = reverse
-            ? checkAddress(engine, event, name, undefined, query)
-            : checkName(engine, event, name, query)
-          if (outcome.ok) return Reflect.apply(real, this, [req, name, ...rest])
+            ? checkAddress(engine, event, text, undefined, query)
+            : checkName(engine, event, text, query)
+          if (outcome.ok) return Reflect.apply(real, this, [req, text, ...rest])
           deliver(req, outcome.error)
           return 0
         },
@@ -140,8 +161,17 @@ function catchCapturedPromisesLookup(engine: Engine, cares: Record<string, unkno
     configurable: true,
     set(this: object, value: unknown) {
       Object.defineProperty(this, 'hostname', { value, writable: true, enumerable: true, configurable: true })
-      if (!engine.active || engine.approvedDepth > 0) return
-      if (typeof value !== 'string' || parseAddress(value) || engine.isLocal({ host: normalizeHost(value) })) return
+      if (!engine.active || engine.approvedDepth > 0 || typeof value !== 'string') return
+      // Local names and addresses first: cheaper than the stack below (this setter sees every
+      // lookup, the callback ones too).
+      let local = false
+      try {
+        const seen = resolverName(value)
+        local = seen === '' || parseAddress(seen) !== null || engine.isLocal({ host: normalizeHost(seen) })
+      } catch {
+        // Decided by checkName.
+      }
+      if (local) return
       // Only the promises module calls the captured function; lib/dns.js calls the patched one.
       if (!/internal\/dns\/promises/.test(new Error().stack ?? '')) return
       const outcome = checkName(
@@ -202,8 +232,9 @@ function installLookupExports(engine: Engine, restores: Restore[]): void {
         },
     )
   const lookup = (event: string) => (args: unknown[], skip: never) => checkName(engine, event, args[0], skip)
+  // The port as Node validates it, without calling a valueOf the caller gave twice.
   const service = (args: unknown[], skip: never) =>
-    checkAddress(engine, 'dns.lookupService', args[0], Number(args[1]), skip)
+    checkAddress(engine, 'dns.lookupService', args[0], typeof args[1] === 'number' ? args[1] : undefined, skip)
   guardCallback('lookup', lookup('dns.lookup'))
   guardCallback('lookupService', service)
   guardPromise('lookup', lookup('dns.promises.lookup'))

@@ -1,9 +1,11 @@
 import diagnostics from 'node:diagnostics_channel'
+import { isMainThread } from 'node:worker_threads'
 import { packageOf, StackCapture } from '../attribution.js'
 import type { CheckRequest, Engine } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand } from '../redact.js'
 import { checkSpawn } from './child-process.js'
+import { decideSafely } from './fail-closed.js'
 import { patchMethod, type Restore } from './patch.js'
 
 // Ways past every other layer, each audited as an `exec` event of its own:
@@ -48,23 +50,25 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
     process,
     'dlopen',
     (realDlopen) =>
-      function dlopen(this: unknown, module: unknown, filename: string, ...rest: unknown[]) {
-        if (engine.active) {
-          const owner = packageOf(String(filename))
-          const shown = relativeTo(engine.policy.root, String(filename))
-          const outcome = engine.check({
+      function dlopen(this: unknown, module: unknown, filename: unknown, ...rest: unknown[]) {
+        if (!engine.active) return Reflect.apply(realDlopen, this, [module, filename, ...rest])
+        // The native call converts the file name to a string: once, here, and it gets that string.
+        const file = typeof filename === 'string' ? filename : `${filename as string}`
+        const outcome = decideSafely(engine, 'exec', 'process.dlopen', dlopen, () => {
+          const owner = packageOf(file)
+          return engine.check({
             category: 'exec',
             event: 'process.dlopen',
-            target: shown,
-            decide: { category: 'exec', commands: [{ file: String(filename), args: [] }] },
-            args: [filename],
-            suggestion: owner ? `{ from: '${owner}' }` : `'${filename}'`,
+            target: relativeTo(engine.policy.root, file),
+            decide: { category: 'exec', commands: [{ file, args: [] }] },
+            args: [file],
+            suggestion: owner ? `{ from: '${owner}' }` : `'${file}'`,
             skip: dlopen,
             ...(owner ? { packages: [owner] } : {}),
           })
-          if (!outcome.ok) throw outcome.error
-        }
-        return Reflect.apply(realDlopen, this, [module, filename, ...rest])
+        })
+        if (!outcome.ok) throw outcome.error
+        return Reflect.apply(realDlopen, this, [module, file, ...rest])
       },
   )
 
@@ -73,34 +77,38 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
     process,
     'binding',
     (realBinding) =>
-      function binding(this: unknown, name: string) {
-        if (engine.active) {
+      function binding(this: unknown, name: unknown) {
+        if (!engine.active) return Reflect.apply(realBinding, this, [name])
+        // Node's own process.binding starts with `String(name)`: the same conversion, once.
+        const module = String(name)
+        const outcome = decideSafely(engine, 'exec', 'process.binding', binding, () => {
           // The test framework reading a binding for itself is runner work, not the test's:
           // Vitest 3.2's snapshot and mocker packages call process.binding('util') as they load,
           // once per test file in the vm pools.
           const stack = new StackCapture(engine.filter, binding)
-          if (!stack.fromFramework()) {
-            const outcome = checkNative(engine, 'process.binding', 'process.binding', [String(name)], binding, {
-              stack,
-            })
-            if (!outcome.ok) throw outcome.error
-          }
-        }
-        return Reflect.apply(realBinding, this, [name])
+          if (stack.fromFramework()) return { ok: true }
+          return checkNative(engine, 'process.binding', 'process.binding', [module], binding, { stack })
+        })
+        if (!outcome.ok) throw outcome.error
+        return Reflect.apply(realBinding, this, [module])
       },
   )
 
   if (typeof proc.execve === 'function') {
     let throughWrapper = false
-    patchMethod<(file: string, args?: string[], env?: object) => never>(
+    patchMethod<(file: unknown, args?: unknown, env?: object) => unknown>(
       restores,
       process,
       'execve',
       (realExecve) =>
-        function execve(this: unknown, file: string, args?: string[], env?: object) {
-          if (engine.active) {
-            const argv = Array.isArray(args) ? args : [file]
-            const outcome = checkSpawn(engine, { file: String(file), argv }, 'execve', execve)
+        function execve(this: unknown, file: unknown, args?: unknown, env?: object) {
+          // Node refuses anything but a string and an array of strings (no NUL), and any call
+          // from a worker thread, before it does anything: let it, in its own words.
+          if (engine.active && isMainThread && isExecveCall(file, args)) {
+            const argv = args === undefined ? [] : (args as string[])
+            const outcome = decideSafely(engine, 'exec', 'process.execve', execve, () =>
+              checkSpawn(engine, { file, argv }, 'process.execve', execve),
+            )
             if (!outcome.ok) throw outcome.error
           }
           throughWrapper = true
@@ -115,7 +123,9 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
       if (throughWrapper || !engine.active) return
       const { execPath, args } = (message ?? {}) as { execPath?: string; args?: string[] }
       const file = String(execPath)
-      const outcome = checkSpawn(engine, { file, argv: args ?? [file] }, 'execve', onExecve as Skip)
+      const outcome = decideSafely(engine, 'exec', 'process.execve', onExecve as Skip, () =>
+        checkSpawn(engine, { file, argv: Array.isArray(args) ? args : [file] }, 'process.execve', onExecve as Skip),
+      )
       if (!outcome.ok) {
         // A captured reference: the syscall cannot be stopped, only the process. Fail closed.
         process.stderr.write(`${outcome.error.message}\n\nleakgate stopped this process before process.execve ran.\n`)
@@ -138,9 +148,11 @@ function installFfi(engine: Engine, restores: Restore[]): void {
       ffi,
       'dlopen',
       (realDlopen) =>
-        function dlopen(this: unknown, library: string, ...rest: unknown[]) {
-          if (engine.active) {
-            const outcome = checkNative(engine, 'ffi.dlopen', String(library), [], dlopen)
+        function dlopen(this: unknown, library: unknown, ...rest: unknown[]) {
+          if (engine.active && (typeof library === 'string' || library === null)) {
+            const outcome = decideSafely(engine, 'exec', 'ffi.dlopen', dlopen, () =>
+              checkNative(engine, 'ffi.dlopen', libraryName(library), [], dlopen),
+            )
             if (!outcome.ok) throw outcome.error
           }
           return Reflect.apply(realDlopen, this, [library, ...rest])
@@ -151,8 +163,11 @@ function installFfi(engine: Engine, restores: Restore[]): void {
   if (typeof RealLibrary === 'function') {
     const guarded: new (...args: unknown[]) => object = new Proxy(RealLibrary as new (...args: unknown[]) => object, {
       construct(target, args, newTarget): object {
-        if (engine.active) {
-          const outcome = checkNative(engine, 'ffi.DynamicLibrary', String(args[0]), [], guarded as never)
+        const library: unknown = args[0]
+        if (engine.active && (typeof library === 'string' || library === null)) {
+          const outcome = decideSafely(engine, 'exec', 'ffi.DynamicLibrary', guarded as never, () =>
+            checkNative(engine, 'ffi.DynamicLibrary', libraryName(library), [], guarded as never),
+          )
           if (!outcome.ok) throw outcome.error
         }
         return Reflect.construct(target, args, newTarget === guarded ? target : newTarget)
@@ -164,6 +179,21 @@ function installFfi(engine: Engine, restores: Restore[]): void {
       if (descriptor) Object.defineProperty(ffi, 'DynamicLibrary', descriptor)
     })
   }
+}
+
+/**
+ * What `node:ffi` opens: a path, or `null` (dlopen(NULL): the running node binary itself, with
+ * libc linked in). It refuses anything else before opening anything.
+ */
+function libraryName(library: string | null): string {
+  return library === null ? process.execPath : library
+}
+
+/** The arguments `process.execve` accepts: a string, and an array of strings without NUL. */
+function isExecveCall(file: unknown, args: unknown): file is string {
+  if (typeof file !== 'string' || file.includes('\u0000')) return false
+  if (args === undefined) return true
+  return Array.isArray(args) && args.every((arg) => typeof arg === 'string' && !arg.includes('\u0000'))
 }
 
 /** Loads an experimental builtin without printing its ExperimentalWarning on the user's behalf. */

@@ -2,8 +2,9 @@ import net from 'node:net'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
-import { formatNetTarget, type NetTarget, normalizeHost } from '../rules/net.js'
+import { formatNetTarget, isPlainHost, type NetTarget, normalizeHost, resolverName } from '../rules/net.js'
 import { checkNet } from './check-net.js'
+import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
 import { patchMethod, patchProperty, type Restore } from './patch.js'
 
@@ -44,6 +45,15 @@ type ConnectOptions = Record<string, any>
 
 const netInternals = net as unknown as { _normalizeArgs(args: unknown[]): unknown[] }
 
+/** A port Node's validatePort accepts (anything else, Node rejects in its own words). */
+function isValidPort(port: unknown): port is number | string {
+  if (typeof port === 'string') {
+    if (port.trim() === '') return false
+  } else if (typeof port !== 'number') return false
+  const value = +port
+  return value === value >>> 0 && value <= 0xffff
+}
+
 export function installNet(engine: Engine, natives: Natives, restores: Restore[]): void {
   const normalizedSymbol = Object.getOwnPropertySymbols(netInternals._normalizeArgs([{}]))[0]
 
@@ -60,35 +70,64 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         if (connections.has(this)) connections.delete(this)
         const normalized = (Array.isArray(args[0]) ? args[0] : netInternals._normalizeArgs([...args])) as unknown[]
         const options = (normalized[0] ?? {}) as ConnectOptions
+        // Read once: the values decided on are the values Node is handed (a getter on the
+        // caller's options could answer differently the second time).
+        const path = options.path
         // Unix sockets and named pipes are this machine.
-        if (options.path !== undefined && options.path !== null) return Reflect.apply(realConnect, this, args)
-        const rawHost = typeof options.host === 'string' && options.host !== '' ? options.host : 'localhost'
-        if (engine.isLocalHost(rawHost)) {
+        if (path !== undefined && path !== null) return Reflect.apply(realConnect, this, args)
+        const host: unknown = options.host
+        const port: unknown = options.port
+        // What Node would connect to or look up: `options.host || 'localhost'`. A name that is
+        // not a plain string (an object, a NUL, an escape) is left to Node, which rejects it or
+        // hands it below, where the native layers decide what is really resolved and dialled.
+        const rawHost = host === undefined || host === null || host === '' ? 'localhost' : host
+        if (typeof rawHost !== 'string') return Reflect.apply(realConnect, this, args)
+        let local = false
+        try {
+          local = engine.isLocalHost(rawHost)
+        } catch {
+          // Decided below, where a failure of the guard's own code becomes a decision.
+        }
+        if (local) {
           // A local name is checked again per resolved address, natively.
           if (parseAddress(rawHost) === null) connections.set(this, { host: normalizeHost(rawHost), decided: false })
           return Reflect.apply(realConnect, this, args)
         }
-        const port = Number(options.port)
         // Let Node reject a bad port in its own words.
-        if (!Number.isInteger(port)) return Reflect.apply(realConnect, this, args)
-        const address = parseAddress(rawHost)
-        const target: NetTarget = address ? { address, port } : { host: normalizeHost(rawHost), port }
-        const outcome = checkNet(engine, this.encrypted ? 'tls.connect' : 'net.connect', target, [options], connect)
+        if (!isValidPort(port)) return Reflect.apply(realConnect, this, args)
+        const event = this.encrypted ? 'tls.connect' : 'net.connect'
+        let undecided = false
+        const outcome = decideSafely(engine, 'net', event, connect, () => {
+          const address = parseAddress(rawHost)
+          const name = address ? undefined : normalizeHost(rawHost)
+          if (name !== undefined && !isPlainHost(name)) {
+            undecided = true
+            return { ok: true }
+          }
+          const target: NetTarget = address ? { address, port: +port } : { host: name as string, port: +port }
+          const decided = checkNet(engine, event, target, [options], connect)
+          if (decided.ok) connections.set(this, { ...(target.host ? { host: target.host } : {}), decided: true })
+          return decided
+        })
+        if (undecided) return Reflect.apply(realConnect, this, args)
+        const fixed: ConnectOptions = Object.create(options, {
+          host: { value: rawHost, enumerable: true, writable: true, configurable: true },
+          port: { value: port, enumerable: true, writable: true, configurable: true },
+          path: { value: path, enumerable: true, writable: true, configurable: true },
+        })
         if (outcome.ok) {
-          connections.set(this, { ...(target.host ? { host: target.host } : {}), decided: true })
           // The lookup of an allowed name runs synchronously inside; don't decide it twice.
-          return engine.approved(() => Reflect.apply(realConnect, this, args))
+          return engine.approved(() => Reflect.apply(realConnect, this, [withNormalized([fixed, normalized[1]])]))
         }
-        const failing: ConnectOptions = {
-          ...options,
-          host: BLOCKED_HOST,
-          lookup: (_host: string, _options: unknown, callback: (error: Error) => void) => callback(outcome.error),
-        }
-        const rewritten: unknown[] = [failing, normalized[1]]
-        if (normalizedSymbol) (rewritten as unknown as Record<symbol, boolean>)[normalizedSymbol] = true
-        return Reflect.apply(realConnect, this, [rewritten])
+        fixed.host = BLOCKED_HOST
+        fixed.lookup = (_host: string, _options: unknown, callback: (error: Error) => void) => callback(outcome.error)
+        return Reflect.apply(realConnect, this, [withNormalized([fixed, normalized[1]])])
       },
   )
+  const withNormalized = (list: unknown[]) => {
+    if (normalizedSymbol) (list as unknown as Record<symbol, boolean>)[normalizedSymbol] = true
+    return list
+  }
 
   // http is not loaded in a worker that never uses it: patch its Agent when it is there, or at
   // the first connect after it loaded (a socket is connected before any agent can reuse it).
@@ -113,26 +152,35 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
       TCP,
       method,
       (realTcpConnect) =>
-        function tcpConnect(this: Record<symbol, Socket | undefined>, req: unknown, address: string, port: number) {
-          if (!engine.active || engine.isLocalHost(address)) {
-            return Reflect.apply(realTcpConnect, this, [req, address, port])
+        function tcpConnect(this: Record<symbol, Socket | undefined>, req: unknown, address: unknown, port: number) {
+          if (!engine.active) return Reflect.apply(realTcpConnect, this, [req, address, port])
+          // The native call converts the address to a C string: do it once, decide on what C
+          // reads (up to a NUL), and hand the native call that very string.
+          const text = typeof address === 'string' ? address : `${address as string}`
+          const seen = resolverName(text)
+          let local = false
+          try {
+            local = engine.isLocalHost(seen)
+          } catch {
+            // Decided below.
           }
+          if (local) return Reflect.apply(realTcpConnect, this, [req, text, port])
           const socket = owner ? this[owner] : undefined
           const info = socket ? connections.get(socket) : undefined
-          if (info?.decided) return Reflect.apply(realTcpConnect, this, [req, address, port])
-          const parsed = parseAddress(address)
-          const target: NetTarget = parsed ? { address: parsed, port } : { host: normalizeHost(address), port }
-          const shown = info?.host ? `${info.host} (${formatNetTarget(target)})` : undefined
-          const outcome = checkNet(
-            engine,
-            socket?.encrypted ? 'tls.connect' : 'net.connect',
-            target,
-            [address, port],
-            tcpConnect,
-            shown ? { shown } : {},
-          )
-          if (outcome.ok) return Reflect.apply(realTcpConnect, this, [req, address, port])
-          return eperm
+          const event = socket?.encrypted ? 'tls.connect' : 'net.connect'
+          const outcome = decideSafely(engine, 'net', event, tcpConnect, () => {
+            // Allowed above, by its name.
+            if (info?.decided) return { ok: true }
+            const parsed = parseAddress(seen)
+            const target: NetTarget = parsed ? { address: parsed, port } : { host: normalizeHost(seen), port }
+            const dialled = formatNetTarget(parsed ? { address: parsed, port } : target)
+            const shown = info?.host ? `${info.host} (${dialled})` : undefined
+            return checkNet(engine, event, target, [text, port], tcpConnect, {
+              ...(shown ? { shown } : {}),
+              suggestion: `'${dialled}'`,
+            })
+          })
+          return outcome.ok ? Reflect.apply(realTcpConnect, this, [req, text, port]) : eperm
         },
     )
   }

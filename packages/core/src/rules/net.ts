@@ -25,6 +25,24 @@ export interface NetTarget {
 export const NET_FORMS =
   "'host', 'host:port', '*.example.com', '10.0.0.0/8', '[::1]:8080', a named range ('private', 'linkLocal', ...) or { from: 'package' }"
 
+/** What a resolver reads of a name or address: a C string, which ends at the first NUL. */
+export function resolverName(host: string): string {
+  const nul = host.indexOf('\u0000')
+  return nul === -1 ? host : host.slice(0, nul)
+}
+
+const PLAIN_HOST = /^[\p{L}\p{N}_-]+(\.[\p{L}\p{N}_-]+)*$/u
+
+/**
+ * A name every resolver reads the same way: labels of letters, digits, `_` and `-`. Anything
+ * else (a backslash, which glibc and c-ares read as an escape inside a label; whitespace, after
+ * which inet_aton stops reading; control characters) may be looked up as another name or
+ * address than the text says, so it matches no host rule and is never local.
+ */
+export function isPlainHost(host: string): boolean {
+  return PLAIN_HOST.test(host)
+}
+
 /** Lower-cases a hostname and drops one trailing dot, so rules match `example.com.` too. */
 export function normalizeHost(host: string): string {
   const lower = host.toLowerCase()
@@ -185,7 +203,7 @@ export function matchNet(matcher: NetMatcher, target: NetTarget): boolean {
     case 'any':
       return true
     case 'host':
-      return target.host !== undefined && matchGlob(matcher.pattern, target.host)
+      return target.host !== undefined && isPlainHost(target.host) && matchGlob(matcher.pattern, target.host)
     case 'address':
       return target.address !== undefined && target.address.text === matcher.address.text
     case 'cidr':

@@ -72,7 +72,7 @@ describe.each(nodes)('process.execve captured before install on $label', ({ bin 
     }
     expect(result.crashed).toContain('did not report (exit 1)')
     expect(result.crashed).toContain(
-      'blocked child_process.execve of "echo \'replaced the process\'" (LEAKGATE_EXEC_BLOCKED)',
+      'blocked process.execve of "echo \'replaced the process\'" (LEAKGATE_EXEC_BLOCKED)',
     )
     expect(result.crashed).toContain('leakgate stopped this process before process.execve ran.')
     expect(result.crashed).not.toMatch(/^replaced the process$/m)
