@@ -179,6 +179,11 @@ export class StackCapture {
     return this.frames[index]
   }
 
+  /** The V8 call sites captured, builtins included (what V8 itself walks). */
+  callSites(): readonly NodeJS.CallSite[] {
+    return this.sites
+  }
+
   /** Raw frames (unmapped positions): enough to decide by file. */
   rawFrames(): Frame[] {
     this.frameAt(this.sites.length)

@@ -2,15 +2,20 @@ import Module from 'node:module'
 import vm from 'node:vm'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
+import { isNodeOperation } from '../node-operations.js'
+import { CompiledScripts, offsetOf } from './compiled-scripts.js'
 import type { Natives } from './natives.js'
-import { patchMethod, patchProperty, type Restore } from './patch.js'
+import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
 import { checkCode } from './realm.js'
+import { Trampolines } from './trampoline.js'
 
 // Code generation outside a realm's own intrinsics, shared by every realm of the process:
-// - every `vm.Script` run (`new vm.Script().runIn*`, `vm.runInThisContext`, `runInContext`,
-//   `runInNewContext`) reaches the native `ContextifyScript.prototype.runInContext`, looked up at
-//   call time, so captured references are caught too; the exports only remember the source for
-//   the message;
+// - every `vm.Script` (`new vm.Script()`, `vm.runInThisContext`, `runInContext`,
+//   `runInNewContext`, `createScript`): its constructor calls its native parent with the code
+//   already converted to a string (`super(code, filename, lineOffset, columnOffset, ...)`, Node
+//   20-26), and that parent is looked up on `vm.Script`'s prototype chain at call time, so a
+//   reference captured before install is caught too. Decided as it compiles, so a script's run
+//   has no leakgate frame in its stack (Node's own internal scripts are built without it);
 // - `vm.compileFunction` (export only: internal/vm destructured the binding at startup) and
 //   `vm.SourceTextModule` (under --experimental-vm-modules);
 // - `Module.prototype._compile` called by anything but Node's own loader (and known TypeScript
@@ -18,10 +23,12 @@ import { checkCode } from './realm.js'
 // - `import('data:...')` through a synchronous resolve hook (Node 22+, `module.registerHooks`);
 // - `inspector.Session#post` with `Runtime.evaluate` and friends.
 // The test frameworks compile every module through these: their frames are trusted (eval only).
+// Node's own internal operations are too (node-operations.ts). What each vm script was compiled
+// with is noted (compiled-scripts.ts) so that code compiled for a caller in it behaves as there.
 //
 // Cannot see: `import('data:')` on Node 20 outside code the framework loads itself;
-// `vm.compileFunction` or `vm.Script` captured before install (the source preview is lost, the
-// run is still caught).
+// `vm.compileFunction` captured before install; a `ContextifyScript` built from
+// `process.binding('contextify')` (that binding access is itself an event, native-access.ts).
 
 type Skip = (...args: never[]) => unknown
 
@@ -45,85 +52,90 @@ function decodeDataUrl(url: string): string {
   }
 }
 
+/** Trusted code generation: the framework's own (by caller) or one of Node's internal operations. */
+function isTrusted(engine: Engine, stack: StackCapture): boolean {
+  return stack.fromFramework() || isNodeOperation(stack, engine.filter)
+}
+
 export function installCode(engine: Engine, natives: Natives, restores: Restore[]): void {
-  const sourceOf = new WeakMap<object, string>()
-  let pendingSource: string | undefined
+  const scripts = new CompiledScripts()
+  const RealScript = realOf(vm.Script)
+  const realCompileFunction = realOf(vm.compileFunction)
 
-  for (const name of ['runInThisContext', 'runInContext', 'runInNewContext'] as const) {
-    patchMethod<(code: unknown, ...rest: unknown[]) => unknown>(
-      restores,
-      vm,
-      name,
-      (real) =>
-        function runWithSource(this: unknown, code: unknown, ...rest: unknown[]) {
-          const previous = pendingSource
-          pendingSource = typeof code === 'string' ? code : undefined
-          try {
-            return Reflect.apply(real, this, [code, ...rest])
-          } finally {
-            pendingSource = previous
+  // `super(...)` in vm.Script's constructor: every script compiled through the vm API, by any
+  // export or a reference captured before install. Decided there, before V8 compiles it; the
+  // run then has no leakgate frame in its stack.
+  const Contextify = Object.getPrototypeOf(RealScript) as (new (...args: unknown[]) => object) | null
+  if (typeof Contextify === 'function' && Contextify.prototype === natives.ContextifyScript) {
+    const compiling = new Proxy(Contextify, {
+      construct: function compileScript(target, args, newTarget) {
+        // The code, already converted to a string by vm.Script: what is decided is what compiles.
+        if (engine.active && typeof args[0] === 'string') {
+          const stack = new StackCapture(engine.filter, compileScript)
+          if (!isTrusted(engine, stack)) {
+            const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack)
+            if (!outcome.ok) throw outcome.error
           }
-        },
-    )
+        }
+        const script = Reflect.construct(target, args, newTarget) as object
+        if (typeof args[7] === 'symbol') {
+          scripts.note(args[1], {
+            import: { kind: 'id', id: args[7] },
+            lineOffset: offsetOf(args[2]),
+            columnOffset: offsetOf(args[3]),
+          })
+        }
+        return script
+      },
+    })
+    Object.setPrototypeOf(RealScript, compiling)
+    restores.push(() => {
+      if (Object.getPrototypeOf(RealScript) === compiling) Object.setPrototypeOf(RealScript, Contextify)
+    })
   }
 
-  const RealScript = vm.Script
-  const GuardedScript: typeof vm.Script = new Proxy(RealScript, {
-    construct(target, args, newTarget) {
-      const script = Reflect.construct(target, args, newTarget === GuardedScript ? target : newTarget) as object
-      if (typeof args[0] === 'string') sourceOf.set(script, args[0])
-      return script
-    },
+  engine.trampolines = new Trampolines(scripts, {
+    compileFunction: realCompileFunction,
+    ContextifyScript: Contextify ?? undefined,
+    runInContext: natives.ContextifyScript?.runInContext as never,
   })
-  patchProperty(restores, vm, 'Script', { value: GuardedScript, writable: true, enumerable: true })
+  restores.push(() => {
+    engine.trampolines = undefined
+    scripts.clear()
+  })
 
-  const ContextifyScript = natives.ContextifyScript
-  if (ContextifyScript) {
-    patchMethod<(...args: unknown[]) => unknown>(
-      restores,
-      ContextifyScript,
-      'runInContext',
-      (real) =>
-        function runInContext(this: object, ...args: unknown[]) {
-          if (engine.active) {
-            const stack = new StackCapture(engine.filter, runInContext)
-            if (!stack.fromFramework()) {
-              const source = sourceOf.get(this) ?? pendingSource ?? '(vm script)'
-              const outcome = checkCode(engine, vmEvent(stack), source, [source], runInContext, stack)
-              if (!outcome.ok) throw outcome.error
-              // Code that script generates as it runs (often in an untamed context) is part of
-              // what was just decided. A framework's module runs are not: they run test code.
-              engine.compileDepth++
-              try {
-                return Reflect.apply(real, this, args)
-              } finally {
-                engine.compileDepth--
-              }
-            }
-          }
-          return Reflect.apply(real, this, args)
-        },
-    )
-  }
-
-  patchMethod<(code: string, params?: string[], options?: object) => unknown>(
+  patchMethod<(code: unknown, params?: unknown, options?: unknown) => unknown>(
     restores,
     vm,
     'compileFunction',
     (real) =>
-      function compileFunction(this: unknown, code: string, params?: string[], options?: object) {
+      function compileFunction(this: unknown, code: unknown, params?: unknown, options?: unknown) {
+        // Each parameter read once: what is decided is what compiles (a getter could answer
+        // differently the second time). Node requires strings; it says so for anything else.
+        const list = Array.isArray(params) ? Array.from(params as unknown[]) : params
         if (engine.active) {
-          const source =
-            Array.isArray(params) && params.length > 0 ? `(${params.join(', ')}) => { ${code} }` : String(code)
-          const outcome = checkCode(engine, 'vm.compileFunction', source, [code, params], compileFunction)
+          const names = Array.isArray(list) ? list.map((param) => (typeof param === 'string' ? param : '?')) : []
+          const body = typeof code === 'string' ? code : ''
+          const source = names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
+          const outcome = checkCode(engine, 'vm.compileFunction', source, [code, list], compileFunction)
           if (!outcome.ok) throw outcome.error
         }
         engine.compileDepth++
+        let compiled: unknown
         try {
-          return Reflect.apply(real, this, [code, params, options])
+          compiled = Reflect.apply(real, this, [code, list, options])
         } finally {
           engine.compileDepth--
         }
+        if (options !== null && typeof options === 'object') {
+          const { filename, importModuleDynamically, lineOffset, columnOffset } = options as Record<string, unknown>
+          scripts.note(filename, {
+            import: { kind: 'callback', value: importModuleDynamically },
+            lineOffset: offsetOf(lineOffset),
+            columnOffset: offsetOf(columnOffset),
+          })
+        }
+        return compiled
       },
   )
 
@@ -131,28 +143,36 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
     .SourceTextModule
   if (typeof RealSourceTextModule === 'function') {
     const guarded: new (...args: unknown[]) => object = new Proxy(RealSourceTextModule, {
-      construct(target, args, newTarget): object {
-        if (engine.active) {
-          const identifier = String((args[1] as { identifier?: unknown } | undefined)?.identifier ?? '')
+      construct: function compileModule(target, args, newTarget): object {
+        const options = (args[1] ?? {}) as { identifier?: unknown; importModuleDynamically?: unknown }
+        const identifier = typeof options.identifier === 'string' ? options.identifier : undefined
+        // Node requires a string source; anything else fails in the constructor, as without us.
+        if (engine.active && typeof args[0] === 'string') {
           // A data: URL is code from a string even when the framework compiles it on our behalf.
-          const isData = identifier.startsWith('data:')
-          const stack = new StackCapture(engine.filter, guarded as never)
-          if (isData || !stack.fromFramework()) {
-            const source = isData ? decodeDataUrl(identifier) : String(args[0])
-            const outcome = engine.check({
-              category: 'eval',
-              event: isData ? 'import(data:)' : 'vm.SourceTextModule',
-              target: source.replace(/\s+/g, ' ').slice(0, 80),
-              decide: { category: 'eval' },
+          const isData = identifier?.startsWith('data:') === true
+          const stack = new StackCapture(engine.filter, compileModule)
+          if (isData || !isTrusted(engine, stack)) {
+            const outcome = checkCode(
+              engine,
+              isData ? 'import(data:)' : 'vm.SourceTextModule',
+              args[0],
               args,
-              suggestion: () => (stack.packages()[0] ? `{ from: '${stack.packages()[0]}' }` : 'true'),
-              skip: guarded as never,
+              compileModule,
               stack,
-            })
+              { untrusted: isData },
+            )
             if (!outcome.ok) throw outcome.error
           }
         }
-        return Reflect.construct(target, args, newTarget === guarded ? target : newTarget)
+        const module = Reflect.construct(target, args, newTarget === guarded ? target : newTarget)
+        if (identifier !== undefined) {
+          scripts.note(identifier, {
+            import: { kind: 'callback', value: options.importModuleDynamically, identifier },
+            lineOffset: 0,
+            columnOffset: 0,
+          })
+        }
+        return module
       },
     })
     patchProperty(restores, vm, 'SourceTextModule', { value: guarded, writable: true, enumerable: true })
@@ -183,11 +203,12 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
     '_compile',
     (real) =>
       function _compile(this: unknown, content: string, filename: string, ...rest: unknown[]) {
+        scripts.forget(filename)
         if (engine.active && this !== loading) {
           // Node's own loader is the caller for every ordinary require: decide by the first frame.
           const stack = new StackCapture(engine.filter, _compile as Skip, 3)
           const caller = stack.rawFrames()[0]
-          if (caller && !engine.filter.isInternal(caller.file) && !stack.fromFramework()) {
+          if (caller && !engine.filter.isInternal(caller.file) && !isTrusted(engine, stack)) {
             const outcome = checkCode(
               engine,
               'Module._compile',

@@ -2,6 +2,7 @@ import { StackCapture } from '../attribution.js'
 import type { CheckRequest, Engine, Outcome } from '../engine.js'
 import { previewCode } from '../redact.js'
 import { patchProperty, type Restore } from './patch.js'
+import { callerSite, captureSites } from './trampoline.js'
 
 // Code generation inside one realm (a global object and its intrinsics): the Function family
 // and eval. Every realm has its own: Jest's test context and Vitest's vm pools each need this.
@@ -29,8 +30,8 @@ type AnyConstructor = new (...args: unknown[]) => unknown
 const RETURN_THIS = /^\s*(['"]use strict['"];?\s*)?return this;?\s*$/
 
 /** The `Function('return this')` idiom bundlers and coverage emit: allowed unless strict. */
-function isBenignIdiom(engine: Engine, args: readonly unknown[]): boolean {
-  return !engine.policy.strict && args.length <= 1 && RETURN_THIS.test(String(args[0] ?? ''))
+function isBenignIdiom(engine: Engine, sources: readonly string[]): boolean {
+  return !engine.policy.strict && sources.length <= 1 && RETURN_THIS.test(sources[0] ?? '')
 }
 
 /** Decides one piece of generated code. Framework-internal generation is trusted by caller. */
@@ -41,12 +42,14 @@ export function checkCode(
   args: readonly unknown[],
   skip: Skip,
   stack?: StackCapture,
-  extra?: Pick<CheckRequest, 'detected'>,
+  extra: Pick<CheckRequest, 'detected'> & { untrusted?: boolean } = {},
 ): Outcome {
   const capture = stack ?? new StackCapture(engine.filter, skip)
-  if (capture.fromFramework()) return { ok: true }
+  const { untrusted, ...rest } = extra
+  // `untrusted`: code from a string even when the framework compiles it (a data: module).
+  if (!untrusted && capture.fromFramework()) return { ok: true }
   return engine.check({
-    ...extra,
+    ...rest,
     category: 'eval',
     event,
     target: previewCode(code),
@@ -61,22 +64,54 @@ export function checkCode(
   })
 }
 
+/** An argument as the real constructor converts it (ToString: a Symbol throws, as there). */
+function toSource(value: unknown): string {
+  return `${value as string}`
+}
+
+/** Calls a real code generator as if from the caller's frame (trampoline.ts). */
+export function callAsCaller(
+  engine: Engine,
+  sites: readonly NodeJS.CallSite[],
+  call: (target: never, second: never, third: never) => unknown,
+  target: unknown,
+  second: unknown,
+  third: unknown,
+): unknown {
+  engine.compileDepth++
+  try {
+    const trampolines = engine.trampolines
+    if (!trampolines) return (call as (a: unknown, b: unknown, c: unknown) => unknown)(target, second, third)
+    return trampolines.call(callerSite(sites), call as never, target, second, third)
+  } finally {
+    engine.compileDepth--
+  }
+}
+
 function makeGuardedConstructor(engine: Engine, Real: AnyConstructor, event: string): AnyConstructor {
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
-    if (engine.active && !isBenignIdiom(engine, args)) {
-      const params = args.slice(0, -1).map(String).join(', ')
-      const body = args.length > 0 ? String(args[args.length - 1]) : ''
-      const outcome = checkCode(engine, event, params ? `(${params}) => { ${body} }` : body, args, guarded as Skip)
+    // Each argument converted once, in order, as the real constructor would: what is decided is
+    // what compiles (an object's toString could answer differently the second time).
+    const sources = args.map(toSource)
+    let stack: StackCapture | undefined
+    if (engine.active && !isBenignIdiom(engine, sources)) {
+      stack = new StackCapture(engine.filter, guarded as Skip)
+      const params = sources.slice(0, -1).join(', ')
+      const body = sources.length > 0 ? (sources[sources.length - 1] as string) : ''
+      const outcome = checkCode(
+        engine,
+        event,
+        params ? `(${params}) => { ${body} }` : body,
+        args,
+        guarded as Skip,
+        stack,
+      )
       if (!outcome.ok) throw outcome.error
     }
     const newTarget: unknown = new.target
     const target = (newTarget === undefined || newTarget === guarded ? Real : newTarget) as AnyConstructor
-    engine.compileDepth++
-    try {
-      return Reflect.construct(Real, args, target)
-    } finally {
-      engine.compileDepth--
-    }
+    const sites = stack ? stack.callSites() : captureSites(guarded as Skip)
+    return callAsCaller(engine, sites, Reflect.construct, Real, sources, target)
   }
   Object.defineProperty(guarded, 'name', { value: Real.name, configurable: true })
   Object.defineProperty(guarded, 'length', { value: 1, configurable: true })
@@ -144,15 +179,11 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
   let assigned: unknown
   const blockedEval = function evalBlocked(code: unknown) {
     if (typeof code !== 'string') return code
-    const outcome = checkCode(engine, 'eval', code, [code], blockedEval as Skip)
+    const stack = new StackCapture(engine.filter, blockedEval as Skip)
+    const outcome = checkCode(engine, 'eval', code, [code], blockedEval as Skip, stack)
     if (!outcome.ok) throw outcome.error
     // Allowed between lookup and call (a rule added in between): run it, indirectly.
-    engine.compileDepth++
-    try {
-      return realEval(code)
-    } finally {
-      engine.compileDepth--
-    }
+    return callAsCaller(engine, stack.callSites(), Reflect.apply, realEval, undefined, [code])
   }
   Object.defineProperty(blockedEval, 'name', { value: 'eval' })
   const getter = function eval_() {

@@ -1,0 +1,42 @@
+import type { FrameFilter, StackCapture } from './attribution.js'
+
+// Node's own code generation is never the user's. A handful of Node's internals compile code
+// (read from the sources of Node 20, 22, 24 and 26): a fixed string, a module's source, or the
+// process's own program. They are recognised by the internal function that asked, the first
+// frame below the vm machinery and leakgate's wrappers, never by a `node:` frame anywhere on the
+// stack: a timer or an event emitter calling `vm.runInThisContext` as a callback has Node frames
+// above the user's code too, and stays the user's.
+
+/** Internal file → the functions in it that compile code (null: its top level). */
+const GENERATORS: Readonly<Record<string, readonly (string | null)[]>> = {
+  // `runInNewContext('this')` for a realm of its own: web streams releasing a reader, URL and
+  // fs helpers (SideEffectFree*); a fixed stack reader (Buffer() deprecation, node:test mocks).
+  'node:internal/util': ['getInternalGlobal', 'lazyGetStructuredStack'],
+  // A module's own source, when `Module.wrap` was changed (decided at Module#_compile).
+  'node:internal/modules/cjs/loader': ['wrapSafe'],
+  // The process's program: `node -e`, `-p`, stdin, a worker's `eval` (decided where it started).
+  'node:internal/process/execution': ['evalScript', 'compileScript', 'runScriptInContext'],
+  // node:test reading its snapshot files; `--prof-process`; loader-hook preload code; Node
+  // 26's web workers.
+  'node:internal/test_runner/snapshot': ['readFile'],
+  'node:internal/v8_prof_processor': [null],
+  'node:internal/modules/esm/hooks': ['#executePreloadScripts'],
+  'node:internal/webworker': ['runClassicScriptSource'],
+}
+
+/** The vm API's own implementation: below the caller, never the caller. */
+const VM_MACHINERY = new Set(['node:vm', 'node:internal/vm', 'node:internal/vm/module'])
+
+/** Is this code generation one of Node's own operations? */
+export function isNodeOperation(stack: StackCapture, filter: FrameFilter): boolean {
+  for (const frame of stack.rawFrames()) {
+    if (VM_MACHINERY.has(frame.file)) continue
+    if (!frame.file.startsWith('node:')) {
+      // leakgate's own wrappers sit between Node's vm and its caller.
+      if (filter.internalDirs.some((dir) => frame.file.startsWith(dir))) continue
+      return false
+    }
+    return GENERATORS[frame.file]?.includes(frame.fn ?? null) ?? false
+  }
+  return false
+}
