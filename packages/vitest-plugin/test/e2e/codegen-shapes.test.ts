@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { checkExpected, loadExpected } from './expected.js'
+import { cleanup, limited, type RunResult, runFixture, smoke } from './harness.js'
+
+// fixtures/codegen-shapes: shapes of code generation from real suites (issue 10), against its
+// expected.json, with the real Vitest CLI, in a process pool and a vm pool.
+
+const POOLS = smoke ? ['forks'] : ['forks', 'vmThreads']
+
+describe('fixtures/codegen-shapes (enforce mode)', () => {
+  const expected = loadExpected('codegen-shapes')
+  let runs: RunResult[] = []
+  beforeAll(async () => {
+    runs = await limited(
+      2,
+      POOLS.map((pool) => () => runFixture('codegen-shapes', { args: [`--pool=${pool}`] })),
+    )
+  })
+  afterAll(() => runs.forEach(cleanup))
+
+  test.each(POOLS.map((pool, index) => [pool, index] as const))('%s: meets expected.json', (_, index) => {
+    const run = runs[index] as RunResult
+    expect(checkExpected(run, expected), run.output.slice(-3000)).toEqual([])
+    expect(run.code, run.output.slice(-3000)).toBe(0)
+  })
+})
