@@ -35,6 +35,13 @@ for (const [name, source] of [
   fs.mkdirSync(path.join(base, 'node_modules', name), { recursive: true })
   fs.writeFileSync(path.join(base, 'node_modules', name, 'index.js'), source)
 }
+// A small module, required afresh each time: Node's loader through the guard's Module hooks.
+const moduleFile = path.join(base, 'small-module.js')
+fs.writeFileSync(moduleFile, 'exports.answer = 42\n')
+function loadModule() {
+  delete require.cache[moduleFile]
+  return require(moduleFile).answer
+}
 const generator = require(path.join(base, 'node_modules/bench-gen'))
 const framework = require(path.join(base, 'node_modules/bench-framework'))
 const captured = require(path.join(base, 'node_modules/bench-captured'))
@@ -61,6 +68,7 @@ const cases = [
   { name: 'spawnSync("true"), allowed by a rule', unit: 'µs', ops: 50, run: () => spawnSync('true') },
   { name: 'new Function from an allowed package', unit: 'µs', ops: 2000, run: (i) => generator.make(i) },
   { name: 'vm.Script from a trusted caller', unit: 'µs', ops: 2000, run: (i) => framework.run(i) },
+  { name: 'require() of a small module', unit: 'µs', ops: 1000, run: loadModule },
 ]
 
 async function measure(run, ops) {
