@@ -29,7 +29,7 @@ const packages = readdirSync(new URL('../packages', import.meta.url))
 if (passthrough.length === 0) {
   // The core's integration tests run on every supported Node; install the missing ones (cached).
   installNodes()
-  step('build', 'npm', ['run', 'build', '--silent'])
+  step('build', process.execPath, ['scripts/build.mjs', '--quiet'])
   step('lint and format', 'npx', ['biome', 'check', '.'])
   step('typecheck', 'npx', ['tsc', '-p', '.'])
   for (const name of packages) {

@@ -16,14 +16,20 @@ function formatSite(site: CallSite): string {
   return `${site.file}:${site.line}:${site.column}`
 }
 
-/** `blocked net.connect to "api.stripe.com:443" (LEAKGATE_NET_BLOCKED)` */
+/**
+ * `blocked net.connect to "api.stripe.com:443" (LEAKGATE_NET_BLOCKED)`. A violation that was not
+ * refused says so in its first line, the one runners show alone: in report mode it "would block"
+ * (nothing was), and code detected after it ran (inspectEval) was "detected after it ran".
+ */
 export function formatShortMessage(
-  record: Pick<AuditRecord, 'category' | 'event' | 'target' | 'code'>,
+  record: Pick<AuditRecord, 'category' | 'event' | 'target' | 'code'> & { mode?: AuditRecord['mode'] },
   blocked: boolean,
 ): string {
-  const verb = blocked ? 'blocked' : 'reported'
   const preposition = record.category === 'net' && !record.event.startsWith('dns.') ? 'to' : 'of'
-  return `${verb} ${record.event} ${preposition} ${JSON.stringify(record.target)} (${record.code})`
+  const what = `${record.event} ${preposition} ${JSON.stringify(record.target)}`
+  if (blocked) return `blocked ${what} (${record.code})`
+  if (record.mode === 'report') return `would block ${what} (${record.code}; report mode: not blocked)`
+  return `detected ${what} after it ran (${record.code})`
 }
 
 function where(record: AuditRecord): string {

@@ -53,13 +53,23 @@ export function installFromConfig(options: LeakgateOptions): Engine {
   try {
     return install(options)
   } catch (error) {
-    if (LeakgateError.is(error) && error.code === 'LEAKGATE_INVALID_OPTION') throw configError(error.message)
+    if (LeakgateError.is(error) && error.code === 'LEAKGATE_INVALID_OPTION') {
+      // A bad LEAKGATE_MODE is in the environment: pointing at the Jest config would send the
+      // user to a file that is fine.
+      const fromEnv = /^invalid leakgate option LEAKGATE_MODE\b/.test(error.message)
+      throw configError(error.message, fromEnv ? ENV_HINT : undefined)
+    }
     throw error
   }
 }
 
-function configError(message: string): LeakgateError {
-  const full = `${message}\n\n  in the Jest config:  testEnvironmentOptions: { ${OPTIONS_KEY}: { ... } }`
+const ENV_HINT = '  in the environment:  LEAKGATE_MODE=enforce, report or off (or unset it to use the config)'
+
+function configError(
+  message: string,
+  hint = `  in the Jest config:  testEnvironmentOptions: { ${OPTIONS_KEY}: { ... } }`,
+): LeakgateError {
+  const full = `${message}\n\n${hint}`
   // No frames: they would point into this adapter. Jest prints the message, then whatever of the
   // stack follows its first line, so the stack is that line alone.
   const error = withoutFrames(new LeakgateError('LEAKGATE_INVALID_OPTION', full))

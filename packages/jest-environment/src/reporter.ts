@@ -228,7 +228,9 @@ export default class LeakgateReporter {
         : `${plural(summary.violations, 'violation')} (${categories.join(', ')})`
     const note =
       summary.violations > 0 && report.runs[0]?.mode === 'report' ? ' (report mode: nothing was blocked)' : ''
-    const lines = [`leakgate: ${violations}, ${plural(summary.allowed, 'allowed event')} → ${shown}${note}`]
+    // Worded as the Vitest plugin's summary: one line a user learns once for both runners.
+    const allowed = summary.violations === 0 ? plural(summary.allowed, 'event') : String(summary.allowed)
+    const lines = [`leakgate: ${violations}, ${allowed} allowed by rules; report: ${shown}${note}`]
     const unaccounted = unaccountedViolations(report.events, this.results)
     if (unaccounted.length > 0) {
       lines.push(

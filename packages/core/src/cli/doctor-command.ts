@@ -183,7 +183,13 @@ export function runDoctor(args: readonly string[], io: CliIo): number {
     for (const finding of findings) {
       io.stdout(`  ${paint(finding.status, MARK[finding.status])} ${finding.topic.padEnd(width)}  ${finding.detail}\n`)
     }
-    io.stdout(failed ? '\n✖ doctor found a problem (exit 1)\n' : '\n✔ leakgate is set up and the guard works here\n')
+    // Only a probe proves the guard works; without one, say what was and was not checked.
+    const verdict = failed
+      ? '✖ doctor found a problem (exit 1)'
+      : values['no-probe']
+        ? '✔ leakgate is set up (nothing was run: --no-probe; run `leakgate doctor` without it to prove the guard in this project)'
+        : '✔ leakgate is set up and the guard works here'
+    io.stdout(`\n${verdict}\n`)
   }
   return failed ? 1 : 0
 }

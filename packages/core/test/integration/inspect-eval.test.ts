@@ -88,7 +88,7 @@ describe.each(nodes)('inspectEval on $label', ({ bin }) => {
   test('a detection is a violation that was not blocked, at the call site, saying the code ran', () => {
     expect(r.record).toMatchObject({ blocked: false, mode: 'enforce', code: 'LEAKGATE_EVAL_BLOCKED' })
     expect(r.record.callSite.file).toMatch(/probe\.cjs$/)
-    expect(r.record.message.split('\n')[0]).toBe('reported eval of "2 + 2" (LEAKGATE_EVAL_BLOCKED)')
+    expect(r.record.message.split('\n')[0]).toBe('detected eval of "2 + 2" after it ran (LEAKGATE_EVAL_BLOCKED)')
     expect(r.record.message).toContain('note       this code ran: it was compiled through an eval or Function')
     expect(r.record.message).toContain('To allow it in the config:  allow: { eval: true }')
   })

@@ -51,9 +51,16 @@ describe('messages', () => {
         true,
       ),
     ).toBe('blocked child_process.exec of "git status" (LEAKGATE_EXEC_BLOCKED)')
-    expect(formatShortMessage({ ...record, event: 'dns.lookup', target: 'example.com' }, false)).toBe(
-      'reported dns.lookup of "example.com" (LEAKGATE_NET_BLOCKED)',
+    expect(formatShortMessage({ ...record, event: 'dns.lookup', target: 'example.com', mode: 'report' }, false)).toBe(
+      'would block dns.lookup of "example.com" (LEAKGATE_NET_BLOCKED; report mode: not blocked)',
     )
+    // Not refused in enforce mode: code that inspectEval saw after it ran.
+    expect(
+      formatShortMessage(
+        { ...record, category: 'eval', event: 'eval', target: '2 + 2', code: 'LEAKGATE_EVAL_BLOCKED', mode: 'enforce' },
+        false,
+      ),
+    ).toBe('detected eval of "2 + 2" after it ran (LEAKGATE_EVAL_BLOCKED)')
   })
 
   test('file-level phases tell where to put the allowance', () => {

@@ -21,8 +21,12 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     ])
     expect(report?.summary.violations).toBe(3)
     expect(run.output).toMatch(
-      /leakgate: 3 violations \(net 1, exec 1, eval 1\), \d+ allowed events? → \S+ \(report mode: nothing was blocked\)/,
+      /leakgate: 3 violations \(net 1, exec 1, eval 1\), \d+ allowed by rules; report: \S+ \(report mode: nothing was blocked\)/,
     )
+    // Nothing was blocked, and the first line (the one runners show alone) says so.
+    for (const event of report?.events ?? []) {
+      expect(event.message).toMatch(/^would block .* \(LEAKGATE_[A-Z]+_BLOCKED; report mode: not blocked\)$/)
+    }
   })
 
   test('LEAKGATE_MODE=enforce overrides the config', async () => {
@@ -123,6 +127,17 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     expect(message).toContain('Valid forms:')
     expect(message).toContain('in the Jest config:  testEnvironmentOptions: { leakgate: { ... } }')
     expect(message.match(/in the Jest config/g)).toHaveLength(1)
+  })
+
+  test('a bad LEAKGATE_MODE fails every suite, pointing at the environment, not the config', async () => {
+    const run = await runJest('jest-report-mode', [], { env: { LEAKGATE_MODE: 'enforcee' } })
+    expect(run.code, describeRun(run)).toBe(1)
+    const message = fileResult(run, 'tests/report.test.js')?.message ?? ''
+    expect(message).toContain(
+      'LEAKGATE_MODE (environment): "enforcee" is not a mode. Valid forms: enforce, report, off',
+    )
+    expect(message).toContain('in the environment:  LEAKGATE_MODE=enforce, report or off')
+    expect(message).not.toContain('in the Jest config')
   })
 
   test('an unknown reporter option stops Jest before any test, naming it', async () => {

@@ -81,6 +81,7 @@ const scenarios = new Scenarios({
   inspectEvalOff: () => runFixture('inspect-eval', { args: ['--pool=vmThreads'], env: { LEAKGATE_E2E_INSPECT: '0' } }),
   reportMode: () => runFixture('vitest-report-mode'),
   modeFromEnv: () => runFixture('vitest-report-mode', { env: { LEAKGATE_MODE: 'enforce' } }),
+  badModeFromEnv: () => runFixture('vitest-report-mode', { env: { LEAKGATE_MODE: 'enforcee' } }),
   configAllow: () => runFixture('vitest-config-allow'),
   lifecycle: () => runFixture('vitest-lifecycle'),
   retryFails: () => runFixture('vitest-retry-fails'),
@@ -175,7 +176,9 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
       ]),
     )
     expect(run.output).toContain('(report mode: nothing was blocked)')
-    expect(run.output).toContain('reported child_process.execSync of "echo reported" (LEAKGATE_EXEC_BLOCKED)')
+    expect(run.output).toContain(
+      'would block child_process.execSync of "echo reported" (LEAKGATE_EXEC_BLOCKED; report mode: not blocked)',
+    )
   })
 
   test('LEAKGATE_MODE in the environment overrides the configured mode', async () => {
@@ -183,6 +186,15 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
     expect(run.code).toBe(1)
     expect(run.report?.runs[0]?.mode).toBe('enforce')
     expect(testResult(run, 'tests/report.test.js', 'a command runs and is recorded')?.status).toBe('failed')
+  })
+
+  test('a bad LEAKGATE_MODE fails the run, naming the variable, and no config', async () => {
+    const run = await scenarios.get('badModeFromEnv')
+    expect(run.code, tail(run)).toBe(1)
+    expect(run.output).toContain(
+      'LEAKGATE_MODE (environment): "enforcee" is not a mode. Valid forms: enforce, report, off',
+    )
+    expect(run.output).not.toMatch(/jest/i)
   })
 
   test.skipIf(!installed('express'))('config-level allowances, and allowAudit exported by the plugin', async () => {

@@ -172,6 +172,10 @@ describe('doctor', () => {
     const json = JSON.parse(leakgate(empty, ['doctor', '--json', '--no-probe']).stdout)
     expect(json.ok).toBe(true)
     expect(json.findings.map((finding: { topic: string }) => finding.topic)).not.toContain('probe: core')
+    // Nothing was probed, so the verdict must not claim the guard works.
+    const text = leakgate(empty, ['doctor', '--no-probe']).stdout
+    expect(text).not.toContain('the guard works here')
+    expect(text).toContain('✔ leakgate is set up (nothing was run: --no-probe;')
     fs.rmSync(empty, { recursive: true, force: true })
   })
 })
