@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { closest } from '../suggest.js'
 import { usageError } from './usage-error.js'
 
 // Flags parsed with node:util parseArgs in strict mode: an unknown flag or a missing value is a
@@ -25,7 +26,10 @@ export function parseCommandArgs(command: string, args: readonly string[], optio
     const message = (error as Error).message
     const flag = /'.*?(--[\w-]+)/.exec(message)?.[1] ?? /'(-[^'\s]+)'/.exec(message)?.[1]
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw usageError(command, `unknown option ${flag ? `'${flag}'` : ''}.`.replace(' .', '.'))
+      const known = [...Object.keys(options), 'help'].map((name) => `--${name}`)
+      const meant = flag?.startsWith('--') ? closest(flag, known) : undefined
+      const hint = meant ? ` Did you mean '${meant}'?` : ''
+      throw usageError(command, `unknown option ${flag ? `'${flag}'` : ''}.${hint}`.replace(' .', '.'))
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       throw usageError(

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { docsUrl } from '../links.js'
 import { VERSION } from '../version.js'
 import { parseCommandArgs, stringValue } from './args.js'
 import {
@@ -16,6 +17,7 @@ import { probeCore } from './doctor/probe-core.js'
 import { JEST_PROBE, probeFramework, VITEST_PROBE } from './doctor/probe-framework.js'
 import { DOCTOR_HELP } from './help.js'
 import { type CliIo, wantsColor } from './io.js'
+import { paint } from './paint.js'
 import { usageError } from './usage-error.js'
 
 // `leakgate doctor`: what is installed and configured, then probes that prove the guard works in
@@ -62,7 +64,7 @@ function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean;
     vitest?.version,
     vitestConfigs(dir),
     ['@leakgate/vitest-plugin'],
-    'Add the plugin: see docs/cli.md#doctor.',
+    `Add the plugin (npx --no-install leakgate init does it): see ${docsUrl('vitest.md#configure')}.`,
   )
   const adapter = findPackage('@leakgate/jest-environment', dir)
   const resolved = jest && adapter ? resolveJestConfig(dir, jest.dir) : undefined
@@ -108,7 +110,7 @@ function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean;
       jest?.version,
       jestConfig,
       ['@leakgate/jest-environment'],
-      'Set testEnvironment to @leakgate/jest-environment.',
+      'Set testEnvironment to @leakgate/jest-environment (npx --no-install leakgate init does it).',
     )
     if (hasJest) {
       const reporter = jestConfig.some((config) => /@leakgate\/jest-environment\/reporter/.test(config.text))
@@ -173,15 +175,12 @@ export function runDoctor(args: readonly string[], io: CliIo): number {
     io.stdout(`${JSON.stringify({ dir, ok: !failed, findings }, null, 2)}\n`)
   } else {
     const color = wantsColor(io)
-    const paint = (status: Finding['status'], text: string) => {
-      if (!color) return text
-      const code = status === 'ok' ? 32 : status === 'fail' ? 31 : status === 'warn' ? 33 : 2
-      return `\u001b[${code}m${text}\u001b[${code === 2 ? 22 : 39}m`
-    }
     const width = Math.max(...findings.map((finding) => finding.topic.length))
     io.stdout(`leakgate doctor ${VERSION} in ${dir}\n\n`)
     for (const finding of findings) {
-      io.stdout(`  ${paint(finding.status, MARK[finding.status])} ${finding.topic.padEnd(width)}  ${finding.detail}\n`)
+      io.stdout(
+        `  ${paint(color, finding.status, MARK[finding.status])} ${finding.topic.padEnd(width)}  ${finding.detail}\n`,
+      )
     }
     // Only a probe proves the guard works; without one, say what was and was not checked.
     const verdict = failed

@@ -8,6 +8,7 @@ import { REPORT_FILE } from '../report/model.js'
 import { checkReport, REPORT_HINTS } from '../report/read.js'
 import { expandFiles } from './files.js'
 import type { CliIo } from './io.js'
+import { readingProgress } from './progress.js'
 import { usageError } from './usage-error.js'
 
 // Loading what `report` and `baseline` work on: the reports (globs expanded, merged) and the
@@ -36,11 +37,29 @@ export function loadReports(
   budget: InputBudget = inputBudget(),
 ): MergeResult & { files: string[] } {
   const files = expandFiles(args.length > 0 ? args : defaultReports(io.cwd), io.cwd)
-  const texts = files.map((file) => readInputText(path.resolve(io.cwd, file), REPORT_HINTS, file, budget))
-  const sources = files.map((file, i) => ({
-    file,
-    report: checkReport(parseInputJson(texts[i] as string, REPORT_HINTS, file), file),
-  }))
+  let sources: { file: string; report: ReturnType<typeof checkReport> }[]
+  // On a terminal, a large merge shows its progress (reading is bounded first, then parsing,
+  // the slow part, is counted file by file).
+  let progress = readingProgress(io, 0, 0)
+  try {
+    const texts = files.map((file) => readInputText(path.resolve(io.cwd, file), REPORT_HINTS, file, budget))
+    const sizes = texts.map((text) => Buffer.byteLength(text))
+    progress = readingProgress(
+      io,
+      files.length,
+      sizes.reduce((sum, size) => sum + size, 0),
+    )
+    let bytes = 0
+    sources = files.map((file, i) => {
+      const source = { file, report: checkReport(parseInputJson(texts[i] as string, REPORT_HINTS, file), file) }
+      bytes += sizes[i] as number
+      progress.step(i + 1, bytes)
+      return source
+    })
+  } finally {
+    // Cleared before any error line, so the error does not land on the progress line.
+    progress.end()
+  }
   const merged = mergeReports(sources)
   for (const file of merged.skipped) {
     io.stderr(`leakgate: skipped ${file}: every run in it is in another report given already.\n`)

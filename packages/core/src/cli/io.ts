@@ -7,6 +7,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** Whether stdout is a terminal (colour, when NO_COLOR is unset). */
   stdoutIsTTY: boolean
+  /** Whether stderr is a terminal (the progress line of a large merge). */
+  stderrIsTTY?: boolean
 }
 
 export function processIo(): CliIo {
@@ -25,6 +27,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
   }
 }
 

@@ -1,3 +1,4 @@
+import { type StyleName, style } from '../style.js'
 import { breakdown, describeRuns } from './breakdown.js'
 import { describeScope, describeSite, plural, safeText, suggestAllowance } from './display.js'
 import { countOf, type Gate } from './gate.js'
@@ -18,10 +19,10 @@ type Paint = (text: string) => string
 
 function palette(color: boolean) {
   const wrap =
-    (open: number, close: number): Paint =>
+    (name: StyleName): Paint =>
     (text) =>
-      color ? `\u001b[${open}m${text}\u001b[${close}m` : text
-  return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), bold: wrap(1, 22), dim: wrap(2, 22) }
+      style(color, name, text)
+  return { red: wrap('red'), green: wrap('green'), yellow: wrap('yellow'), bold: wrap('bold'), dim: wrap('dim') }
 }
 
 /** `net.connect to "api.example.com:443"` */
