@@ -3,12 +3,15 @@
 //   1. build the packages          4. package exports (publint, are-the-types-wrong)
 //   2. lint and format (biome)     5. unit, integration and e2e tests, in a network namespace
 //   3. typecheck (tsc)
+// Before step 1, once: Node 22/24/26 into .matrix/ (nodes.mjs) and the packages the docs and
+// init tests install into .cache/npm (sandbox.mjs), both from the npm registry.
 // `npm test -- <vitest args>` skips to step 5 with those arguments (e.g. `--project unit`).
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { netnsCommand } from './netns.mjs'
 import { installNodes } from './nodes.mjs'
+import { warmSandboxCache } from './sandbox.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const passthrough = process.argv.slice(2)
@@ -29,6 +32,9 @@ const packages = readdirSync(new URL('../packages', import.meta.url))
 if (passthrough.length === 0) {
   // The core's integration tests run on every supported Node; install the missing ones (cached).
   installNodes()
+  // The docs and init tests install the packed packages and the frameworks into fresh projects,
+  // offline inside the namespace: fill their npm cache (.cache/npm) from the registry, once.
+  warmSandboxCache()
   step('build', process.execPath, ['scripts/build.mjs', '--quiet'])
   step('lint and format', 'npx', ['biome', 'check', '.'])
   step('typecheck', 'npx', ['tsc', '-p', '.'])

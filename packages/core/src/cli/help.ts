@@ -1,3 +1,4 @@
+import { docsUrl } from '../links.js'
 import { VERSION } from '../version.js'
 
 // The --help texts. Kept next to each other so they read as one manual; docs/cli.md repeats them.
@@ -8,6 +9,7 @@ Usage:
   leakgate report [files...]     merge reports, print the verdict, exit 1 on new violations
   leakgate baseline [files...]   record today's violations as known (leakgate-baseline.json)
   leakgate doctor                check the setup of this project and prove the guard works here
+  leakgate init                  add leakgate to this project's Vitest or Jest config (report mode)
 
 Options:
   -h, --help       help for leakgate or a command (leakgate report --help)
@@ -18,7 +20,7 @@ Exit codes:
   1  new violations (report), or a failed probe (doctor)
   2  usage error, or a report/baseline file that is missing, cut short or not leakgate's
 
-Docs: docs/cli.md, docs/report.md, docs/ci.md
+Docs: ${docsUrl('cli.md')}
 `
 
 export const REPORT_HELP = `Usage: leakgate report [files...] [options]
@@ -100,4 +102,29 @@ Options:
   -h, --help              this help
 
 Exit codes: 0 all checks passed, 1 a probe failed or a check found a problem, 2 usage error.
+`
+
+export const INIT_HELP = `Usage: leakgate init [options]
+
+Finds Vitest and Jest in this project and adds leakgate to each config in report mode (leaks are
+recorded in leakgate-report.json; no test fails yet): the Vitest plugin in \`plugins\`, or for
+Jest the environment, its options and the reporter. Mocha and node:test are detected and left
+alone (not supported yet). A config that already has leakgate is left as it is; one leakgate
+cannot edit safely (a shape it does not recognise) is never touched: the lines to add are
+printed instead. Then it prints the next steps.
+
+Options:
+      --dry-run           show the changes as a diff; write nothing
+      --ci <github|generic>
+                          github: also write .github/workflows/leakgate.yml (tests, then the
+                          gate); generic: print the gate commands for another CI
+      --dir <path>        the project (default: the current directory)
+  -h, --help              this help
+
+Exit codes: 0 set up (or already was), 1 something needs a hand (a config left alone, an adapter
+not installed, no framework found), 2 usage error.
+
+Examples:
+  leakgate init --dry-run
+  leakgate init --ci github
 `

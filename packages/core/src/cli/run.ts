@@ -1,8 +1,10 @@
 import { LeakgateInputError } from '../report/input-error.js'
+import { closest } from '../suggest.js'
 import { VERSION } from '../version.js'
 import { runBaseline } from './baseline-command.js'
 import { runDoctor } from './doctor-command.js'
 import { MAIN_HELP } from './help.js'
+import { runInit } from './init-command.js'
 import type { CliIo } from './io.js'
 import { runReport } from './report-command.js'
 import { usageError } from './usage-error.js'
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   report: runReport,
   baseline: runBaseline,
   doctor: runDoctor,
+  init: runInit,
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -36,7 +39,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const command = COMMANDS[name]
     if (!command) {
-      throw usageError('', `unknown command '${name}'; use report, baseline or doctor.`)
+      const meant = closest(name, Object.keys(COMMANDS))
+      const hint = meant ? ` Did you mean \`leakgate ${meant}\`?` : ''
+      throw usageError('', `unknown command '${name}'; use ${Object.keys(COMMANDS).join(', ')}.${hint}`)
     }
     return await command(rest, io)
   } catch (error) {
