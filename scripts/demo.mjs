@@ -48,13 +48,28 @@ if (!isolated) {
   console.log('No network namespace here: the demo API is 127.0.0.2, which this demo tells leakgate is not local.')
 }
 
+// Said before the first red line: what will fail, and that it is on purpose.
+banner('The leakgate demo: these tests leak on purpose')
+console.log(`fixtures/demo is a small project whose tests leak the way real suites do:
+
+  tests/payments.test.js   2 tests call a payment API for real        net   (the 2nd swallows the error)
+  tests/release.test.js    1 test reads the version with git          exec
+  tests/templates.test.js  1 test compiles a template (new Function)  eval  (a 2nd test allows it: passes)
+  tests/cart.test.js       plain code                                 passes
+
+Vitest, then Jest, run them with leakgate in enforce mode (nothing allowed beyond this machine):
+each runner fails those 4 tests, each with a LeakgateError naming the leak and the line that
+would allow it, and passes the other 2. Then the CI gate reads both reports: 8 violations (the
+same 4 leaks, once per runner) and exits 1. Nothing leaves this machine: the "API" is a
+documentation address${isolated ? ', inside a network namespace of its own' : ' (127.0.0.2 here)'}.`)
+
 banner('Vitest: npx vitest run   (fixtures/demo, plugins: [leakgate()])')
 const vitest = run('npx', ['vitest', 'run'], env)
 
 banner("Jest: npx jest   (fixtures/demo, testEnvironment: '@leakgate/jest-environment')")
 const jest = run('npx', ['jest'], env)
 
-banner('The CI gate: npx leakgate report .leakgate/*.json')
+banner('The CI gate: npx --no-install leakgate report .leakgate/*.json')
 const reportFiles = ['vitest-report.json', 'jest-report.json'].map((name) => path.join('.leakgate', name))
 const gate = spawnSync(process.execPath, [path.join(root, 'packages/core/dist/cli.mjs'), 'report', ...reportFiles], {
   cwd: demo,
@@ -66,9 +81,10 @@ const expected = vitest.status === 1 && jest.status === 1 && gate.status === 1
 banner('What happened')
 console.log(`vitest exited ${vitest.status}, jest exited ${jest.status}, the gate exited ${gate.status}.`)
 if (expected) {
-  console.log('Each leak failed its test, even the one whose error the code swallowed, and the gate failed the')
-  console.log("build on both reports. Allow a leak where it belongs with allowAudit(), or record today's leaks")
-  console.log('with `npx leakgate baseline` so CI fails only on new ones.')
+  console.log('As announced: 4 tests failed in each runner, one per leak, even the one whose error the code')
+  console.log('swallowed, and the gate failed the build on both reports (8 violations: 4 leaks, 2 runners).')
+  console.log("Allow a leak where it belongs with allowAudit(), or record today's leaks with")
+  console.log('`npx --no-install leakgate baseline` so CI fails only on new ones.')
 } else {
   console.log('Unexpected: the demo suite leaks on purpose, so every run above should have failed (exit 1).')
 }
