@@ -175,7 +175,10 @@ export async function runInit(args: readonly string[], io: CliIo): Promise<numbe
     for (const line of genericSteps(commands)) out(line)
   }
 
-  if (ready.length > 0) {
+  if (ready.length > 0 && dryRun) {
+    out()
+    out('Nothing was written. Run `leakgate init` without --dry-run to make these changes.')
+  } else if (ready.length > 0) {
     out()
     out('Next:')
     out(`  1. Run the tests:        ${commands.test}`)

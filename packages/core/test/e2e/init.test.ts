@@ -63,6 +63,8 @@ function firstHour(dir: string, config: string, runTests: string[], lint: (text:
   expect(dry.code, dry.out).toBe(0)
   expect(dry.out).toContain(`would have added leakgate to ${config} (report mode)`)
   expect(dry.out).toMatch(/^ {4}\+ /m)
+  expect(dry.out).toContain('Nothing was written. Run `leakgate init` without --dry-run')
+  expect(dry.out).not.toContain('Next:')
   expect(fs.readFileSync(path.join(dir, config), 'utf8')).toBe(original)
 
   const init = leakgate(dir, 'init', '--ci', 'github')

@@ -28,7 +28,9 @@ export function formatDiff(file: string, before: string | undefined, after: stri
       rows.push({ mark: '+', line: b[j] as string, at: j++ })
     } else rows.push({ mark: '-', line: a[i++] as string, at: j })
   }
-  const keep = rows.map((_row, index) => rows.slice(Math.max(0, index - 1), index + 2).some((near) => near.mark !== ' '))
+  const keep = rows.map((_row, index) =>
+    rows.slice(Math.max(0, index - 1), index + 2).some((near) => near.mark !== ' '),
+  )
   const out = [`--- ${file}`, `+++ ${file}`]
   rows.forEach((row, index) => {
     if (!keep[index]) return
