@@ -82,7 +82,7 @@ describe('exit codes and input errors', () => {
     )
     expectInputError(
       leakgate(dir, ['deploy']),
-      "unknown command 'deploy'; use report, baseline or doctor. See `leakgate --help`.",
+      "unknown command 'deploy'; use report, baseline, doctor, init. See `leakgate --help`.",
     )
     expectInputError(leakgate(dir, ['baseline', '-x']), "unknown option '-x'. See `leakgate baseline --help`.")
     expectInputError(
