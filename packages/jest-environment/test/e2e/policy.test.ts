@@ -133,9 +133,8 @@ describe.skipIf(SMOKE)('policy from the Jest config', () => {
     const run = await runJest('jest-report-mode', [], { env: { LEAKGATE_MODE: 'enforcee' } })
     expect(run.code, describeRun(run)).toBe(1)
     const message = fileResult(run, 'tests/report.test.js')?.message ?? ''
-    expect(message).toContain(
-      'LEAKGATE_MODE (environment): "enforcee" is not a mode. Valid forms: enforce, report, off',
-    )
+    expect(message).toContain('LEAKGATE_MODE (environment): "enforcee" is not a mode')
+    expect(message).toContain('Valid forms: enforce, report, off')
     expect(message).toContain('in the environment:  LEAKGATE_MODE=enforce, report or off')
     expect(message).not.toContain('in the Jest config')
   })

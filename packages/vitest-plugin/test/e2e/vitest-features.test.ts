@@ -191,9 +191,8 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
   test('a bad LEAKGATE_MODE fails the run, naming the variable, and no config', async () => {
     const run = await scenarios.get('badModeFromEnv')
     expect(run.code, tail(run)).toBe(1)
-    expect(run.output).toContain(
-      'LEAKGATE_MODE (environment): "enforcee" is not a mode. Valid forms: enforce, report, off',
-    )
+    expect(run.output).toContain('LEAKGATE_MODE (environment): "enforcee" is not a mode')
+    expect(run.output).toContain('Valid forms: enforce, report, off')
     expect(run.output).not.toMatch(/jest/i)
   })
 
