@@ -1,6 +1,6 @@
 import type { Engine, Outcome } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
-import { normalizeHost, resolverName } from '../rules/net.js'
+import { formatNetTarget, normalizeHost, resolverName } from '../rules/net.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
@@ -14,10 +14,15 @@ import { patchMethod, patchProperty, type Restore } from './patch.js'
 // - c-ares queries (dns.resolve*, dns.reverse, every Resolver, callback and promise) go through
 //   `ChannelWrap.prototype.query*` / `getHostByAddr`; c-ares does its own socket I/O, so the UDP
 //   layer never sees them.
+// - The servers a c-ares channel asks are network targets too: a Resolver (or dns.setServers on
+//   the default one) pointed at other servers sends them a datagram whatever name it asks, a
+//   local-looking or IP-shaped one included. Each query is decided on the channel's servers as
+//   the native layer holds them, before it leaves: a server of the system's own configuration
+//   (/etc/resolv.conf) is the system resolver, and the name asked is decided as for any lookup;
+//   any other server is decided like a connect to it (loopback passes, others need a rule), and
+//   the name only goes to it.
 // A refused request answers asynchronously with our error through the request's own callback
 // or promise, exactly where a DNS failure would arrive.
-//
-// Cannot see: c-ares traffic below ChannelWrap (the configured DNS servers themselves).
 
 // biome-ignore lint/suspicious/noExplicitAny: native request objects
 type Req = Record<string, any>
@@ -127,6 +132,7 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
 
   const ChannelWrap = natives.ChannelWrap
   if (!ChannelWrap) return
+  const servers = channelServers(engine, ChannelWrap)
   for (const method of Object.getOwnPropertyNames(ChannelWrap)) {
     const event = QUERY_EVENTS[method]
     if (!event) continue
@@ -139,14 +145,72 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
         function query(this: unknown, req: Req, name: unknown, ...rest: unknown[]) {
           if (!engine.active) return Reflect.apply(real, this, [req, name, ...rest])
           const text = asText(name)
-          const outcome = reverse
-            ? checkAddress(engine, event, text, undefined, query)
-            : checkName(engine, event, text, query)
+          const outcome = servers(this, event, text, query, () =>
+            reverse ? checkAddress(engine, event, text, undefined, query) : checkName(engine, event, text, query),
+          )
           if (outcome.ok) return Reflect.apply(real, this, [req, text, ...rest])
           deliver(req, outcome.error)
           return 0
         },
     )
+  }
+}
+
+type ServerList = readonly (readonly [string, number])[]
+
+/**
+ * Decides the servers a c-ares channel is about to ask (see the top of this file). Returns a
+ * function deciding one query: its servers, then, if one of them is the system's resolver, the
+ * name (`decideName`).
+ */
+function channelServers(engine: Engine, ChannelWrap: Req) {
+  // Captured at install: what a test does to the prototype or to dns.Resolver later does not
+  // change what is read here.
+  const getServers = ChannelWrap.getServers as ((this: unknown) => ServerList) | undefined
+  const Resolver = (process.getBuiltinModule('node:dns') as typeof import('node:dns')).Resolver
+  let system: Set<string> | undefined
+  const key = (address: string, port: number) => `${address}|${port}`
+  /** The servers of the system's configuration, as a fresh channel reads them (once, lazily). */
+  const systemServers = (): Set<string> => {
+    if (!system) {
+      const handle = (new Resolver() as unknown as { _handle: unknown })._handle
+      const list = getServers ? Reflect.apply(getServers, handle, []) : []
+      system = new Set(list.map(([address, port]) => key(address, port)))
+    }
+    return system
+  }
+  return (
+    channel: unknown,
+    event: string,
+    name: string,
+    skip: (...args: never[]) => unknown,
+    decideName: () => Outcome,
+  ): Outcome => {
+    if (typeof getServers !== 'function') return decideName()
+    let asksSystem = false
+    const outcome = decideSafely(engine, 'net', event, skip, () => {
+      const list = Reflect.apply(getServers, channel, []) as ServerList
+      const known = systemServers()
+      for (const [text, port] of list) {
+        if (known.has(key(text, port))) {
+          asksSystem = true
+          continue
+        }
+        const address = parseAddress(text)
+        // c-ares lists addresses only; anything else is not understood, so it is decided.
+        const target = address ? { address, port } : { host: text, port }
+        if (engine.isLocal(target)) continue
+        const server = formatNetTarget(target)
+        const decided = checkNet(engine, event, target, [name, server], skip, {
+          shown: `${server} (the DNS server asked for ${JSON.stringify(resolverName(name))})`,
+          suggestion: `'${address ? address.text : text}'`,
+        })
+        if (!decided.ok) return decided
+      }
+      return { ok: true }
+    })
+    if (!outcome.ok || !asksSystem) return outcome
+    return decideName()
   }
 }
 

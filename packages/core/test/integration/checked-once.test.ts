@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { isolated, nodes, type Probed, probe } from '../helpers/probe.js'
 
 // Check what is used: each argument is read once and the call is decided on that very value,
 // the value the platform then uses (an object whose toString, or an options getter, answers
@@ -57,7 +57,11 @@ const PROBE = `
   core.install({ allow: { net: [responder.server] } })
   r.lookupNul = await lookup((cb) => dns.lookup('example.invalid\\u0000.localhost', cb))
   r.connectNul = await connect({ host: 'example.invalid\\u0000.localhost', port })
-  r.resolveNul = await lookup((cb) => resolver.resolve4('example.invalid\\u0000.localhost', cb))
+  // c-ares decides names for the system's servers only (a server the test chose is decided
+  // itself): this query would go to the system's resolver, so it runs only in the namespace.
+  r.resolveNul = process.env.LEAKGATE_NETNS === '1' ? await lookup((cb) => dns.resolve4('example.invalid\\u0000.localhost', cb)) : 'skipped'
+  // To a server the test chose, the name the resolver reads is what reaches it.
+  r.resolveNulStub = await lookup((cb) => resolver.resolve4('example.invalid\\u0000.localhost', cb))
   r.escapedLocal = await lookup((cb) => dns.lookup('evil\\\\.localhost', cb))
   r.queries = responder.queries.map((q) => q.name)
   r.violations = violations()
@@ -118,7 +122,7 @@ describe.each(nodes)('each argument read once, on $label', ({ bin }) => {
   })
 
   test('a NUL in a name: decided on what the resolver reads, or Node refuses it first', () => {
-    expect(r.resolveNul).toMatchObject({ ok: false, leakgate: true })
+    if (isolated) expect(r.resolveNul).toMatchObject({ ok: false, leakgate: true })
     expect(r.escapedLocal).toMatchObject({ ok: false, leakgate: true })
     if (major === 20) {
       expect(r.lookupNul).toMatchObject({ ok: false, leakgate: true })
@@ -127,9 +131,10 @@ describe.each(nodes)('each argument read once, on $label', ({ bin }) => {
       expect(r.lookupNul).toEqual({ threw: 'ERR_INVALID_ARG_VALUE' })
       expect(r.connectNul).toEqual({ threw: 'ERR_INVALID_ARG_VALUE' })
     }
-    expect(r.queries).toEqual([])
+    expect(r.resolveNulStub).toEqual({ ok: true, value: [['127.0.0.1']] })
+    expect(r.queries).toEqual(['example.invalid'])
     expect(r.violations).toEqual(
-      expect.arrayContaining(['dns.resolve4 example.invalid', 'dns.lookup evil\\.localhost']),
+      expect.arrayContaining([...(isolated ? ['dns.resolve4 example.invalid'] : []), 'dns.lookup evil\\.localhost']),
     )
   })
 
