@@ -2,6 +2,7 @@ import { threadId } from 'node:worker_threads'
 import { FrameFilter, StackCapture } from './attribution.js'
 import { BLOCKED_CODES, LeakgateError } from './errors.js'
 import type { AuditRecord, Category, Decision, EventScope, Mode } from './events.js'
+import { EvalSources } from './interceptors/eval-sites.js'
 import type { Trampolines } from './interceptors/trampoline.js'
 import { formatShortMessage, formatViolation } from './message.js'
 import type { LeakgateOptions } from './options.js'
@@ -97,6 +98,8 @@ export class Engine {
   compileDepth = 0
   /** `file:line` of the last `eval` lookup that handed out the real eval (see inspect-eval.ts). */
   evalLookup: string | undefined
+  /** Sources of compiled scripts that may look `eval` up, in report mode (see eval-sites.ts). */
+  readonly evalSources = new EvalSources()
   /** Calls the real code generators as if from their caller (see interceptors/trampoline.ts). */
   trampolines: Trampolines | undefined
   /** The inspector session of `inspectEval`, while it runs. */

@@ -78,6 +78,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           }
         }
         const script = Reflect.construct(target, args, newTarget) as object
+        if (engine.mode === 'report') engine.evalSources.note(args[1], args[0])
         if (typeof args[7] === 'symbol') {
           scripts.note(args[1], {
             import: { kind: 'id', id: args[7] },
@@ -102,6 +103,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
   restores.push(() => {
     engine.trampolines = undefined
     scripts.clear()
+    engine.evalSources.clear()
   })
 
   patchMethod<(code: unknown, params?: unknown, options?: unknown) => unknown>(
@@ -129,6 +131,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         }
         if (options !== null && typeof options === 'object') {
           const { filename, importModuleDynamically, lineOffset, columnOffset } = options as Record<string, unknown>
+          if (engine.mode === 'report') engine.evalSources.note(filename, code)
           scripts.note(filename, {
             import: { kind: 'callback', value: importModuleDynamically },
             lineOffset: offsetOf(lineOffset),
@@ -204,6 +207,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
     (real) =>
       function _compile(this: unknown, content: string, filename: string, ...rest: unknown[]) {
         scripts.forget(filename)
+        if (engine.mode === 'report') engine.evalSources.note(filename, content)
         if (engine.active && this !== loading) {
           // Node's own loader is the caller for every ordinary require: decide by the first frame.
           const stack = new StackCapture(engine.filter, _compile as Skip, 3)

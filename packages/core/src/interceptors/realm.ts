@@ -14,7 +14,8 @@ import { callerSite, captureSites } from './trampoline.js'
 // - `eval`: a wrapper would turn a direct `eval(x)` into an indirect one (local scope lost), so
 //   the global `eval` becomes an accessor instead. Looking the name up runs the getter, which
 //   decides by caller and returns the real %eval% when allowed (a direct eval stays direct, with
-//   its scope) or a function that records and throws when called.
+//   its scope) or a function that decides when called: a reference never called fails nothing.
+//   Report mode decides the same way (eval-sites.ts), keeping a direct eval direct.
 //
 // Cannot see: an `eval` or `Function` reference captured before the realm was tamed, unless
 // `inspectEval` is on (inspect-eval.ts detects it after the fact).
@@ -173,36 +174,49 @@ export function tameRealm(engine: Engine, global: typeof globalThis): () => void
   return untame
 }
 
+const LOOKED_UP = '(code not visible: eval looked up)'
+
 function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]): void {
   const realEval = global.eval
   if (typeof realEval !== 'function') return
   let assigned: unknown
-  const blockedEval = function evalBlocked(code: unknown) {
+  const checkedEval = function evalChecked(code: unknown) {
     if (typeof code !== 'string') return code
-    const stack = new StackCapture(engine.filter, blockedEval as Skip)
-    const outcome = checkCode(engine, 'eval', code, [code], blockedEval as Skip, stack)
+    const stack = new StackCapture(engine.filter, checkedEval as Skip)
+    const outcome = checkCode(engine, 'eval', code, [code], checkedEval as Skip, stack)
     if (!outcome.ok) throw outcome.error
     // Allowed between lookup and call (a rule added in between): run it, indirectly.
     return callAsCaller(engine, stack.callSites(), Reflect.apply, realEval, undefined, [code])
   }
-  Object.defineProperty(blockedEval, 'name', { value: 'eval' })
+  Object.defineProperty(checkedEval, 'name', { value: 'eval' })
   const getter = function eval_() {
     if (assigned !== undefined) return assigned
     if (!engine.active) return realEval
     const stack = new StackCapture(engine.filter, getter as Skip)
     if (stack.fromFramework()) return realEval
     const verdict = engine.peek({ category: 'eval' }, stack)
-    if (!verdict.allowed && engine.mode === 'enforce') return blockedEval
-    // Allowed, or report mode (which keeps direct-eval semantics): record the lookup, hand out
-    // the real eval. The inspector (inspectEval) knows this call site was decided already.
-    checkCode(engine, 'eval', '(code not visible: eval looked up)', [], getter as Skip, stack)
+    // Refused: enforce mode hands out a function that fails when called, so a reference never
+    // called fails nothing. Report mode decides the same (eval-sites.ts): the same function
+    // (it records and runs the code, indirectly, as any call of a reference is), except for a
+    // direct `eval(...)`, which only the real eval keeps direct: recorded here, at its lookup.
+    let code = LOOKED_UP
+    if (!verdict.allowed) {
+      if (engine.mode === 'enforce') return checkedEval
+      const site = engine.evalSources.classify(stack.originSite())
+      if (site.kind === 'reference') return checkedEval
+      // The code enforce mode would record at the call, when it is written there.
+      if (site.kind === 'call' && site.code !== undefined) code = site.code
+    }
+    // Allowed, or a direct call in report mode: record the lookup, hand out the real eval. The
+    // inspector (inspectEval) knows this call site was decided already.
+    checkCode(engine, 'eval', code, [], getter as Skip, stack)
     if (engine.evalInspector) engine.evalLookup = siteKey(stack.origin())
     return realEval
   }
   patchProperty(restores, global, 'eval', {
     get: getter,
     set(value: unknown) {
-      assigned = value === realEval || value === blockedEval ? undefined : value
+      assigned = value === realEval || value === checkedEval ? undefined : value
     },
     enumerable: false,
   })

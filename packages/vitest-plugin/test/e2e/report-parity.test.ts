@@ -1,0 +1,57 @@
+import type { LeakgateReport } from '@leakgate/core/report'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { checkExpected, type Expected, loadExpected } from './expected.js'
+import { cleanup, limited, type RunResult, runFixture } from './harness.js'
+
+// fixtures/report-parity: report mode records exactly what enforce mode fails (issue 10.7), with
+// the real Vitest CLI: the fixture in enforce mode meets expected.json; in report mode every test
+// passes and the violations are the same ones (a reference to eval never called is in neither).
+
+/** The same expectations with every test passing: report mode refuses nothing. */
+function inReportMode(expected: Expected): Expected {
+  const files = Object.fromEntries(
+    Object.entries(expected.files).map(([file, spec]) => [
+      file,
+      {
+        ...spec,
+        status: undefined,
+        tests: Object.fromEntries(Object.entries(spec.tests).map(([name, t]) => [name, { ...t, status: 'pass' }])),
+      },
+    ]),
+  )
+  return { ...expected, files } as Expected
+}
+
+/** Each violation as the baseline sees a leak: what, where, which test (no line, no mode). */
+function violations(report: LeakgateReport | undefined): string[] {
+  return (report?.events ?? [])
+    .filter((event) => !event.decision.allowed)
+    .map((event) => `${event.scope.file} > ${event.scope.test}: ${event.category} ${event.event} ${event.target}`)
+    .sort()
+}
+
+describe('fixtures/report-parity (enforce and report mode)', () => {
+  const expected = loadExpected('report-parity')
+  let enforce: RunResult
+  let report: RunResult
+  beforeAll(async () => {
+    ;[enforce, report] = (await limited(
+      2,
+      ['enforce', 'report'].map((mode) => () => runFixture('report-parity', { env: { LEAKGATE_MODE: mode } })),
+    )) as [RunResult, RunResult]
+  }, 300_000)
+  afterAll(() => [enforce, report].forEach(cleanup))
+
+  test('enforce mode meets expected.json', () => {
+    expect(checkExpected(enforce, expected), enforce.output.slice(-3000)).toEqual([])
+    expect(enforce.report?.runs[0]?.mode).toBe('enforce')
+  })
+
+  test('report mode: every test passes, the same violations are recorded', () => {
+    expect(checkExpected(report, inReportMode(expected)), report.output.slice(-3000)).toEqual([])
+    expect(report.report?.runs[0]?.mode).toBe('report')
+    expect(report.code, report.output.slice(-3000)).toBe(0)
+    expect(violations(report.report)).toEqual(violations(enforce.report))
+    expect(violations(report.report)).toHaveLength(4)
+  })
+})
