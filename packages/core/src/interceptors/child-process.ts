@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Engine, Outcome } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand, redactCommandLine, truncate } from '../redact.js'
-import { commandName, type ExecCommand, expandCommands } from '../rules/exec.js'
+import { commandName, type ExecCommand, expandCommands, isShellCodeVariable, isShellProgram } from '../rules/exec.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
@@ -42,10 +42,11 @@ interface SpawnDescription {
 const descriptions = new Map<string, SpawnDescription>()
 
 export function describeSpawn(call: SpawnCall, root: string): SpawnDescription {
-  const key = `${root}\u0000${call.file}\u0000${call.unreadable ?? ''}\u0000${call.argv.join('\u0000')}`
+  const shellCode = call.envPairs && isShellProgram(call.file) ? changedShellVariable(call.envPairs) : undefined
+  const key = `${root}\u0000${call.file}\u0000${call.unreadable ?? ''}\u0000${shellCode ?? ''}\u0000${call.argv.join('\u0000')}`
   let description = descriptions.get(key)
   if (!description) {
-    description = describeUncached(call, root)
+    description = describeUncached(call, root, shellCode)
     if (descriptions.size > 512) descriptions.clear()
     descriptions.set(key, description)
   }
@@ -62,7 +63,33 @@ function shownWord(word: string, root: string, program: boolean): string {
   return relativeTo(root, word)
 }
 
-function describeUncached(call: SpawnCall, root: string): SpawnDescription {
+/**
+ * The environment the run started with (read at install): its shell variables are the machine's (a module system's
+ * exported functions, a CI's BASH_ENV). One a test adds or changes is not.
+ */
+let startingShellVariables: Map<string, string> | undefined
+
+function rememberShellVariables(): void {
+  startingShellVariables = new Map()
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && isShellCodeVariable(name)) startingShellVariables.set(name, value)
+  }
+}
+
+/** A variable of a spawn's environment that makes a shell run code, set other than the run started with. */
+function changedShellVariable(envPairs: readonly string[]): string | undefined {
+  for (const pair of envPairs) {
+    const equals = pair.indexOf('=')
+    if (equals <= 0) continue
+    const name = pair.slice(0, equals)
+    if (!isShellCodeVariable(name)) continue
+    const value = pair.slice(equals + 1)
+    if (value !== '' && startingShellVariables?.get(name) !== value) return name
+  }
+  return undefined
+}
+
+function describeUncached(call: SpawnCall, root: string, shellCode: string | undefined): SpawnDescription {
   const args = call.argv.slice(1)
   if (call.unreadable !== undefined) {
     // Only the program is known: a shell line is not split, an argv pattern cannot match.
@@ -73,7 +100,7 @@ function describeUncached(call: SpawnCall, root: string): SpawnDescription {
       suggestion: `'${commandName(call.file)}'`,
     }
   }
-  const commands = expandCommands(call.file, args)
+  const commands = expandCommands(call.file, args, shellCode)
   // A shell line that was split into its commands: show the line itself (its last argument).
   const shellLine =
     commands.length !== 1 || commands[0]?.file !== call.file ? (args[args.length - 1] as string) : undefined
@@ -85,7 +112,14 @@ function describeUncached(call: SpawnCall, root: string): SpawnDescription {
           args.map((arg) => shownWord(arg, root, false)),
         )
   const names = [...new Set(commands.map((command) => `'${commandName(command.file)}'`))]
-  return { commands, target, suggestion: names.join(', ') }
+  return {
+    commands,
+    target:
+      shellCode === undefined
+        ? target
+        : `${target} (with ${shellCode} set, ${commandName(call.file)} runs code of its own)`,
+    suggestion: names.join(', '),
+  }
 }
 
 /**
@@ -132,6 +166,7 @@ export function injectContext(engine: Engine, envPairs: string[] | undefined): v
 }
 
 export function installChildProcess(engine: Engine, natives: Natives, restores: Restore[]): void {
+  rememberShellVariables()
   // Name events after the API the user called (exec calls execFile calls spawn).
   for (const name of CHILD_PROCESS_APIS) {
     if (name === 'spawnSync' || name === 'execSync' || name === 'execFileSync') continue

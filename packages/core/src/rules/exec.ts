@@ -1,4 +1,5 @@
 import { matchGlob } from './glob.js'
+import { readCmdLine, readShellLine, type ShellCommand } from './shell.js'
 
 // Process rules. A spawn is described by the program and its argv; a shell command line
 // (`sh -c "git status | head"`) is split into the simple commands it runs, and every one of
@@ -107,85 +108,105 @@ export function matchExec(matcher: ExecMatcher, command: ExecCommand): boolean {
   }
 }
 
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash'])
+/** POSIX-family shells whose `-c` line is read (zsh and ksh share the syntax read here). */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash'])
+
+/** Where the system's shells live: a shell elsewhere (`shell: '/tmp/x/bash'`) is a program like any other. */
+const SYSTEM_DIRS = new Set(['/bin', '/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', '/run/current-system/sw/bin'])
+
+/** Options that change nothing about what a shell runs (`-e`, `-o pipefail`, `--norc`…). */
+const SAFE_FLAGS = /^[-+][eufxvCnabhBH]*$/
+const SAFE_SET_OPTIONS = new Set([
+  'errexit',
+  'nounset',
+  'pipefail',
+  'xtrace',
+  'verbose',
+  'noglob',
+  'noclobber',
+  'posix',
+])
+const SAFE_LONG_OPTIONS = new Set(['--norc', '--noprofile', '--posix'])
 
 /**
- * The commands a spawn runs. `sh -c "a && b | c"` yields a, b and c; a line with substitutions,
- * redirections into subshells or other constructs we cannot read yields the shell itself.
+ * Variables that make a shell run code of their own before or around the line: startup files
+ * (BASH_ENV, ENV), exported functions (BASH_FUNC_name%%), options and the trace prompt
+ * (SHELLOPTS, BASHOPTS, PS4 with a substitution), a library loaded into the shell itself.
  */
-export function expandCommands(file: string, args: readonly string[]): ExecCommand[] {
+export function isShellCodeVariable(name: string): boolean {
+  return SHELL_CODE_VARIABLES.has(name) || name.startsWith('BASH_FUNC_')
+}
+const SHELL_CODE_VARIABLES = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PS4', 'LD_PRELOAD', 'LD_AUDIT'])
+
+/** A program that reads command lines: a POSIX-family shell or cmd.exe, by name. */
+export function isShellProgram(file: string): boolean {
   const name = commandName(file)
-  if (SHELLS.has(name) && args[0] === '-c' && typeof args[1] === 'string') {
-    const commands = splitShellLine(args[1])
-    if (commands) return commands
+  return SHELLS.has(name) || name.toLowerCase() === 'cmd'
+}
+
+/** The `-c` line of a system shell started with options that change nothing; else undefined. */
+function shellLine(file: string, args: readonly string[]): string | undefined {
+  if (!SHELLS.has(commandName(file))) return undefined
+  if (file.includes('/') && !SYSTEM_DIRS.has(file.slice(0, file.lastIndexOf('/')))) return undefined
+  let command = false
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '-o' || arg === '+o') {
+      if (!SAFE_SET_OPTIONS.has(args[++i] as string)) return undefined
+    } else if (SAFE_LONG_OPTIONS.has(arg)) {
+      // Reads fewer startup files.
+    } else if (/^-[eufxvCnabhBH]*c[eufxvCnabhBH]*$/.test(arg)) {
+      command = true
+    } else if (arg === '--' || arg === '-') {
+      return command ? args[i + 1] : undefined
+    } else if (arg.startsWith('-') || arg.startsWith('+')) {
+      if (!SAFE_FLAGS.test(arg)) return undefined
+    } else {
+      return command ? arg : undefined
+    }
+  }
+  return undefined
+}
+
+/** How deep shells started by shell lines are read (`sh -c "bash -c '…'"`). */
+const MAX_DEPTH = 4
+
+/**
+ * The commands a spawn runs. A system shell's `-c` line yields every command in it (a shell it
+ * starts in turn is read too); a line that cannot be read with certainty yields the shell
+ * itself, with the whole line. `shellCode` names a variable of the spawn's environment that
+ * makes the shell run code of its own (see isShellCodeVariable): the shell is then decided too.
+ */
+export function expandCommands(file: string, args: readonly string[], shellCode?: string): ExecCommand[] {
+  return expand(file, args, shellCode !== undefined, 0)
+}
+
+function expand(file: string, args: readonly string[], shellRunsCode: boolean, depth: number): ExecCommand[] {
+  const whole: ExecCommand[] = [{ file, args: [...args] }]
+  const name = commandName(file)
+  let commands: ShellCommand[] | null = null
+  if (SHELLS.has(name)) {
+    const line = shellLine(file, args)
+    if (line === undefined || depth >= MAX_DEPTH) return whole
+    commands = readShellLine(line)
   } else if (name.toLowerCase() === 'cmd' && /^\/d$/i.test(args[0] ?? '') && args.includes('/c')) {
     // Windows: cmd.exe /d /s /c "line"
     const line = args[args.indexOf('/c') + 1]
-    const commands = line === undefined ? null : splitShellLine(line.replace(/^"(.*)"$/, '$1'))
-    if (commands) return commands
+    commands = line === undefined ? null : readCmdLine(line.replace(/^"(.*)"$/, '$1'))
+  } else {
+    return whole
   }
-  return [{ file, args: [...args] }]
+  if (!commands || commands.length === 0) return whole
+  const result: ExecCommand[] = shellRunsCode ? [...whole] : []
+  for (const command of commands) {
+    const assignsCode = command.assigned.some(isShellCodeVariable)
+    result.push(...expand(command.file, command.args, assignsCode, depth + 1))
+  }
+  return result
 }
 
-/** Splits a simple shell line into commands; null when the line is beyond simple parsing. */
+/** Splits a shell line into commands; null when the line cannot be read with certainty. */
 export function splitShellLine(line: string): ExecCommand[] | null {
-  // `$VAR` in an argument is fine for deciding the program; substitutions and subshells are not.
-  if (/`|\$\(|[(){}]/.test(line.replace(/'[^']*'/g, "''"))) return null
-  const commands: ExecCommand[] = []
-  let words: string[] = []
-  let word = ''
-  let inWord = false
-  let quote: '"' | "'" | null = null
-  const endWord = () => {
-    if (inWord) words.push(word)
-    word = ''
-    inWord = false
-  }
-  const endCommand = () => {
-    endWord()
-    // Leading `NAME=value` assignments set the environment; they are not the program.
-    while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] as string)) words.shift()
-    if (words.length > 0) {
-      const [file, ...args] = words as [string, ...string[]]
-      commands.push({ file, args })
-    }
-    words = []
-  }
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string
-    if (quote) {
-      if (ch === quote) quote = null
-      else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i]
-      else word += ch
-      continue
-    }
-    if (ch === '"' || ch === "'") {
-      quote = ch
-      inWord = true
-    } else if (ch === '\\' && i + 1 < line.length) {
-      word += line[++i]
-      inWord = true
-    } else if (ch === ' ' || ch === '\t') {
-      endWord()
-    } else if (ch === ';' || ch === '\n' || ch === '|' || ch === '&') {
-      endCommand()
-      if ((ch === '|' || ch === '&') && line[i + 1] === ch) i++
-    } else if (ch === '<' || ch === '>') {
-      // A redirection: drop a file-descriptor prefix (`2>`), skip its target word.
-      if (inWord && /^\d+$/.test(word)) {
-        word = ''
-        inWord = false
-      }
-      endWord()
-      if (line[i + 1] === '>' || line[i + 1] === '&') i++
-      while (line[i + 1] === ' ') i++
-      while (i + 1 < line.length && !/[\s;|&]/.test(line[i + 1] as string)) i++
-    } else {
-      word += ch
-      inWord = true
-    }
-  }
-  if (quote) return null
-  endCommand()
-  return commands.length > 0 ? commands : null
+  const commands = readShellLine(line)
+  return commands && commands.length > 0 ? commands.map(({ file, args }) => ({ file, args })) : null
 }

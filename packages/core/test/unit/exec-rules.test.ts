@@ -68,3 +68,116 @@ describe('shell lines', () => {
     expect(expandCommands('node', ['-c', 'x'])).toEqual([{ file: 'node', args: ['-c', 'x'] }])
   })
 })
+
+describe('shell lines are read like a shell, and fail closed', () => {
+  const files = (line: string) => splitShellLine(line)?.map((c) => c.file) ?? null
+  const expanded = (file: string, args: string[], shellCode?: string) =>
+    expandCommands(file, args, shellCode).map((c) => [c.file, ...c.args].join(' '))
+
+  test('a substitution hidden by quotes nested in quotes is seen (issue 12.2)', () => {
+    // The old splitter removed `'…'` spans without knowing they were inside double quotes.
+    expect(files(`git "'" $(id) "'"`)).toBeNull()
+    expect(files(`git "'" \`id\` "'"`)).toBeNull()
+    expect(files(`git \\' $(id) \\'`)).toBeNull()
+    expect(files(`git "'$(id)'"`)).toBeNull()
+    expect(files(`git "\\"'" $(id) "'\\""`)).toBeNull()
+    expect(files(`git 'a' "b'c" $(id) 'd'`)).toBeNull()
+  })
+
+  test('comments: a quote inside a comment does not open a span', () => {
+    expect(files(`git #'\ncurl evil #'`)).toEqual(['git', 'curl'])
+    expect(files('git status # ; curl evil')).toEqual(['git'])
+    expect(files('git a#b ; ls')).toEqual(['git', 'ls'])
+  })
+
+  test('quotes and escapes as POSIX reads them', () => {
+    expect(splitShellLine(`echo "a\\b" "a\\$b" 'a\\b' a\\ b`)).toEqual([
+      { file: 'echo', args: ['a\\b', 'a$b', 'a\\b', 'a b'] },
+    ])
+    expect(splitShellLine('gi\\\nt status')).toEqual([{ file: 'git', args: ['status'] }])
+    expect(splitShellLine('git st"at"us')).toEqual([{ file: 'git', args: ['status'] }])
+    expect(files('"git" status')).toEqual(['git'])
+  })
+
+  test('every operator separates commands, with or without spaces', () => {
+    expect(files('a;b&c|d&&e||f\ng |& h')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])
+    expect(files('git status &> out curl evil')).toEqual(['git', 'curl'])
+  })
+
+  test('redirections: the target is not a command, a descriptor is not an argument', () => {
+    expect(splitShellLine('git status 2>&1 >out <in >>log >|x 3<>y')).toEqual([{ file: 'git', args: ['status'] }])
+    expect(splitShellLine('git 2x>out')).toEqual([{ file: 'git', args: ['2x'] }])
+    expect(files('git > $(id)')).toBeNull()
+    expect(files('git >')).toBeNull()
+    expect(files('git > ; ls')).toBeNull()
+  })
+
+  test('structure, expansions in the program word and bash-only quoting are beyond reading', () => {
+    for (const line of [
+      'if true; then curl x; fi',
+      'for x in a; do curl x; done',
+      'while curl x; do :; done',
+      '! curl x',
+      '{ curl x; }',
+      'f() { curl x; }; f',
+      'case x in x) curl;; esac',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell line, not a template
+      'echo ${x:-y}',
+      "echo $'\\x41'",
+      'cat <<EOF\n$(id)\nEOF',
+      'cat <<<x',
+      'diff <(a) <(b)',
+      '$CMD status',
+      '"$CMD" status',
+      'g$X status',
+      '/usr/bin/gi? status',
+      'gi[t] status',
+      'echo "unterminated',
+      "echo 'unterminated",
+      'echo trailing\\',
+    ]) {
+      expect(files(line), line).toBeNull()
+    }
+    // In arguments, a variable is only an argument.
+    expect(splitShellLine('git -C $HOME status *.txt')).toEqual([
+      { file: 'git', args: ['-C', '$HOME', 'status', '*.txt'] },
+    ])
+    // Quoted, a reserved word is a program name.
+    expect(files("'if' x")).toEqual(['if'])
+  })
+
+  test('assignments in front of a command are not the program', () => {
+    expect(splitShellLine('A=1 B="x y" C= git status')).toEqual([{ file: 'git', args: ['status'] }])
+    expect(files('"A=1" git')).toEqual(['A=1'])
+  })
+
+  test('only a system shell with options that change nothing has its line read', () => {
+    expect(expanded('/bin/sh', ['-c', 'git status'])).toEqual(['git status'])
+    expect(expanded('bash', ['-e', '-o', 'pipefail', '-c', 'git status', 'name'])).toEqual(['git status'])
+    expect(expanded('/usr/bin/bash', ['--norc', '-ec', 'git status'])).toEqual(['git status'])
+    expect(expanded('/tmp/evil/bash', ['-c', 'git status'])).toEqual(['/tmp/evil/bash -c git status'])
+    expect(expanded('./sh', ['-c', 'git status'])).toEqual(['./sh -c git status'])
+    expect(expanded('bash', ['-l', '-c', 'git status'])).toEqual(['bash -l -c git status'])
+    expect(expanded('bash', ['-ic', 'git status'])).toEqual(['bash -ic git status'])
+    expect(expanded('bash', ['--rcfile', 'x', '-c', 'git status'])).toEqual(['bash --rcfile x -c git status'])
+    expect(expanded('bash', ['script.sh'])).toEqual(['bash script.sh'])
+  })
+
+  test('a shell started by a line is read too; one given code by its environment is decided too', () => {
+    expect(expanded('/bin/sh', ['-c', `bash -c 'git status; curl x'`])).toEqual(['git status', 'curl x'])
+    expect(expanded('/bin/sh', ['-c', `BASH_ENV=/tmp/x bash -c 'git status'`])).toEqual([
+      'bash -c git status',
+      'git status',
+    ])
+    expect(expanded('/bin/sh', ['-c', 'git status'], 'BASH_ENV')).toEqual(['/bin/sh -c git status', 'git status'])
+    expect(expanded('/bin/sh', ['-c', 'echo $(id)'], 'ENV')).toEqual(['/bin/sh -c echo $(id)'])
+  })
+
+  test('cmd.exe lines: plain words and operators only', () => {
+    expect(expanded('cmd.exe', ['/d', '/s', '/c', '"git status && npm test"'])).toEqual(['git status', 'npm test'])
+    expect(expanded('cmd.exe', ['/d', '/s', '/c', `"git 'a & curl x'"`])).toEqual([
+      `cmd.exe /d /s /c "git 'a & curl x'"`,
+    ])
+    expect(expanded('cmd.exe', ['/d', '/s', '/c', '"git ^& curl"'])).toEqual(['cmd.exe /d /s /c "git ^& curl"'])
+  })
+})
