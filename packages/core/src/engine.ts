@@ -4,6 +4,7 @@ import { BLOCKED_CODES, LeakgateError } from './errors.js'
 import type { AuditRecord, Category, Decision, EventScope, Mode } from './events.js'
 import { EvalSources } from './interceptors/eval-sites.js'
 import type { Trampolines } from './interceptors/trampoline.js'
+import { MAX_EVENTS_PER_TEST } from './limits.js'
 import { formatShortMessage, formatViolation } from './message.js'
 import type { LeakgateOptions } from './options.js'
 import { relativeTo } from './paths.js'
@@ -255,10 +256,10 @@ export class Engine {
   private recordViolation(record: AuditRecord, scope: Scope, error: LeakgateError): void {
     this.recorder.writeNow(record)
     violationErrors.set(record, error)
-    scope.violations.push(record)
+    scope.addViolation(record)
     // Late work fails the nearest scope still running (the file); past that, nothing can fail.
     const live = scope.live()
-    if (live && live !== scope && live.kind !== 'run') live.violations.push(record)
+    if (live && live !== scope && live.kind !== 'run') live.addViolation(record)
     if (!live || live.kind === 'run') this.onOrphanViolation?.(record, error)
   }
 
@@ -335,13 +336,26 @@ export class Engine {
     for (const hook of this.hooks.slice()) hook(event, args, info)
   }
 
-  /** Violations recorded in a scope, including those of children and workers it started. */
+  /** Violations recorded in a scope, including those of children and workers it started (capped). */
   violationsOf(scope: Scope): AuditRecord[] {
-    if (!scope.hasChildren || !this.recorder.dir) return scope.violations.slice()
-    const fromChildren = readRecords(`${this.recorder.dir}/scope-${scope.id}.jsonl`).filter(
-      (record) => !record.decision.allowed,
-    )
-    return [...scope.violations, ...fromChildren]
+    return this.violationTally(scope).records
+  }
+
+  /**
+   * The violations of a scope (its children's and workers' too), at most MAX_EVENTS_PER_TEST,
+   * and how many more there were: adapters list some and count the rest.
+   */
+  violationTally(scope: Scope): { records: AuditRecord[]; dropped: Record<Category, number> } {
+    const records = scope.violations.slice()
+    const dropped = { ...scope.droppedViolations }
+    if (scope.hasChildren && this.recorder.dir) {
+      for (const record of readRecords(`${this.recorder.dir}/scope-${scope.id}.jsonl`)) {
+        if (record.decision.allowed) continue
+        if (records.length < MAX_EVENTS_PER_TEST) records.push(record)
+        else dropped[record.category] += 1
+      }
+    }
+    return { records, dropped }
   }
 
   /** Bumped on every configuration or allowance change: cached child contexts are stale. */

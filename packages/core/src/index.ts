@@ -14,7 +14,8 @@ export type {
   Phase,
   RuleSource,
 } from './events.js'
-export { describeTest, formatShortMessage, formatViolation } from './message.js'
+export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
+export { describeTest, formatShortMessage, formatViolation, moreViolationsLine } from './message.js'
 export { describeValue, withoutFrames } from './option-error.js'
 export type { AllowRules, EvalRule, ExecRule, FromRule, LeakgateOptions, NetRule } from './options.js'
 export { outputPathProblem } from './output-path.js'

@@ -98,3 +98,12 @@ function quoteRule(rule: string): string {
 function formatAllowValue(_category: Category, suggestion: string): string {
   return suggestion === 'true' ? 'true' : `[${suggestion}]`
 }
+
+/**
+ * The line that ends a capped list of violations (MAX_LISTED_VIOLATIONS listed): a test that
+ * swallows thousands of refusals in a loop fails with a message of bounded size.
+ */
+export function moreViolationsLine(count: number): string {
+  const what = count === 1 ? 'violation' : 'violations'
+  return `… and ${count.toLocaleString('en-US')} more ${what} not listed here: the leakgate report counts them all (npx leakgate report)`
+}

@@ -3,6 +3,7 @@
 // entry, so that test workers, which only record events, never load it.
 
 export type { AuditRecord, Category, Mode } from './events.js'
+export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
 export { readRecords, recordKey } from './recorder.js'
 export {
   BASELINE_FILE,
@@ -13,6 +14,7 @@ export {
   updateBaseline,
   writeBaseline,
 } from './report/baseline.js'
+export type { DroppedEvents } from './report/cap.js'
 export { fingerprintOf } from './report/fingerprint.js'
 export { FORMATS, type Format, formatGate } from './report/format.js'
 export { evaluateGate, type Gate, gateExitCode } from './report/gate.js'
@@ -20,6 +22,7 @@ export { LeakgateInputError } from './report/input-error.js'
 export { mergeReports, type ReportSource } from './report/merge.js'
 export {
   type CategorySummary,
+  type CreateReportOptions,
   collectRecords,
   createReport,
   groupEvents,

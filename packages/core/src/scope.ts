@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { threadId } from 'node:worker_threads'
 import type { StackCapture } from './attribution.js'
-import type { AuditRecord, Phase } from './events.js'
+import type { AuditRecord, Category, Phase } from './events.js'
+import { MAX_EVENTS_PER_TEST } from './limits.js'
 import { compileRules, EMPTY_RULES, type Level, mergeRules, type RuleSet } from './policy.js'
 
 // Scopes: run → file → test. Attribution follows async context, so concurrent tests keep their
@@ -15,8 +16,13 @@ export class Scope {
   readonly id: string
   /** Allowances given at this level with allowAudit() (config rules live on the run scope). */
   rules: RuleSet = EMPTY_RULES
-  /** Violations attributed here; adapters turn them into failures. */
+  /**
+   * Violations attributed here; adapters turn them into failures. The first
+   * MAX_EVENTS_PER_TEST only (a loop of swallowed refusals must not grow it without end): the
+   * rest are counted in `droppedViolations` (the sink has every one).
+   */
   readonly violations: AuditRecord[] = []
+  readonly droppedViolations: Record<Category, number> = { net: 0, exec: 0, eval: 0 }
   /** Set when the test or file finished; events after that are late. */
   ended = false
   /** For a file scope: what it is doing now (`import` while collecting, `hook` in beforeAll). */
@@ -35,6 +41,12 @@ export class Scope {
     counter += 1
     this.id = `${process.pid}-${threadId}-${counter}`
     this.phase = kind === 'test' ? 'test' : kind === 'file' ? 'import' : 'run'
+  }
+
+  /** Keeps a violation (up to the cap) or counts it. */
+  addViolation(record: AuditRecord): void {
+    if (this.violations.length < MAX_EVENTS_PER_TEST) this.violations.push(record)
+    else this.droppedViolations[record.category] += 1
   }
 
   /** Adds allowances to this scope; they merge with what is already there. */

@@ -1,5 +1,14 @@
 import { isMainThread } from 'node:worker_threads'
-import { type AuditRecord, allowAudit, type Engine, type Scope, tameRealm } from '@leakgate/core'
+import {
+  type AuditRecord,
+  allowAudit,
+  type Engine,
+  LeakgateError,
+  MAX_LISTED_VIOLATIONS,
+  moreViolationsLine,
+  type Scope,
+  tameRealm,
+} from '@leakgate/core'
 import {
   type BlockFn,
   type CircusEvent,
@@ -27,6 +36,11 @@ import { errorForRecord, recordIdentity } from './violation-error.js'
 // - `run_finish`: file-level violations (import, hooks, late) go to `state.unhandledErrors`,
 //   which Jest reports as "Test suite failed to run";
 // - after teardown nothing can fail: the sink has the event and the reporter fails the run.
+// Jest prints every error of a test in full, with a code frame: a test or file shows its first
+// FULL_ERRORS violations so, then one error that lists a few more on a line each and counts the
+// rest (MAX_LISTED_VIOLATIONS in all), so a loop of swallowed refusals prints a few dozen lines.
+
+const FULL_ERRORS = 3
 
 const ENGINE_KEY = Symbol.for('leakgate.engine')
 
@@ -36,6 +50,8 @@ interface TestState {
   /** Violations of every attempt, in order. */
   violations: AuditRecord[]
   seen: Set<string>
+  /** Violations beyond those the engine kept (a hundred per attempt). */
+  dropped: number
 }
 
 type ContextGlobal = Record<PropertyKey, unknown>
@@ -116,7 +132,7 @@ export class FileSession {
   private stateOf(test: TestEntry): TestState {
     let state = this.tests.get(test)
     if (!state) {
-      state = { violations: [], seen: new Set() }
+      state = { violations: [], seen: new Set(), dropped: 0 }
       this.tests.set(test, state)
     }
     return state
@@ -169,7 +185,9 @@ export class FileSession {
     const state = this.stateOf(test)
     if (state.scope) {
       this.engine.endScope(state.scope)
-      for (const record of this.engine.violationsOf(state.scope)) {
+      const tally = this.engine.violationTally(state.scope)
+      state.dropped += tally.dropped.net + tally.dropped.exec + tally.dropped.eval
+      for (const record of tally.records) {
         const identity = recordIdentity(record)
         if (state.seen.has(identity)) continue
         state.seen.add(identity)
@@ -181,21 +199,40 @@ export class FileSession {
     // report counts them all); one the test already failed with (thrown) is not added.
     const errors = state.violations.filter(failsInJest).map((record) => errorForRecord(this.engine, record))
     const shown = new Set(errors.filter((error) => holdsError(test.errors, error)).map((error) => error.message))
+    const fresh: LeakgateError[] = []
     for (const error of errors) {
       if (shown.has(error.message)) continue
       shown.add(error.message)
-      if (!hasProjectFrame(error.stack)) {
-        const frame = declarationFrame(test)
-        if (frame) error.stack = `${error.stack}\n${frame}`
-      }
+      fresh.push(error)
+    }
+    const frame = declarationFrame(test)
+    for (const error of fresh.slice(0, FULL_ERRORS)) {
+      if (!hasProjectFrame(error.stack) && frame) error.stack = `${error.stack}\n${frame}`
       test.errors.push(error)
     }
+    const rest = fresh.length - FULL_ERRORS + (fresh.length > 0 ? state.dropped : 0)
+    if (rest > 0) test.errors.push(moreError(fresh.slice(FULL_ERRORS), rest, 'in this test', frame))
   }
 
   private failFile(state: CircusState): void {
-    for (const record of this.engine.violationsOf(this.file).filter(failsInJest)) {
-      const error = errorForRecord(this.engine, record)
-      if (holdsError(state.unhandledErrors, error)) continue
+    const tally = this.engine.violationTally(this.file)
+    const errors = tally.records
+      .filter(failsInJest)
+      .map((record) => ({ record, error: errorForRecord(this.engine, record) }))
+      .filter(({ error }) => !holdsError(state.unhandledErrors, error))
+    const dropped = errors.length > 0 ? tally.dropped.net + tally.dropped.exec + tally.dropped.eval : 0
+    const rest = errors.length - FULL_ERRORS + dropped
+    const more =
+      rest > 0
+        ? moreError(
+            errors.slice(FULL_ERRORS).map(({ error }) => error),
+            rest,
+            'in this file',
+            undefined,
+          )
+        : undefined
+    errors.length = Math.min(errors.length, FULL_ERRORS)
+    for (const { record, error } of errors) {
       if (!hasProjectFrame(error.stack)) {
         // Late work of a test: point at the test. Otherwise Jest must not print the message twice.
         const test = record.scope.test === undefined ? undefined : this.byName.get(record.scope.test)
@@ -204,5 +241,35 @@ export class FileSession {
       }
       state.unhandledErrors.push(error)
     }
+    if (more) state.unhandledErrors.push(more)
   }
+}
+
+/**
+ * The error that stands for the violations after the first FULL_ERRORS: `rest` of them, the
+ * first few listed on a line each. Not carrying an `event`: the report has them from the sink.
+ */
+function moreError(
+  listed: readonly LeakgateError[],
+  rest: number,
+  where: 'in this test' | 'in this file',
+  frame: string | undefined,
+): LeakgateError {
+  const lines = listed.slice(0, MAX_LISTED_VIOLATIONS - FULL_ERRORS).map((error) => {
+    const site = error.event?.callSite
+    return `    ${error.shortMessage}${site ? ` at ${site.file}:${site.line}:${site.column}` : ''}`
+  })
+  const unlisted = rest - lines.length
+  if (unlisted > 0) lines.push(`    ${moreViolationsLine(unlisted)}`)
+  const what = rest === 1 ? 'violation' : 'violations'
+  const message = `${rest.toLocaleString('en-US')} more ${what} ${where} than shown above\n${lines.join('\n')}`
+  const code = listed[0]?.code ?? 'LEAKGATE_NET_BLOCKED'
+  const error = new LeakgateError(code, message)
+  // Jest keeps a frameless message to its first line: a frame (the test's, when known) keeps all.
+  Object.defineProperty(error, 'stack', {
+    value: `LeakgateError: ${message}${frame ? `\n${frame}` : ''}`,
+    writable: true,
+    configurable: true,
+  })
+  return error
 }

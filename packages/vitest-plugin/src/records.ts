@@ -22,10 +22,26 @@ export function mergeRecords(sink: readonly AuditRecord[], meta: readonly AuditR
   return out
 }
 
-/** Violations in `all` that failed nothing (not in any test's or file's meta). */
-export function unaccounted(all: readonly AuditRecord[], meta: readonly AuditRecord[]): AuditRecord[] {
+/** The test (or file) a record belongs to: `file\0test`. */
+export function scopeKey(record: AuditRecord): string {
+  return `${record.scope.file ?? ''}\u0000${record.scope.test ?? ''}`
+}
+
+/**
+ * Violations in `all` that failed nothing (not in any test's or file's meta). `capped` are the
+ * scope keys of tasks whose meta carried only the first of their violations: the others of those
+ * scopes failed that task too.
+ */
+export function unaccounted(
+  all: readonly AuditRecord[],
+  meta: readonly AuditRecord[],
+  capped: readonly string[] = [],
+): AuditRecord[] {
   const failed = new Set(meta.map(occurrenceKey))
-  return all.filter((record) => !record.decision.allowed && !failed.has(occurrenceKey(record)))
+  const cappedScopes = new Set(capped)
+  return all.filter(
+    (record) => !record.decision.allowed && !failed.has(occurrenceKey(record)) && !cappedScopes.has(scopeKey(record)),
+  )
 }
 
 /**

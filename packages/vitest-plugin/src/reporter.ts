@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { AuditRecord, LeakgateOptions } from '@leakgate/core'
-import { collectRecords, createReport, type RunInfo, writeReport } from '@leakgate/core/report'
+import type { AuditRecord, Category, LeakgateOptions } from '@leakgate/core'
+import { collectRecords, createReport, type DroppedEvents, type RunInfo, writeReport } from '@leakgate/core/report'
 import { effectiveMode, type PluginSettings } from './options.js'
-import { mergeRecords, shownAtImport, unaccounted } from './records.js'
+import { mergeRecords, scopeKey, shownAtImport, unaccounted } from './records.js'
 import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
 import { formatSummary } from './summary.js'
 
@@ -20,7 +20,7 @@ export interface ProjectLike {
 }
 
 interface Meta {
-  leakgate?: { v: number; violations?: AuditRecord[] }
+  leakgate?: { v: number; violations?: AuditRecord[]; dropped?: Record<Category, number> }
 }
 
 interface ReportedTask {
@@ -86,10 +86,14 @@ export class LeakgateReporter {
       this.print(['leakgate: off (mode: off), nothing was audited'])
       return
     }
-    const meta = collectMeta(testModules)
-    const sink = this.vitest.config.mergeReports || !this.runDir ? [] : collectRecords(this.runDir)
+    const { records: meta, capped } = collectMeta(testModules)
+    const fromBlobs = Boolean(this.vitest.config.mergeReports) || !this.runDir
+    const sink = fromBlobs ? [] : collectRecords(this.runDir as string)
     const records = mergeRecords(sink, meta)
-    const report = createReport(this.runInfo(testModules, mode), records)
+    // The sink holds every violation; after --merge-reports only meta is left, whose counts of
+    // what the workers left out stand in for the records.
+    const dropped = fromBlobs ? capped.map((entry) => entry.dropped) : []
+    const report = createReport(this.runInfo(testModules, mode), records, { dropped })
     let reportPath: string | undefined
     if (this.settings.report !== false) {
       const file = path.resolve(this.root, this.settings.report)
@@ -105,7 +109,11 @@ export class LeakgateReporter {
     }
     // A violation thrown while its file was imported failed that file (Vitest shows the error)
     // before any hook could carry it in meta: it is not an orphan.
-    const orphans = unaccounted(records, [...meta, ...shownAtImport(records, this.importErrors(testModules))])
+    const orphans = unaccounted(
+      records,
+      [...meta, ...shownAtImport(records, this.importErrors(testModules))],
+      capped.flatMap((entry) => entry.scopes),
+    )
     const violations = records.filter((record) => !record.decision.allowed)
     this.print(formatSummary({ report, mode, reportPath, orphans, violations }))
     if (mode === 'enforce' && report.summary.violations > 0 && !this.vitest.config.watch) process.exitCode = 1
@@ -161,15 +169,46 @@ export class LeakgateReporter {
   }
 }
 
-function collectMeta(testModules: readonly TestModuleLike[]): AuditRecord[] {
-  const out: AuditRecord[] = []
+/** A task whose violations were more than its meta carries: its scopes, and what was left out. */
+interface CappedTask {
+  /** `file\0test` of the records it carries (the records left out share them). */
+  scopes: string[]
+  dropped: DroppedEvents
+}
+
+function collectMeta(testModules: readonly TestModuleLike[]): { records: AuditRecord[]; capped: CappedTask[] } {
+  const records: AuditRecord[] = []
+  const capped: CappedTask[] = []
   const take = (task: ReportedTask) => {
-    const violations = task.meta()?.leakgate?.violations
-    if (Array.isArray(violations)) out.push(...violations)
+    const meta = task.meta()?.leakgate
+    const violations = meta?.violations
+    if (!Array.isArray(violations)) return
+    records.push(...violations)
+    const counts = meta?.dropped
+    const first = violations[0]
+    if (!counts || !first) return
+    const total = counts.net + counts.exec + counts.eval
+    const dropped: DroppedEvents = {
+      framework: 'vitest',
+      // At most one group per occurrence: how they would have grouped is not known here.
+      events: total,
+      violations: total,
+      allowed: 0,
+      byCategory: {
+        net: { violations: counts.net, allowed: 0 },
+        exec: { violations: counts.exec, allowed: 0 },
+        eval: { violations: counts.eval, allowed: 0 },
+      },
+    }
+    if (first.scope.file !== undefined) dropped.file = first.scope.file
+    if (first.scope.test !== undefined && violations.every((record) => record.scope.test === first.scope.test)) {
+      dropped.test = first.scope.test
+    }
+    capped.push({ scopes: violations.map(scopeKey), dropped })
   }
   for (const module of testModules) {
     take(module)
     for (const test of module.children.allTests()) take(test)
   }
-  return out
+  return { records, capped }
 }

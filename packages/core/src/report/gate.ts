@@ -1,8 +1,11 @@
 import { type Baseline, type BaselineEntry, matchBaseline } from './baseline.js'
+import { type DroppedEvents, droppedAllowed, droppedViolations } from './cap.js'
 import type { LeakgateReport, ReportEvent } from './model.js'
 
 // The gate's verdict on a (merged) report: what every output format shows. Exit code 1 when a
 // violation is not in the baseline; known leaks, stale entries and allowed events never fail.
+// Violations the report's per-test cap left out (`report.dropped`) cannot be matched to a
+// baseline entry: they count as new, so a capped test fails the gate until it is fixed.
 
 export interface Gate {
   report: LeakgateReport
@@ -19,6 +22,8 @@ export interface Gate {
   stale: BaselineEntry[]
   /** Baseline entries of test files this report did not run. */
   unchecked: BaselineEntry[]
+  /** Per test, what the report's cap left out (counts only). */
+  dropped: DroppedEvents[]
 }
 
 export function evaluateGate(report: LeakgateReport, baseline?: Baseline, baselineFile?: string): Gate {
@@ -31,6 +36,7 @@ export function evaluateGate(report: LeakgateReport, baseline?: Baseline, baseli
     allowed: report.events.filter((event) => event.decision.allowed),
     stale: match.stale,
     unchecked: match.unchecked,
+    dropped: report.dropped ?? [],
   }
   if (baselineFile !== undefined) gate.baselineFile = baselineFile
   return gate
@@ -38,7 +44,7 @@ export function evaluateGate(report: LeakgateReport, baseline?: Baseline, baseli
 
 /** 0 when nothing new leaked, 1 otherwise. */
 export function gateExitCode(gate: Gate, options: { failOnStale?: boolean } = {}): 0 | 1 {
-  if (gate.fresh.length > 0) return 1
+  if (gate.fresh.length > 0 || droppedViolations(gate.dropped) > 0) return 1
   if (options.failOnStale && gate.stale.length > 0) return 1
   return 0
 }
@@ -48,4 +54,14 @@ export function countOf(events: readonly ReportEvent[]): number {
   let total = 0
   for (const event of events) total += event.count
   return total
+}
+
+/** New violations: those listed, and those the per-test cap left out. */
+export function newViolationCount(gate: Gate): number {
+  return countOf(gate.fresh) + droppedViolations(gate.dropped)
+}
+
+/** Allowed events: those listed, and those the per-test cap left out. */
+export function allowedCount(gate: Gate): number {
+  return countOf(gate.allowed) + droppedAllowed(gate.dropped)
 }

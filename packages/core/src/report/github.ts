@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { describeScope, describeSite, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
-import { countOf, type Gate } from './gate.js'
+import { type Gate, newViolationCount } from './gate.js'
 import type { ReportEvent } from './model.js'
-import { describeEvent, formatText } from './text.js'
+import { describeDropped, describeEvent, formatText } from './text.js'
 
 // GitHub Actions workflow commands: one `::error` annotation per new violation at its call site,
 // a `::notice` per stale baseline entry, then the text summary in a collapsed group. Escaping
@@ -76,6 +76,18 @@ export function formatAnnotation(gate: Gate, event: ReportEvent, workspace: stri
 export function formatGithub(gate: Gate, options: GithubOptions): string {
   const out: string[] = []
   for (const event of gate.fresh) out.push(formatAnnotation(gate, event, options.workspace))
+  for (const entry of gate.dropped) {
+    if (entry.violations === 0) continue
+    const run = gate.report.runs.find((candidate) => candidate.framework === entry.framework) ?? gate.report.runs[0]
+    const file = entry.file ? workspacePath(entry.file, run?.root, options.workspace) : undefined
+    out.push(
+      workflowCommand(
+        'error',
+        { file, title: 'leakgate: more violations than the report lists' },
+        safeText(`${describeDropped(entry)} (the report keeps 100 events per test; see the job log)`),
+      ),
+    )
+  }
   for (const entry of gate.stale) {
     const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
     out.push(
@@ -89,7 +101,7 @@ export function formatGithub(gate: Gate, options: GithubOptions): string {
     )
   }
   const token = randomBytes(16).toString('hex')
-  const fresh = countOf(gate.fresh)
+  const fresh = newViolationCount(gate)
   out.push(`::group::leakgate: ${fresh > 0 ? plural(fresh, 'new violation') : 'no new violations'}`)
   out.push(`::stop-commands::${token}`)
   out.push(formatText(gate, { color: false }).trimEnd())

@@ -1,6 +1,6 @@
 import { safeText } from './display.js'
 import { identityKey, identityOf } from './fingerprint.js'
-import { countOf, type Gate } from './gate.js'
+import { allowedCount, countOf, type Gate, newViolationCount } from './gate.js'
 import type { LeakgateReport, ReportEvent } from './model.js'
 
 // `--format json`: the merged report itself (it can be merged again, and validates against
@@ -31,9 +31,9 @@ export function toGatedReport(gate: Gate): GatedReport {
     events,
     gate: {
       baseline: gate.baselineFile ?? null,
-      newViolations: countOf(gate.fresh),
+      newViolations: newViolationCount(gate),
       knownViolations: countOf(gate.known),
-      allowed: countOf(gate.allowed),
+      allowed: allowedCount(gate),
       stale: gate.stale,
       unchecked: gate.unchecked.length,
     },

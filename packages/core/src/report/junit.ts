@@ -1,7 +1,8 @@
-import { describeScope, describeSite, NO_FILE, safeText, suggestAllowance } from './display.js'
+import type { DroppedEvents } from './cap.js'
+import { describeScope, describeSite, NO_FILE, plural, safeText, suggestAllowance } from './display.js'
 import type { Gate } from './gate.js'
 import type { ReportEvent } from './model.js'
-import { describeEvent } from './text.js'
+import { describeDropped, describeEvent } from './text.js'
 
 // JUnit XML for CI test-report views (GitLab, Jenkins, Azure, test-reporter actions): one
 // <testsuite> per test file, one <testcase> per test that had events. New violations are a
@@ -23,6 +24,8 @@ interface Case {
   fresh: ReportEvent[]
   known: ReportEvent[]
   allowed: ReportEvent[]
+  /** What the report's per-test cap left out of this test. */
+  dropped?: DroppedEvents
 }
 
 function caseName(event: ReportEvent): string {
@@ -51,46 +54,58 @@ function timestampOf(gate: Gate): string {
 
 export function formatJunit(gate: Gate): string {
   const files = new Map<string, Map<string, Case>>()
-  const place = (events: readonly ReportEvent[], kind: 'fresh' | 'known' | 'allowed') => {
-    for (const event of events) {
-      const file = event.scope.file ?? NO_FILE
-      let cases = files.get(file)
-      if (!cases) {
-        cases = new Map()
-        files.set(file, cases)
-      }
-      const name = caseName(event)
-      let entry = cases.get(name)
-      if (!entry) {
-        entry = { name, fresh: [], known: [], allowed: [] }
-        cases.set(name, entry)
-      }
-      entry[kind].push(event)
+  const caseOf = (file: string, name: string): Case => {
+    let cases = files.get(file)
+    if (!cases) {
+      cases = new Map()
+      files.set(file, cases)
     }
+    let entry = cases.get(name)
+    if (!entry) {
+      entry = { name, fresh: [], known: [], allowed: [] }
+      cases.set(name, entry)
+    }
+    return entry
+  }
+  const place = (events: readonly ReportEvent[], kind: 'fresh' | 'known' | 'allowed') => {
+    for (const event of events) caseOf(event.scope.file ?? NO_FILE, caseName(event))[kind].push(event)
   }
   place(gate.fresh, 'fresh')
   place(gate.known, 'known')
   place(gate.allowed, 'allowed')
+  for (const dropped of gate.dropped) {
+    caseOf(dropped.file ?? NO_FILE, dropped.test ?? '(file: outside its tests)').dropped = dropped
+  }
   const timestamp = timestampOf(gate)
   const suites: string[] = []
   let tests = 0
   let failures = 0
   for (const file of [...files.keys()].sort()) {
     const cases = [...(files.get(file) as Map<string, Case>).values()].sort((a, b) => a.name.localeCompare(b.name))
-    const failing = cases.filter((entry) => entry.fresh.length > 0).length
+    const fails = (entry: Case) => entry.fresh.length > 0 || (entry.dropped?.violations ?? 0) > 0
+    const failing = cases.filter(fails).length
     tests += cases.length
     failures += failing
     const attr = (text: string) => escapeXml(safeText(text), true)
     const body = cases.map((entry) => {
       const parts: string[] = []
+      const unlisted = entry.dropped?.violations ?? 0
       if (entry.fresh.length > 0) {
         const first = entry.fresh[0] as ReportEvent
-        const more = entry.fresh.length > 1 ? ` (and ${entry.fresh.length - 1} more)` : ''
+        const others = entry.fresh.length - 1 + unlisted
+        const more = others > 0 ? ` (and ${others} more)` : ''
+        const details = entry.fresh.map(detail)
+        if (entry.dropped && unlisted > 0) details.push(`not listed: ${describeDropped(entry.dropped)}`)
         parts.push(
-          `      <failure type="${attr(first.code ?? first.category)}" message="${attr(`${describeEvent(first)}${more}`)}">${escapeXml(safeText(entry.fresh.map(detail).join('\n\n')))}</failure>`,
+          `      <failure type="${attr(first.code ?? first.category)}" message="${attr(`${describeEvent(first)}${more}`)}">${escapeXml(safeText(details.join('\n\n')))}</failure>`,
+        )
+      } else if (entry.dropped && unlisted > 0) {
+        parts.push(
+          `      <failure type="${attr(droppedCode(entry.dropped))}" message="${attr(`${plural(unlisted, 'violation')} not listed in the report`)}">${escapeXml(safeText(describeDropped(entry.dropped)))}</failure>`,
         )
       }
       const notes = [
+        ...(entry.dropped && unlisted === 0 ? [`not listed: ${describeDropped(entry.dropped)}`] : []),
         ...entry.known.map((event) => `known (in the baseline): ${detail(event)}`),
         ...entry.allowed.map(
           (event) =>
@@ -112,4 +127,10 @@ export function formatJunit(gate: Gate): string {
     '</testsuites>',
     '',
   ].join('\n')
+}
+
+/** The error code of the first category the dropped violations are in. */
+function droppedCode(dropped: DroppedEvents): string {
+  const category = (['net', 'exec', 'eval'] as const).find((name) => dropped.byCategory[name].violations > 0) ?? 'net'
+  return `LEAKGATE_${category.toUpperCase()}_BLOCKED`
 }

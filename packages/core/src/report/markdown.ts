@@ -1,6 +1,6 @@
 import { breakdown, describeRuns } from './breakdown.js'
 import { describeScope, describeSite, plural, safeText } from './display.js'
-import { countOf, type Gate } from './gate.js'
+import { allowedCount, countOf, type Gate, newViolationCount } from './gate.js'
 import type { ReportEvent } from './model.js'
 
 // Markdown for pull-request comments and the GitHub job summary. Tables are capped (a job
@@ -38,7 +38,7 @@ function eventRows(events: readonly ReportEvent[], limit: number): string[] {
 
 export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? 50
-  const fresh = countOf(gate.fresh)
+  const fresh = newViolationCount(gate)
   const out: string[] = []
   out.push(fresh > 0 ? `## leakgate: ✖ ${plural(fresh, 'new violation')}` : `## leakgate: ✔ no new violations`)
   out.push('')
@@ -63,6 +63,22 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
       'Fix the test, allow the call with `allowAudit()` or the config, or accept it with `leakgate baseline`.',
     )
   }
+  if (gate.dropped.length > 0) {
+    out.push(
+      '',
+      '### Not listed: tests over the report’s cap',
+      '',
+      'These tests added more events than the report keeps per test (100). They are counted here; their violations count as new.',
+      '',
+      '| test | violations | allowed | groups |',
+      '|---|--:|--:|--:|',
+    )
+    for (const entry of gate.dropped.slice(0, limit)) {
+      const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+      out.push(`| ${cell(where)} | ${entry.violations} | ${entry.allowed} | ${entry.events} |`)
+    }
+    if (gate.dropped.length > limit) out.push(`| … ${gate.dropped.length - limit} more | | | |`)
+  }
   if (gate.known.length > 0) {
     out.push('', `<details><summary>${plural(countOf(gate.known), 'known violation')} (in the baseline)</summary>`, '')
     out.push(...eventRows(gate.known, limit), '', '</details>')
@@ -84,7 +100,7 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
     if (gate.stale.length > limit) out.push(`- … and ${gate.stale.length - limit} more`)
   }
   if (gate.allowed.length > 0) {
-    out.push('', `<details><summary>${plural(countOf(gate.allowed), 'event')} allowed by a rule</summary>`, '')
+    out.push('', `<details><summary>${plural(allowedCount(gate), 'event')} allowed by a rule</summary>`, '')
     out.push('| category | event | target | test | rule | from | count |', '|---|---|---|---|---|---|--:|')
     for (const event of gate.allowed.slice(0, limit)) {
       out.push(

@@ -1,4 +1,5 @@
 import { VERSION } from '../version.js'
+import { capPerTest, type DroppedEvents } from './cap.js'
 import { fingerprintOf } from './fingerprint.js'
 import { LeakgateInputError } from './input-error.js'
 import {
@@ -19,6 +20,7 @@ import {
 // - Events are grouped by the same key as inside one report (framework, file, test, phase, call
 //   site, target, decision...). Two shards never run the same test, so their events differ by
 //   test; events that do share a key (a global setup that leaks in every shard) add up.
+// - What the per-test cap left out (`dropped`) adds up per test, and the cap applies again.
 
 export interface ReportSource {
   /** Where it came from, for messages. */
@@ -43,6 +45,7 @@ export function mergeReports(sources: readonly ReportSource[]): MergeResult {
   const events: ReportEvent[] = []
   const index = new Map<string, ReportEvent>()
   const skipped: string[] = []
+  const dropped: DroppedEvents[] = []
   for (const { file, report } of sources) {
     const ids = report.runs.map((run, i) => runId(run, file, i))
     const seen = ids.filter((id) => runFiles.has(id))
@@ -68,16 +71,18 @@ export function mergeReports(sources: readonly ReportSource[]): MergeResult {
       event.fingerprint = fingerprintOf(event)
       addEvent(index, events, event)
     }
+    dropped.push(...(report.dropped ?? []))
   }
-  sortEvents(events)
-  return {
-    report: {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: '@leakgate/core', version: VERSION },
-      runs,
-      events,
-      summary: summarize(events),
-    },
-    skipped,
+  // Events of one test from several reports (a setup that leaks in every shard) are capped again.
+  const capped = capPerTest(events, dropped)
+  sortEvents(capped.events)
+  const merged: LeakgateReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: '@leakgate/core', version: VERSION },
+    runs,
+    events: capped.events,
+    summary: summarize(capped.events, capped.dropped),
   }
+  if (capped.dropped.length > 0) merged.dropped = capped.dropped
+  return { report: merged, skipped }
 }

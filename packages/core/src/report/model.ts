@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { AuditRecord, Category, Mode } from '../events.js'
 import { readRecords, recordKey } from '../recorder.js'
 import { VERSION } from '../version.js'
+import { capPerTest, type DroppedEvents } from './cap.js'
 import { fingerprintOf } from './fingerprint.js'
 
 // The run report: one versioned JSON document per run, written by the adapters' reporters,
@@ -69,6 +70,11 @@ export interface LeakgateReport {
     allowed: number
     byCategory: Record<Category, CategorySummary>
   }
+  /**
+   * Per test, what it added beyond the report's cap (MAX_EVENTS_PER_TEST groups): counts only.
+   * Present only when something was left out. The summary counts these events too.
+   */
+  dropped?: DroppedEvents[]
 }
 
 /** Every record in a sink directory (all `*.jsonl` files: workers, children, crashed ones). */
@@ -121,7 +127,11 @@ export function groupEvents(
   return into
 }
 
-export function summarize(events: readonly ReportEvent[]): LeakgateReport['summary'] {
+/** Sums of counts: of the events, and of what the per-test cap left out (`dropped`). */
+export function summarize(
+  events: readonly ReportEvent[],
+  dropped: readonly DroppedEvents[] = [],
+): LeakgateReport['summary'] {
   const byCategory: Record<Category, CategorySummary> = {
     net: { violations: 0, allowed: 0 },
     exec: { violations: 0, allowed: 0 },
@@ -139,20 +149,40 @@ export function summarize(events: readonly ReportEvent[]): LeakgateReport['summa
       bucket.violations += event.count
     }
   }
+  for (const entry of dropped) {
+    violations += entry.violations
+    allowed += entry.allowed
+    for (const category of ['net', 'exec', 'eval'] as const) {
+      byCategory[category].violations += entry.byCategory[category].violations
+      byCategory[category].allowed += entry.byCategory[category].allowed
+    }
+  }
   return { violations, allowed, byCategory }
 }
 
-/** A report for one run from its records. */
-export function createReport(run: RunInfo, records: readonly AuditRecord[]): LeakgateReport {
-  const events = groupEvents(records, run.framework)
+export interface CreateReportOptions {
+  /** Counts of events already left out before the records got here (a runner's carried tally). */
+  dropped?: readonly DroppedEvents[]
+}
+
+/** A report for one run from its records, each test capped at MAX_EVENTS_PER_TEST groups. */
+export function createReport(
+  run: RunInfo,
+  records: readonly AuditRecord[],
+  options: CreateReportOptions = {},
+): LeakgateReport {
+  const capped = capPerTest(groupEvents(records, run.framework), options.dropped)
+  const { events, dropped } = capped
   sortEvents(events)
-  return {
+  const report: LeakgateReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: '@leakgate/core', version: VERSION },
     runs: [{ ...run, id: run.id ?? randomUUID() }],
     events,
-    summary: summarize(events),
+    summary: summarize(events, dropped),
   }
+  if (dropped.length > 0) report.dropped = dropped
+  return report
 }
 
 /** Violations first, then by file, test and category: stable output for diffs and snapshots. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import type { Category } from '../events.js'
 import { VERSION } from '../version.js'
@@ -54,7 +55,7 @@ export interface SarifOptions {
   workspace: string
 }
 
-function ruleFor(event: ReportEvent): RuleText & { id: string } {
+function ruleFor(event: Pick<ReportEvent, 'category' | 'code'>): RuleText & { id: string } {
   const base = RULES[event.category]
   return event.code && event.code !== base.id ? { ...base, id: event.code } : base
 }
@@ -84,7 +85,7 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
   const rules: Array<Record<string, unknown>> = []
   const ruleIndex = new Map<string, number>()
   const results: Array<Record<string, unknown>> = []
-  const add = (event: ReportEvent, known: boolean) => {
+  const indexOf = (event: Pick<ReportEvent, 'category' | 'code'>) => {
     const rule = ruleFor(event)
     let index = ruleIndex.get(rule.id)
     if (index === undefined) {
@@ -100,6 +101,10 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
         properties: { tags: ['leakgate', event.category, 'tests'] },
       })
     }
+    return { rule, index }
+  }
+  const add = (event: ReportEvent, known: boolean) => {
+    const { rule, index } = indexOf(event)
     const fingerprint = event.fingerprint ?? fingerprintOf(event)
     const lines = [
       `${describeEvent(event)} in ${describeScope(event)}${event.package ? ` via ${event.package}` : ''}${known ? ' (known: in the baseline)' : ''}.`,
@@ -129,6 +134,35 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
   }
   for (const event of gate.fresh) add(event, false)
   for (const event of gate.known) add(event, true)
+  // What the report's per-test cap left out: one result per test and category, at the test file.
+  for (const entry of gate.dropped) {
+    for (const category of ['net', 'exec', 'eval'] as const) {
+      const count = entry.byCategory[category].violations
+      if (count === 0) continue
+      const { rule, index } = indexOf({ category })
+      const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+      const run = gate.report.runs.find((candidate) => candidate.framework === entry.framework) ?? gate.report.runs[0]
+      const file = entry.file ? workspacePath(entry.file, run?.root, options.workspace) : undefined
+      const fingerprint = createHash('sha256')
+        .update(['dropped', category, entry.file ?? '', entry.test ?? ''].join('\u0000'))
+        .digest('hex')
+        .slice(0, 16)
+      results.push({
+        ruleId: rule.id,
+        ruleIndex: index,
+        level: 'error',
+        baselineState: 'new',
+        message: {
+          text: safeText(
+            `${count} more ${category} violation${count === 1 ? '' : 's'} in ${where}, not listed: the report keeps 100 events per test.`,
+          ),
+        },
+        locations: [physical(file ?? workspacePath('package.json', run?.root, options.workspace) ?? 'package.json')],
+        partialFingerprints: { 'leakgate/v1': fingerprint, primaryLocationLineHash: fingerprint },
+        properties: { category, test: safeText(where), framework: entry.framework, count, notListed: true },
+      })
+    }
+  }
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

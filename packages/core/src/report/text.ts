@@ -1,7 +1,8 @@
 import { type StyleName, style } from '../style.js'
 import { breakdown, describeRuns } from './breakdown.js'
+import type { DroppedEvents } from './cap.js'
 import { describeScope, describeSite, plural, safeText, suggestAllowance } from './display.js'
-import { countOf, type Gate } from './gate.js'
+import { allowedCount, countOf, type Gate, newViolationCount } from './gate.js'
 import type { ReportEvent } from './model.js'
 
 // The terminal summary (`leakgate report`, the default format). Colour only when asked (the CLI
@@ -37,6 +38,20 @@ function describeEntry(entry: { category: string; target: string; file?: string;
   return `${entry.category} ${JSON.stringify(entry.target)} in ${where}${via}`
 }
 
+/** `tests/a.test.js > loops: 9900 more violations (net 9900), 12 allowed events, in 9912 groups` */
+export function describeDropped(entry: DroppedEvents): string {
+  const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+  const parts: string[] = []
+  if (entry.violations > 0) {
+    const categories = (['net', 'exec', 'eval'] as const)
+      .filter((category) => entry.byCategory[category].violations > 0)
+      .map((category) => `${category} ${entry.byCategory[category].violations}`)
+    parts.push(`${plural(entry.violations, 'violation')} (${categories.join(', ')})`)
+  }
+  if (entry.allowed > 0) parts.push(plural(entry.allowed, 'allowed event'))
+  return `${where}: ${parts.join(' and ')} not listed, in ${plural(entry.events, 'group')}`
+}
+
 export function formatText(gate: Gate, options: TextOptions = {}): string {
   const paint = palette(options.color ?? false)
   const limit = options.limit ?? 20
@@ -61,10 +76,10 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
       lines.push(`  ${index === 0 ? paint.dim(text) : safeText(text)}`)
     })
   }
-  const freshCount = countOf(gate.fresh)
+  const freshCount = newViolationCount(gate)
   // Which runner saw it matters only when several ran (Vitest and Jest side by side).
   const frameworks = new Set(report.runs.map((run) => run.framework)).size
-  if (gate.fresh.length > 0) {
+  if (freshCount > 0) {
     lines.push('', paint.red(paint.bold(`✖ ${plural(freshCount, 'new violation')}`)))
     for (const event of gate.fresh) {
       lines.push('')
@@ -79,6 +94,15 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
       if (frameworks > 1) row('framework', event.framework)
       row('to allow', suggestAllowance(event))
     }
+  }
+  if (gate.dropped.length > 0) {
+    lines.push(
+      '',
+      paint.yellow(
+        `! ${plural(gate.dropped.length, 'test')} added more events than the report keeps per test; counted, not listed (their violations count as new):`,
+      ),
+    )
+    listed(gate.dropped, limit, options.verbose, describeDropped, lines)
   }
   if (gate.known.length > 0) {
     lines.push('', `${plural(countOf(gate.known), 'known violation')} accepted by the baseline:`)
@@ -102,7 +126,7 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
     )
   }
   if (options.verbose && gate.allowed.length > 0) {
-    lines.push('', `${plural(countOf(gate.allowed), 'event')} allowed by a rule:`)
+    lines.push('', `${plural(allowedCount(gate), 'event')} allowed by a rule:`)
     for (const event of gate.allowed) {
       const rule = event.decision.rule ? ` by ${event.decision.rule} (${event.decision.source ?? 'config'})` : ''
       lines.push(
@@ -117,10 +141,12 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
 /** The last line: `✖ leakgate: 2 new violations (1 known, 3 allowed)`. */
 export function formatVerdict(gate: Gate, color = false): string {
   const paint = palette(color)
-  const tail = `(${countOf(gate.known)} known, ${countOf(gate.allowed)} allowed)`
-  if (gate.fresh.length > 0) {
-    const hint = gate.baselineFile === undefined ? '; to accept them for now: leakgate baseline' : ''
-    return paint.red(`✖ leakgate: ${plural(countOf(gate.fresh), 'new violation')} ${tail}${hint}`)
+  const tail = `(${countOf(gate.known)} known, ${allowedCount(gate)} allowed)`
+  const fresh = newViolationCount(gate)
+  if (fresh > 0) {
+    const hint =
+      gate.fresh.length > 0 && gate.baselineFile === undefined ? '; to accept them for now: leakgate baseline' : ''
+    return paint.red(`✖ leakgate: ${plural(fresh, 'new violation')} ${tail}${hint}`)
   }
   return paint.green(`✔ leakgate: no new violations ${tail}`)
 }

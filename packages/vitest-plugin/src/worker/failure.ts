@@ -1,11 +1,13 @@
 import path from 'node:path'
 import type { AuditRecord } from '@leakgate/core'
-import type { Engine } from './engine.js'
+import { type Engine, loadCore } from './engine.js'
 
 // The error that fails a test (or a file) for its violations. Its stack is the violation's
 // call site, so Vitest's code frame shows the offending line even when the code under test
 // swallowed the original error. Several violations make one error: the first in full, then one
 // line per other (a hook can throw only one error, and arrays nest badly in Vitest's hook runner).
+// The list is capped (MAX_LISTED_VIOLATIONS): a test that swallows ten thousand refusals fails
+// with a message of a few lines that counts the rest and names the report.
 
 const FRAME = /^\s+at /
 
@@ -39,14 +41,21 @@ export function describeViolation(engine: Engine, record: AuditRecord): { messag
   return { message: lines.join('\n'), frames }
 }
 
-/** One error standing for these violations (at least one). `note` is appended to the message. */
-export function violationsError(engine: Engine, records: readonly AuditRecord[], note?: string): Error {
+/**
+ * One error standing for these violations (at least one). `note` is appended to the message;
+ * `dropped` counts violations beyond `records` (the engine keeps a test's first hundred).
+ */
+export function violationsError(engine: Engine, records: readonly AuditRecord[], note?: string, dropped = 0): Error {
+  const core = loadCore()
   const [first, ...rest] = records as [AuditRecord, ...AuditRecord[]]
   const head = describeViolation(engine, first)
   let message = head.message
-  if (rest.length > 0) {
-    const others = rest.map((record) => `    ${record.message}${site(record)}`)
-    message += `\n\n  and ${rest.length} more violation${rest.length === 1 ? '' : 's'}:\n${others.join('\n')}`
+  const more = rest.length + dropped
+  if (more > 0) {
+    const listed = rest.slice(0, core.MAX_LISTED_VIOLATIONS - 1)
+    const others = listed.map((record) => `    ${record.message}${site(record)}`)
+    if (more > listed.length) others.push(`    ${core.moreViolationsLine(more - listed.length)}`)
+    message += `\n\n  and ${more.toLocaleString('en-US')} more violation${more === 1 ? '' : 's'}:\n${others.join('\n')}`
   }
   if (note) message += `\n\n  ${note}`
   const error = new Error(message)

@@ -1,7 +1,7 @@
-import type { AuditRecord, Scope } from '@leakgate/core'
+import type { AuditRecord, Category, Scope } from '@leakgate/core'
 import type { Engine } from './engine.js'
 import { violationsError } from './failure.js'
-import { fullName, setMeta, type TaskLike } from './tasks.js'
+import { addDropped, droppedTotal, fullName, setMeta, type TaskLike } from './tasks.js'
 
 // One test file's guard: the file scope, a scope per test attempt, and the decisions of what
 // fails. The hooks (hooks.ts) only say when things start and end.
@@ -59,8 +59,13 @@ export class FileGuard {
     if (this.engine.tracker.current === scope) this.engine.tracker.current = this.fileScope
     const attempts = this.attempts.get(test.id) ?? []
     const all: AuditRecord[] = []
-    for (const attempt of attempts) all.push(...this.engine.violationsOf(attempt.scope))
-    setMeta(test, all)
+    const dropped: Record<Category, number> = { net: 0, exec: 0, eval: 0 }
+    for (const attempt of attempts) {
+      const tally = this.engine.violationTally(attempt.scope)
+      all.push(...tally.records)
+      addDropped(dropped, tally.dropped)
+    }
+    setMeta(test, all, dropped)
     if (!this.enforcing || all.length === 0) return undefined
     if (test.fails) {
       for (const record of this.engine.violationsOf(scope)) this.deferred.push(record)
@@ -73,7 +78,7 @@ export class FileGuard {
       const error = this.engine.errorFor(record)
       return !(error && current?.scope.violations.includes(record) && shown.includes(error.message))
     })
-    return fresh.length > 0 ? violationsError(this.engine, fresh) : undefined
+    return fresh.length > 0 ? violationsError(this.engine, fresh, undefined, droppedTotal(dropped)) : undefined
   }
 
   /** Ends the file; returns the error that must fail it, if any. Idempotent. */
@@ -83,15 +88,15 @@ export class FileGuard {
     this.engine.endScope(this.fileScope)
     if (this.engine.tracker.current === this.fileScope) this.engine.tracker.current = undefined
     this.untame?.()
-    const own = this.engine.violationsOf(this.fileScope)
-    setMeta(file, [...own, ...this.deferred])
+    const { records: own, dropped } = this.engine.violationTally(this.fileScope)
+    setMeta(file, [...own, ...this.deferred], dropped)
     if (!this.enforcing) return undefined
     if (own.length > 0) {
       const note =
         this.deferred.length > 0
           ? `A test marked test.fails also leaked (${this.deferred.length} violation(s)): see the report.`
           : undefined
-      return violationsError(this.engine, own, note)
+      return violationsError(this.engine, own, note, droppedTotal(dropped))
     }
     if (this.deferred.length > 0) {
       return violationsError(

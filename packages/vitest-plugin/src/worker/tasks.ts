@@ -1,4 +1,4 @@
-import type { AuditRecord } from '@leakgate/core'
+import type { AuditRecord, Category } from '@leakgate/core'
 
 // The few fields of Vitest's runner tasks the setup file reads. Declared here rather than
 // imported so one build serves Vitest 3.2, 4.x and 5.x, whose type exports differ.
@@ -23,15 +23,30 @@ export interface TaskLike {
 /** What the setup file leaves in `task.meta`; the reporter reads it, even after `--merge-reports`. */
 export interface LeakgateMeta {
   v: 1
+  /** The first violations (the engine keeps a hundred per test). */
   violations: AuditRecord[]
+  /** Violations beyond those, counted per category (set only when some were). */
+  dropped?: Record<Category, number>
 }
 
 export const META_KEY = 'leakgate'
 
-export function setMeta(task: TaskLike, violations: AuditRecord[]): void {
+export function setMeta(task: TaskLike, violations: AuditRecord[], dropped?: Record<Category, number>): void {
   if (violations.length === 0 && !(META_KEY in task.meta)) return
   const meta: LeakgateMeta = { v: 1, violations: violations.map((record) => ({ ...record })) }
+  if (dropped && dropped.net + dropped.exec + dropped.eval > 0) meta.dropped = { ...dropped }
   task.meta[META_KEY] = meta
+}
+
+/** Adds the counts of `from` into `into`. */
+export function addDropped(into: Record<Category, number>, from: Readonly<Record<Category, number>>): void {
+  into.net += from.net
+  into.exec += from.exec
+  into.eval += from.eval
+}
+
+export function droppedTotal(dropped: Readonly<Record<Category, number>>): number {
+  return dropped.net + dropped.exec + dropped.eval
 }
 
 /** `describe > test`, without the file: the name leakgate's records and messages use. */

@@ -15,7 +15,7 @@ export const CLI = path.join(PACKAGE_DIR, 'dist/cli.mjs')
 export const SCHEMAS = path.join(PACKAGE_DIR, 'test/fixtures/schemas')
 const LEAK = path.join(PACKAGE_DIR, 'test/fixtures/report/leak.cjs')
 
-export type Leak = 'eval' | 'exec' | 'exec-allowed' | 'exec-secret' | 'net'
+export type Leak = 'eval' | 'eval-250' | 'exec' | 'exec-allowed' | 'exec-secret' | 'net'
 
 export interface PlannedTest {
   file: string
