@@ -54,6 +54,11 @@ export interface CheckRequest {
    * text says why, in the message.
    */
   detected?: string
+  /**
+   * Set for generated code of a known-benign shape (rules/benign.ts): the allowing rule's text.
+   * Allowed by default when no rule allows it (source `default`); an audit hook can still refuse.
+   */
+  benign?: string
 }
 
 export type Outcome = { ok: true; decision?: Decision } | { ok: false; error: Error }
@@ -225,6 +230,9 @@ export class Engine {
       const found = capture().packages()
       return request.packages ? [...request.packages, ...found] : found
     })
+    if (!decision.allowed && decision.reason === 'no-rule' && request.benign !== undefined) {
+      decision = { allowed: true, reason: 'rule', rule: request.benign, source: 'default' }
+    }
     if (decision.allowed) {
       // Identical allowed events (same scope, event, target and rule) are counted, not rebuilt:
       // a hot allowed path pays for no stack capture after the first (whose call site is shown).

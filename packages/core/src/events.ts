@@ -17,8 +17,8 @@ export type Mode = 'enforce' | 'report' | 'off'
  */
 export type Phase = 'test' | 'hook' | 'import' | 'late' | 'run'
 
-/** Where an allowing rule was declared. */
-export type RuleSource = 'config' | 'file' | 'test'
+/** Where an allowing rule was declared; `default` for the known-benign shapes (`strict: false`). */
+export type RuleSource = 'config' | 'file' | 'test' | 'default'
 
 export interface CallSite {
   /** Path relative to the project root (or absolute when outside it), or a URL. */

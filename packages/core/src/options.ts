@@ -38,7 +38,11 @@ export interface LeakgateOptions {
    * '*.localhost']`. Same syntax as net rules without ports.
    */
   local?: readonly string[]
-  /** Also audit the `Function('return this')` idiom that bundlers and coverage emit. Default false. */
+  /**
+   * Also audit the known-benign shapes of generated code allowed by default (`return this`,
+   * depd's deprecation wrapper, function-bind's bound function, syntax probes; rules/benign.ts).
+   * Default false.
+   */
   strict?: boolean
   /**
    * Also detect code compiled through an `eval` or `Function` that leakgate did not wrap: a

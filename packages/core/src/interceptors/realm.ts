@@ -1,6 +1,7 @@
 import { StackCapture } from '../attribution.js'
 import type { CheckRequest, Engine, Outcome } from '../engine.js'
 import { previewCode } from '../redact.js'
+import { matchBenignShape } from '../rules/benign.js'
 import { patchProperty, type Restore } from './patch.js'
 import { callerSite, captureSites } from './trampoline.js'
 
@@ -28,13 +29,6 @@ export function siteKey(frame: { file: string; line: number } | undefined): stri
 }
 type AnyConstructor = new (...args: unknown[]) => unknown
 
-const RETURN_THIS = /^\s*(['"]use strict['"];?\s*)?return this;?\s*$/
-
-/** The `Function('return this')` idiom bundlers and coverage emit: allowed unless strict. */
-function isBenignIdiom(engine: Engine, sources: readonly string[]): boolean {
-  return !engine.policy.strict && sources.length <= 1 && RETURN_THIS.test(sources[0] ?? '')
-}
-
 /** Decides one piece of generated code. Framework-internal generation is trusted by caller. */
 export function checkCode(
   engine: Engine,
@@ -43,7 +37,7 @@ export function checkCode(
   args: readonly unknown[],
   skip: Skip,
   stack?: StackCapture,
-  extra: Pick<CheckRequest, 'detected'> & { untrusted?: boolean } = {},
+  extra: Pick<CheckRequest, 'detected' | 'benign'> & { untrusted?: boolean } = {},
 ): Outcome {
   const capture = stack ?? new StackCapture(engine.filter, skip)
   const { untrusted, ...rest } = extra
@@ -95,17 +89,20 @@ function makeGuardedConstructor(engine: Engine, Real: AnyConstructor, event: str
     // what compiles (an object's toString could answer differently the second time).
     const sources = args.map(toSource)
     let stack: StackCapture | undefined
-    if (engine.active && !isBenignIdiom(engine, sources)) {
+    if (engine.active) {
       stack = new StackCapture(engine.filter, guarded as Skip)
-      const params = sources.slice(0, -1).join(', ')
+      const params = sources.slice(0, -1)
       const body = sources.length > 0 ? (sources[sources.length - 1] as string) : ''
+      // A known-benign shape (rules/benign.ts) is allowed unless strict, and still recorded.
+      const shape = engine.policy.strict ? undefined : matchBenignShape(event, params, body)
       const outcome = checkCode(
         engine,
         event,
-        params ? `(${params}) => { ${body} }` : body,
+        params.length > 0 ? `(${params.join(', ')}) => { ${body} }` : body,
         args,
         guarded as Skip,
         stack,
+        shape ? { benign: `benign shape: ${shape.name}` } : {},
       )
       if (!outcome.ok) throw outcome.error
     }
