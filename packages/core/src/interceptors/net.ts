@@ -1,7 +1,7 @@
 import net from 'node:net'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
-import { parseAddress } from '../rules/address.js'
+import { type Address, parseAddress } from '../rules/address.js'
 import { formatNetTarget, isPlainHost, type NetTarget, normalizeHost, resolverName } from '../rules/net.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
@@ -33,6 +33,19 @@ interface ConnectInfo {
   host?: string
   /** The JS layer already decided this connection (allowed by a rule, or reported). */
   decided: boolean
+  /** Allowed by a rule for its name: its addresses are not decided again, but for metadata ones. */
+  byName?: true
+}
+
+/**
+ * Addresses a name rule never reaches (issue 12.10): link-local (169.254.0.0/16, fe80::/10),
+ * where clouds serve instance metadata and credentials (169.254.169.254), and the metadata
+ * services outside that range (AWS's fd00:ec2::254, Alibaba's 100.100.100.200). A name allowed by
+ * a rule that resolves to one is decided again on the address: it takes a rule that names it
+ * (`'linkLocal'`, `'169.254.169.254'`, `'169.254.0.0/16'`).
+ */
+export function isMetadataAddress(address: Address): boolean {
+  return address.range === 'linkLocal' || address.text === 'fd00:ec2::254' || address.text === '100.100.100.200'
 }
 
 type Socket = net.Socket & { encrypted?: boolean }
@@ -106,7 +119,14 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
           }
           const target: NetTarget = address ? { address, port: +port } : { host: name as string, port: +port }
           const decided = checkNet(engine, event, target, [options], connect)
-          if (decided.ok) connections.set(this, { ...(target.host ? { host: target.host } : {}), decided: true })
+          if (decided.ok) {
+            const byName = target.host !== undefined && decided.decision?.allowed === true
+            connections.set(this, {
+              ...(target.host ? { host: target.host } : {}),
+              decided: true,
+              ...(byName ? { byName } : {}),
+            })
+          }
           return decided
         })
         if (undecided) return Reflect.apply(realConnect, this, args)
@@ -169,8 +189,17 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
           const info = socket ? connections.get(socket) : undefined
           const event = socket?.encrypted ? 'tls.connect' : 'net.connect'
           const outcome = decideSafely(engine, 'net', event, tcpConnect, () => {
-            // Allowed above, by its name.
-            if (info?.decided) return { ok: true }
+            // Allowed above by its name (or recorded in report mode): not decided again, unless a
+            // name rule led it to a metadata address.
+            if (info?.decided) {
+              const parsed = info.byName ? parseAddress(seen) : null
+              if (!parsed || !isMetadataAddress(parsed)) return { ok: true }
+              const dialled = formatNetTarget({ address: parsed, port })
+              return checkNet(engine, event, { address: parsed, port }, [text, port], tcpConnect, {
+                shown: `${info.host} (${dialled}, a metadata address a rule for the name does not reach)`,
+                suggestion: `'${parsed.text}'`,
+              })
+            }
             const parsed = parseAddress(seen)
             const target: NetTarget = parsed ? { address: parsed, port } : { host: normalizeHost(seen), port }
             const dialled = formatNetTarget(parsed ? { address: parsed, port } : target)

@@ -1,7 +1,8 @@
 // A small DNS server for tests, on a loopback address (UDP and TCP on the same port): answers
-// every A query with 127.0.0.1 and every AAAA query with ::1, names containing "missing" with
-// NXDOMAIN, and PTR queries with "responder.test". It counts what it was asked, so a test can
-// show that a refused query never reached it.
+// every A query with 127.0.0.1 and every AAAA query with ::1 (or, for a name in `answers`, the
+// addresses given there: { 'name': { A: ['169.254.169.254'], AAAA: ['fd00:ec2::254'] } }), names
+// containing "missing" with NXDOMAIN, and PTR queries with "responder.test". It counts what it
+// was asked, so a test can show that a refused query never reached it.
 const dgram = require('node:dgram')
 const net = require('node:net')
 
@@ -15,14 +16,33 @@ function readName(message, offset) {
   return { name: labels.join('.'), end: at + 1 }
 }
 
-function answer(query) {
+function v6Bytes(written) {
+  // A dotted IPv4 tail (`::ffff:169.254.169.254`) is two groups.
+  const address = written.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) =>
+    [a * 256 + +b, c * 256 + +d].map((n) => n.toString(16)).join(':'),
+  )
+  const [head, tail = ''] = address.split('::')
+  const groups = (text) => (text === '' ? [] : text.split(':'))
+  const left = groups(head)
+  const right = groups(tail)
+  const all = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
+  return Buffer.from(all.flatMap((group) => [parseInt(group, 16) >> 8, parseInt(group, 16) & 0xff]))
+}
+
+function answer(query, answers = {}) {
   const { name, end } = readName(query, 12)
   const type = query.readUInt16BE(end)
   const question = query.subarray(12, end + 4)
   const missing = name.includes('missing')
   const records = []
-  if (!missing && type === 1) records.push({ type: 1, data: Buffer.from([127, 0, 0, 1]) })
-  if (!missing && type === 28) records.push({ type: 28, data: Buffer.from([...Array(15).fill(0), 1]) })
+  const given = answers[name.toLowerCase()]
+  if (given) {
+    if (type === 1)
+      for (const a of given.A ?? []) records.push({ type: 1, data: Buffer.from(a.split('.').map(Number)) })
+    if (type === 28) for (const a of given.AAAA ?? []) records.push({ type: 28, data: v6Bytes(a) })
+  }
+  if (!given && !missing && type === 1) records.push({ type: 1, data: Buffer.from([127, 0, 0, 1]) })
+  if (!given && !missing && type === 28) records.push({ type: 28, data: Buffer.from([...Array(15).fill(0), 1]) })
   if (!missing && type === 12) {
     const labels = ['responder', 'test']
     records.push({
@@ -35,7 +55,7 @@ function answer(query) {
   header.writeUInt16BE(0x8180 | (missing ? 3 : 0), 2) // response, recursion available, rcode
   header.writeUInt16BE(1, 4)
   header.writeUInt16BE(records.length, 6)
-  const answers = records.map((record) => {
+  const resourceRecords = records.map((record) => {
     const head = Buffer.alloc(12)
     head.writeUInt16BE(0xc00c, 0) // the name, by pointer to the question
     head.writeUInt16BE(record.type, 2)
@@ -44,15 +64,15 @@ function answer(query) {
     head.writeUInt16BE(record.data.length, 10)
     return Buffer.concat([head, record.data])
   })
-  return { name, type, reply: Buffer.concat([header, question, ...answers]) }
+  return { name, type, reply: Buffer.concat([header, question, ...resourceRecords]) }
 }
 
 /** Starts the responder on `host` (a loopback address); resolves { host, port, server, queries, close }. */
-function startDnsResponder(host = '127.0.0.1') {
+function startDnsResponder(host = '127.0.0.1', { answers = {} } = {}) {
   const queries = []
   const udp = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4')
   udp.on('message', (message, remote) => {
-    const { name, type, reply } = answer(message)
+    const { name, type, reply } = answer(message, answers)
     queries.push({ name, type, via: 'udp' })
     udp.send(reply, remote.port, remote.address)
   })
@@ -66,7 +86,7 @@ function startDnsResponder(host = '127.0.0.1') {
           buffered = Buffer.concat([buffered, chunk])
           while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
             const length = buffered.readUInt16BE(0)
-            const { name, type, reply } = answer(buffered.subarray(2, 2 + length))
+            const { name, type, reply } = answer(buffered.subarray(2, 2 + length), answers)
             queries.push({ name, type, via: 'tcp' })
             const framed = Buffer.alloc(2)
             framed.writeUInt16BE(reply.length)
