@@ -123,9 +123,28 @@ export class FrameFilter {
   }
 }
 
+/** Frames captured at first: enough to reach the project's code from most call sites. */
+const CAPTURE_DEPTH = 20
+
+/** Raw V8 call sites of the current stack above `skip`, at most `limit` of them. */
+function captureSites(skip: (...args: never[]) => unknown, limit: number): NodeJS.CallSite[] {
+  const previousPrepare = Error.prepareStackTrace
+  const previousLimit = Error.stackTraceLimit
+  const holder = { name: 'Error', message: '' } as { stack?: unknown; name: string; message: string }
+  try {
+    Error.prepareStackTrace = returnCallSites
+    Error.stackTraceLimit = limit
+    Error.captureStackTrace(holder, skip)
+    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : []
+  } finally {
+    Error.prepareStackTrace = previousPrepare
+    Error.stackTraceLimit = previousLimit
+  }
+}
+
 /** One captured stack, analysed lazily. */
 export class StackCapture {
-  private readonly sites: NodeJS.CallSite[]
+  private sites: NodeJS.CallSite[]
   private readonly hostPrepare: PrepareStackTrace | undefined
   private readonly frames: Frame[] = []
   /** The CallSite of each raw frame, index for index. */
@@ -137,20 +156,21 @@ export class StackCapture {
   constructor(
     private readonly filter: FrameFilter,
     skip: (...args: never[]) => unknown,
-    limit = 20,
+    limit = CAPTURE_DEPTH,
   ) {
     const previousPrepare = Error.prepareStackTrace
-    const previousLimit = Error.stackTraceLimit
     this.hostPrepare = mapsStacks(previousPrepare) ? previousPrepare : undefined
-    const holder = { name: 'Error', message: '' } as { stack?: unknown; name: string; message: string }
-    try {
-      Error.prepareStackTrace = returnCallSites
-      Error.stackTraceLimit = limit
-      Error.captureStackTrace(holder, skip)
-      this.sites = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : []
-    } finally {
-      Error.prepareStackTrace = previousPrepare
-      Error.stackTraceLimit = previousLimit
+    this.sites = captureSites(skip, limit)
+    // A library deep enough (an ajv compile runs some forty frames of its own) pushes the
+    // project's frame past the first capture: without it there is no call site, and `{ from }`
+    // rules and messages name only the library. Capture again, whole, while still on the same
+    // stack. Only full captures (not the short framework checks) and only when no frame of the
+    // project's own was seen: the usual stack pays for one classification pass.
+    if (limit >= CAPTURE_DEPTH && this.sites.length >= limit && !this.hasProjectFrame()) {
+      this.sites = captureSites(skip, Number.POSITIVE_INFINITY)
+      this.frames.length = 0
+      this.frameSites.length = 0
+      this.built = 0
     }
   }
 

@@ -1,5 +1,5 @@
 import { threadId } from 'node:worker_threads'
-import { FrameFilter, StackCapture } from './attribution.js'
+import { type Frame, FrameFilter, StackCapture } from './attribution.js'
 import { BLOCKED_CODES, LeakgateError } from './errors.js'
 import type { AuditRecord, Category, Decision, EventScope, Mode } from './events.js'
 import { EvalSources } from './interceptors/eval-sites.js'
@@ -64,6 +64,9 @@ export interface CheckRequest {
 export type Outcome = { ok: true; decision?: Decision } | { ok: false; error: Error }
 
 const OK: Outcome = { ok: true }
+
+/** Frames in a LeakgateError's stack, at most: what the capture used to hold. */
+const SHOWN_FRAMES = 20
 
 export interface ChildContext {
   v: 1
@@ -322,7 +325,16 @@ export class Engine {
 
   /** Points the error's stack at the call site (not at leakgate), source-mapped by the host. */
   private attachStack(error: LeakgateError, stack: StackCapture): void {
-    const frames = stack.displayFrames().filter((frame) => !this.filter.isInternal(frame.file))
+    let frames = stack.displayFrames().filter((frame) => !this.filter.isInternal(frame.file))
+    // A deep library (ajv compiles through some forty frames of its own) is shown by its frame
+    // nearest the operation, then the project's code on: runners draw their code frame from the
+    // first frame outside node_modules, and read no further than a screen.
+    const project = frames.findIndex((frame) => {
+      const kind = this.filter.classify(frame.file)
+      return !kind.package && !kind.framework
+    })
+    if (project > 1) frames = [frames[0] as Frame, ...frames.slice(project)]
+    frames = frames.slice(0, SHOWN_FRAMES)
     const lines = frames.map((frame) => `    at ${frame.file}:${frame.line}:${frame.column}`)
     Object.defineProperty(error, 'stack', {
       value: `LeakgateError: ${error.message}\n${lines.join('\n')}`,

@@ -19,6 +19,7 @@ export { describeTest, formatShortMessage, formatViolation, moreViolationsLine }
 export { describeValue, withoutFrames } from './option-error.js'
 export type { AllowRules, EvalRule, ExecRule, FromRule, LeakgateOptions, NetRule } from './options.js'
 export { outputPathProblem } from './output-path.js'
+export { hideOwnFrames, withoutOwnFrames } from './own-frames.js'
 export {
   BENIGN_GENERATORS,
   compileRules,

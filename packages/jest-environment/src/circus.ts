@@ -57,13 +57,32 @@ export function fullName(test: TestEntry): string {
   return names.join(' > ')
 }
 
+/** `error`, its causes and the errors it aggregates (fetch's `TypeError` has ours as its cause). */
+function* errorChain(error: unknown, seen = new Set<unknown>()): Generator<unknown> {
+  if (error === null || typeof error !== 'object' || seen.has(error) || seen.size > 32) return
+  seen.add(error)
+  yield error
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown }
+  yield* errorChain(cause, seen)
+  if (Array.isArray(errors)) for (const inner of errors) yield* errorChain(inner, seen)
+}
+
 /**
- * True when `errors` (circus's `test.errors` or `state.unhandledErrors`) already holds `error`.
- * Only the very object counts: when our error is the `cause` of another (fetch rejects with
- * `TypeError: fetch failed`), Jest 29 keeps the cause out of its JSON results, so ours is added.
+ * True when `errors` (circus's `test.errors` or `state.unhandledErrors`) already holds `error`,
+ * itself or as the cause of another: an unmocked `fetch` rejects with `TypeError: fetch failed`
+ * whose cause is ours, and that is the one failure to show (Jest prints the cause under it).
  */
 export function holdsError(errors: readonly TestError[], error: unknown): boolean {
-  return errors.some((entry) => entry === error || (Array.isArray(entry) && entry[0] === error))
+  return errors.some((entry) => {
+    const thrown = Array.isArray(entry) ? entry[0] : entry
+    for (const inner of errorChain(thrown)) if (inner === error) return true
+    return false
+  })
+}
+
+/** Each error of `errors` (circus's entries: an error, or `[error, asyncError]`). */
+export function errorsOf(errors: readonly TestError[]): unknown[] {
+  return errors.map((entry) => (Array.isArray(entry) ? entry[0] : entry))
 }
 
 const FRAME = /^\s*at .*:\d+:\d+\)?\s*$/
@@ -97,4 +116,28 @@ const objectTag = Object.prototype.toString
 export function isGeneratorFunction(fn: unknown): boolean {
   const tag = objectTag.call(fn)
   return tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]'
+}
+
+/**
+ * The failure to show for an error whose cause is one of ours (`TypeError: fetch failed`, the
+ * LeakgateError as its cause): ours on top, the code's error as its cause. One failure, which
+ * names the leak first, also where causes are dropped (Jest 29's JSON results). Built anew: the
+ * code's error keeps its own cause, so the two cannot simply swap (a cycle). Undefined when
+ * `thrown` is not such an error.
+ */
+export function leakFirst(thrown: unknown, ours: readonly Error[]): Error | undefined {
+  if (thrown === null || typeof thrown !== 'object') return undefined
+  const cause = (thrown as { cause?: unknown }).cause
+  const leak = ours.find((error) => error === cause)
+  if (!leak) return undefined
+  const top = Object.create(Object.getPrototypeOf(leak) as object) as Error
+  for (const key of Reflect.ownKeys(leak)) {
+    Object.defineProperty(top, key, Object.getOwnPropertyDescriptor(leak, key) as PropertyDescriptor)
+  }
+  const original = thrown as Error
+  const shown = new Error(String(original.message))
+  Object.defineProperty(shown, 'name', { value: original.name, configurable: true, writable: true })
+  Object.defineProperty(shown, 'stack', { value: original.stack, configurable: true, writable: true })
+  Object.defineProperty(top, 'cause', { value: shown, configurable: true, writable: true, enumerable: false })
+  return top
 }

@@ -3,6 +3,7 @@ import {
   type AuditRecord,
   allowAudit,
   type Engine,
+  hideOwnFrames,
   LeakgateError,
   MAX_LISTED_VIOLATIONS,
   moreViolationsLine,
@@ -14,11 +15,13 @@ import {
   type CircusEvent,
   type CircusState,
   declarationFrame,
+  errorsOf,
   fullName,
   type Hook,
   hasProjectFrame,
   holdsError,
   isGeneratorFunction,
+  leakFirst,
   type TestEntry,
 } from './circus.js'
 import { errorForRecord, recordIdentity } from './violation-error.js'
@@ -212,6 +215,12 @@ export class FileSession {
     }
     const rest = fresh.length - FULL_ERRORS + (fresh.length > 0 ? state.dropped : 0)
     if (rest > 0) test.errors.push(moreError(fresh.slice(FULL_ERRORS), rest, 'in this test', frame))
+    // fetch's `TypeError: fetch failed` with ours as its cause: shown as ours, caused by it.
+    test.errors.forEach((entry, index) => {
+      const top = leakFirst(Array.isArray(entry) ? entry[0] : entry, errors)
+      if (top) test.errors[index] = Array.isArray(entry) ? [top, entry[1]] : top
+    })
+    for (const error of errorsOf(test.errors)) hideOwnFrames(error, this.engine.filter.internalDirs)
   }
 
   private failFile(state: CircusState): void {
@@ -242,6 +251,7 @@ export class FileSession {
       state.unhandledErrors.push(error)
     }
     if (more) state.unhandledErrors.push(more)
+    for (const error of errorsOf(state.unhandledErrors)) hideOwnFrames(error, this.engine.filter.internalDirs)
   }
 }
 

@@ -37,10 +37,8 @@ describe('npm run demo', () => {
     expect(output).toContain('✖ leakgate: 8 new violations (0 known, 2 allowed)')
   })
 
-  // Known, owned by the adapters' work on issue 10.13: an unmocked `fetch` fails its test twice
-  // (fetch's TypeError and the LeakgateError), so Vitest numbers 5 errors for 4 failed tests and
-  // Jest shows "charges a card" twice. When that lands, this test fails: make it a plain test.
-  test.fails('one failure per leak: Vitest numbers 4 errors, Jest shows each failed test once', () => {
+  // An unmocked `fetch` fails its test once: the LeakgateError, caused by fetch's TypeError.
+  test('one failure per leak: Vitest numbers 4 errors, Jest shows each failed test once', () => {
     expect(output).toContain('[4/4]')
     expect(output).not.toContain('[5/5]')
     expect(output.match(/● charges a card/g)).toHaveLength(1)

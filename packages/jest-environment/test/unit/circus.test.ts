@@ -6,6 +6,7 @@ import {
   hasProjectFrame,
   holdsError,
   isGeneratorFunction,
+  leakFirst,
   type TestEntry,
 } from '../../src/circus.js'
 
@@ -32,9 +33,40 @@ describe('holdsError', () => {
     expect(holdsError([new Error('x')], error)).toBe(false)
   })
 
-  test('does not count an error that is only the cause of another (Jest 29 drops causes from its JSON)', () => {
+  test('finds it as the cause of another (fetch) or among the errors an AggregateError holds', () => {
     const error = new Error('ours')
-    expect(holdsError([new TypeError('fetch failed', { cause: error })], error)).toBe(false)
+    expect(holdsError([new TypeError('fetch failed', { cause: error })], error)).toBe(true)
+    expect(holdsError([[new Error('outer', { cause: new AggregateError([error]) }), undefined]], error)).toBe(true)
+    expect(holdsError([new TypeError('fetch failed', { cause: new Error('ours') })], error)).toBe(false)
+  })
+
+  test('a cause that loops back on itself ends the search', () => {
+    const a = new Error('a')
+    const b = new Error('b', { cause: a })
+    ;(a as { cause?: unknown }).cause = b
+    expect(holdsError([a], new Error('x'))).toBe(false)
+  })
+})
+
+describe('leakFirst', () => {
+  test("fetch's TypeError caused by ours: ours on top, caused by a copy of the TypeError (no cycle)", () => {
+    const ours = new Error('blocked net.connect')
+    const thrown = new TypeError('fetch failed', { cause: ours })
+    const top = leakFirst(thrown, [ours]) as Error & { cause: Error }
+    expect(top.message).toBe('blocked net.connect')
+    expect(top.stack).toBe(ours.stack)
+    expect(top.cause.message).toBe('fetch failed')
+    expect(top.cause.name).toBe('TypeError')
+    expect(top.cause.stack).toBe(thrown.stack)
+    expect(top.cause.cause).toBeUndefined()
+    expect(thrown.cause).toBe(ours)
+  })
+
+  test('any other error is left alone', () => {
+    const ours = new Error('ours')
+    expect(leakFirst(new TypeError('fetch failed', { cause: new Error('other') }), [ours])).toBeUndefined()
+    expect(leakFirst(ours, [ours])).toBeUndefined()
+    expect(leakFirst('a string', [ours])).toBeUndefined()
   })
 })
 

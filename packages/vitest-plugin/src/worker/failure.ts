@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { AuditRecord } from '@leakgate/core'
-import { type Engine, loadCore } from './engine.js'
+import { type CoreModule, type Engine, loadCore } from './engine.js'
+import type { SerializedErrorLike } from './tasks.js'
 
 // The error that fails a test (or a file) for its violations. Its stack is the violation's
 // call site, so Vitest's code frame shows the offending line even when the code under test
@@ -68,4 +69,41 @@ export function violationsError(engine: Engine, records: readonly AuditRecord[],
     configurable: true,
   })
   return error
+}
+
+/** An error as Vitest keeps it (serialized), its causes and the errors it aggregates. */
+export function* errorChain(error: unknown, seen = new Set<unknown>()): Generator<SerializedErrorLike> {
+  if (error === null || typeof error !== 'object' || seen.has(error) || seen.size > 32) return
+  seen.add(error)
+  yield error as SerializedErrorLike
+  const { cause, errors } = error as { cause?: unknown; errors?: unknown }
+  yield* errorChain(cause, seen)
+  if (Array.isArray(errors)) for (const inner of errors) yield* errorChain(inner, seen)
+}
+
+/** What Vitest copied from a LeakgateError besides its message and stack (all in the message). */
+const COPIED_FIELDS = ['code', 'shortMessage', 'event']
+
+/**
+ * Readies a test's errors (Vitest's serialized copies) for printing: leakgate's frames hidden,
+ * and an error whose cause is a LeakgateError (fetch's `TypeError: fetch failed`) shown as the
+ * LeakgateError caused by it: one failure that names the leak first, also in reporters that
+ * drop causes (the JSON reporter). The fields Vitest copied from ours (code, event…) go: its
+ * message says all of it, and Vitest would dump them under a cause as "Serialized Error".
+ */
+export function tidyErrors(core: CoreModule, errors: unknown[], ownDirs: readonly string[]): void {
+  for (let index = 0; index < errors.length; index++) {
+    const error = errors[index]
+    core.hideOwnFrames(error, ownDirs)
+    if (error === null || typeof error !== 'object') continue
+    const outer = error as Record<string, unknown>
+    const cause = outer.cause as Record<string, unknown> | undefined
+    if (!cause || typeof cause !== 'object' || !String(cause.name).endsWith('LeakgateError')) continue
+    const top: Record<string, unknown> = { ...cause }
+    for (const field of COPIED_FIELDS) delete top[field]
+    const shown: Record<string, unknown> = { ...outer }
+    delete shown.cause
+    top.cause = shown
+    errors[index] = top
+  }
 }

@@ -1,6 +1,6 @@
 import type { AuditRecord, Category, Scope } from '@leakgate/core'
-import type { Engine } from './engine.js'
-import { violationsError } from './failure.js'
+import type { CoreModule, Engine } from './engine.js'
+import { errorChain, tidyErrors, violationsError } from './failure.js'
 import { addDropped, droppedTotal, fullName, setMeta, type TaskLike } from './tasks.js'
 
 // One test file's guard: the file scope, a scope per test attempt, and the decisions of what
@@ -24,6 +24,8 @@ export class FileGuard {
   private finished = false
 
   constructor(
+    /** Core as the worker loaded it (never through Vite: see engine.ts). */
+    private readonly core: CoreModule,
     readonly engine: Engine,
     readonly fileScope: Scope,
     /** Set in the vm pools: the context dies with the file; let go of it (untame, stack formatter). */
@@ -66,17 +68,23 @@ export class FileGuard {
       addDropped(dropped, tally.dropped)
     }
     setMeta(test, all, dropped)
+    const current = attempts.at(-1)
+    const from = current?.errorsBefore ?? 0
+    const errors = (test.result?.errors ?? []).slice(from)
+    tidyErrors(this.core, errors, this.engine.filter.internalDirs)
+    if (test.result?.errors) test.result.errors.splice(from, errors.length, ...errors)
     if (!this.enforcing || all.length === 0) return undefined
     if (test.fails) {
       for (const record of this.engine.violationsOf(scope)) this.deferred.push(record)
       return undefined
     }
-    const current = attempts.at(-1)
-    const shown = (test.result?.errors ?? []).slice(current?.errorsBefore ?? 0).map((error) => error?.message)
-    // A violation thrown in this attempt and not swallowed already failed it with this message.
+    // A violation thrown in this attempt and not swallowed already failed it with this message,
+    // itself or as the cause of the error the code under test let through (fetch's TypeError).
+    const shown = new Set<string | undefined>()
+    for (const error of errors) for (const inner of errorChain(error)) shown.add(inner.message)
     const fresh = all.filter((record) => {
       const error = this.engine.errorFor(record)
-      return !(error && current?.scope.violations.includes(record) && shown.includes(error.message))
+      return !(error && current?.scope.violations.includes(record) && shown.has(error.message))
     })
     return fresh.length > 0 ? violationsError(this.engine, fresh, undefined, droppedTotal(dropped)) : undefined
   }

@@ -36,7 +36,7 @@ export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi): void {
         unlend?.()
       }
     : undefined
-  const guard = new FileGuard(engine, fileScope, release)
+  const guard = new FileGuard(core, engine, fileScope, release)
   if (suiteApi) installLegacyHooks(vitest, guard, suiteApi)
   else if (typeof vitest.aroundAll === 'function' && typeof vitest.aroundEach === 'function') {
     installAroundHooks(vitest as Required<VitestApi>, guard)

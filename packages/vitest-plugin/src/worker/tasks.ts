@@ -5,6 +5,8 @@ import type { AuditRecord, Category } from '@leakgate/core'
 
 export interface SerializedErrorLike {
   message?: string
+  name?: string
+  stack?: string
 }
 
 export interface TaskLike {
