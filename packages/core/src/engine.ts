@@ -138,6 +138,7 @@ export class Engine {
   enterFile(file: string): Scope {
     const scope = new Scope('file', this.tracker.run, file, undefined)
     this.tracker.current = scope
+    this.recorder.mark(file, 'start')
     return scope
   }
 
@@ -157,6 +158,11 @@ export class Engine {
     // Allowed events are written per file, not per test (violations are written at once, and
     // a child process or worker writes everything at once).
     if (scope.kind !== 'test') this.recorder.flush()
+    // The file's guard saw it to its end: every event it recorded is on disk.
+    if (scope.kind === 'file' && scope.file && !scope.markedEnd) {
+      scope.markedEnd = true
+      this.recorder.mark(scope.file, 'end')
+    }
   }
 
   /** Is this target this machine (never audited)? */

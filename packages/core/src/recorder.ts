@@ -4,8 +4,16 @@ import { threadId } from 'node:worker_threads'
 import type { AuditRecord } from './events.js'
 
 // The JSONL sink. A violation is appended synchronously before anything is thrown, so a worker
-// that crashes right after still leaves it on disk. Events a rule allowed are grouped in memory
-// (a loop of a thousand allowed connects is one line with count 1000) and written on flush().
+// that crashes right after still leaves it on disk. An event a rule allowed is written at once
+// the first time (count 1); its repeats are counted in memory (a loop of a thousand allowed
+// connects costs one line, then a counter) and written as one more line with the rest of the
+// count on flush(): a worker killed mid-file loses repeat counts, never an event. Readers sum
+// identical lines (recordKey).
+//
+// Beside the events, each process marks the life of every test file it guards in its own
+// `files-<pid>-<thread>.marks` file: `start` once the guard is in place, `end` once the file's
+// events are all written. The reporters compare the marks with the files the runner ran: a file
+// without both was not (fully) audited, and the gate refuses the run.
 
 export function recordKey(record: AuditRecord): string {
   const site = record.callSite ? `${record.callSite.file}:${record.callSite.line}:${record.callSite.column}` : ''
@@ -23,8 +31,17 @@ export function recordKey(record: AuditRecord): string {
   ].join('\u0000')
 }
 
+/** One line of a `.marks` file. */
+export interface FileMark {
+  /** Absolute path of the test file. */
+  file: string
+  state: 'start' | 'end'
+  pid: number
+  time: number
+}
+
 export class Recorder {
-  private readonly pending = new Map<string, AuditRecord>()
+  private readonly pending = new Map<string, { record: AuditRecord; repeats: number }>()
   private dirReady = false
   private exitHooked = false
   /** Where lines go; null disables the sink. */
@@ -46,30 +63,43 @@ export class Recorder {
   }
 
   /**
-   * Groups an allowed event with identical ones (same `key`) until flush(); the record is built
-   * only the first time.
+   * An allowed event: written now the first time its `key` is seen (the record is built only
+   * then), counted in memory after that until flush().
    */
   hold(key: string, build: () => AuditRecord): void {
     const existing = this.pending.get(key)
-    if (existing) existing.count += 1
-    else this.pending.set(key, build())
+    if (existing) {
+      existing.repeats += 1
+      return
+    }
+    const record = build()
+    this.pending.set(key, { record, repeats: 0 })
+    this.append(`${JSON.stringify(record)}\n`)
     if (!this.exitHooked) {
       this.exitHooked = true
       process.once('exit', () => this.flush())
     }
   }
 
-  /** Writes the grouped allowed events. */
+  /** Writes the repeats of the allowed events held since the last flush (one line per event). */
   flush(): void {
     if (this.pending.size === 0) return
     let text = ''
-    for (const record of this.pending.values()) text += `${JSON.stringify(record)}\n`
+    for (const { record, repeats } of this.pending.values()) {
+      if (repeats > 0) text += `${JSON.stringify({ ...record, count: repeats })}\n`
+    }
     this.pending.clear()
-    this.append(text)
+    if (text) this.append(text)
   }
 
-  private append(text: string): void {
-    const file = this.filePath
+  /** Marks a test file's guard as started or ended (absolute path), for the reporters. */
+  mark(file: string, state: FileMark['state']): void {
+    if (!this.dir) return
+    const mark: FileMark = { file, state, pid: process.pid, time: Date.now() }
+    this.append(`${JSON.stringify(mark)}\n`, path.join(this.dir, `files-${process.pid}-${threadId}.marks`))
+  }
+
+  private append(text: string, file = this.filePath): void {
     if (!file) return
     try {
       if (!this.dirReady) {
@@ -102,4 +132,34 @@ export function readRecords(file: string): AuditRecord[] {
     }
   }
   return records
+}
+
+/** Every file mark in a sink directory (all `*.marks` files); torn lines are skipped. */
+export function readFileMarks(sinkDir: string): FileMark[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(sinkDir)
+  } catch {
+    return []
+  }
+  const marks: FileMark[] = []
+  for (const name of names.sort()) {
+    if (!name.endsWith('.marks')) continue
+    let text: string
+    try {
+      text = fs.readFileSync(path.join(sinkDir, name), 'utf8')
+    } catch {
+      continue
+    }
+    for (const line of text.split('\n')) {
+      if (!line) continue
+      try {
+        const mark = JSON.parse(line) as FileMark
+        if (mark && typeof mark.file === 'string' && (mark.state === 'start' || mark.state === 'end')) marks.push(mark)
+      } catch {
+        // a torn last line
+      }
+    }
+  }
+  return marks
 }

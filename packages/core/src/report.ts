@@ -4,7 +4,7 @@
 
 export type { AuditRecord, Category, Mode } from './events.js'
 export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
-export { readRecords, recordKey } from './recorder.js'
+export { type FileMark, readFileMarks, readRecords, recordKey } from './recorder.js'
 export {
   BASELINE_FILE,
   type Baseline,
@@ -15,9 +15,18 @@ export {
   writeBaseline,
 } from './report/baseline.js'
 export type { DroppedEvents } from './report/cap.js'
+export {
+  auditCoverage,
+  describeProblem,
+  type Incomplete,
+  type IncompleteProblem,
+  type IncompleteReason,
+  type RanFile,
+  refusedRun,
+} from './report/coverage.js'
 export { fingerprintOf } from './report/fingerprint.js'
 export { FORMATS, type Format, formatGate } from './report/format.js'
-export { evaluateGate, type Gate, gateExitCode } from './report/gate.js'
+export { evaluateGate, type Gate, type GateIncomplete, gateExitCode } from './report/gate.js'
 export { LeakgateInputError } from './report/input-error.js'
 export { mergeReports, type ReportSource } from './report/merge.js'
 export {
@@ -33,6 +42,7 @@ export {
   type RunInfo,
   sortEvents,
   summarize,
+  writeRefusedReport,
   writeReport,
 } from './report/model.js'
 export { readReport } from './report/read.js'

@@ -29,6 +29,8 @@ export class Scope {
   phase: Phase
   /** Children (processes, workers) started here report into `scope-<id>.jsonl`. */
   hasChildren = false
+  /** For a file scope: its end was marked in the sink (endScope may be called twice). */
+  markedEnd = false
 
   constructor(
     readonly kind: ScopeKind,

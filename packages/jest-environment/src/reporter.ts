@@ -10,7 +10,19 @@ import {
   outputPathProblem,
   withoutFrames,
 } from '@leakgate/core'
-import { collectRecords, createReport, type LeakgateReport, type RunInfo, writeReport } from '@leakgate/core/report'
+import {
+  auditCoverage,
+  collectRecords,
+  createReport,
+  describeProblem,
+  type Incomplete,
+  type LeakgateReport,
+  type RanFile,
+  type RunInfo,
+  readFileMarks,
+  writeRefusedReport,
+  writeReport,
+} from '@leakgate/core/report'
 import { OPTIONS_KEY } from './options.js'
 import { ownRequire, resolveFromProject } from './resolve.js'
 import { carriedRecords, type FileResultLike, unaccountedViolations } from './results.js'
@@ -23,6 +35,10 @@ import { recordIdentity } from './violation-error.js'
 // those carried by the failed tests' errors, writes leakgate-report.json and, in enforce mode,
 // makes Jest exit non-zero when there were violations (getLastError), including those that
 // happened after their test file ended and so failed no test.
+//
+// It also checks that the guard ran everywhere: every file Jest ran must have left its start and
+// end marks in the sink. A file whose environment refused its options (or never loaded) or whose
+// worker was killed mid-file makes the report `incomplete`, which the gate refuses.
 
 export interface LeakgateReporterOptions {
   /**
@@ -92,7 +108,23 @@ export default class LeakgateReporter {
     private readonly globalConfig: GlobalConfigLike,
     options?: LeakgateReporterOptions,
   ) {
-    this.options = readReporterOptions(options, globalConfig.rootDir)
+    try {
+      this.options = readReporterOptions(options, globalConfig.rootDir)
+    } catch (error) {
+      // Jest stops at start; a green report of an earlier run must not stand in for this one.
+      this.options = {}
+      const raw = options as { outputFile?: unknown } | undefined
+      const message = (error as Error).message ?? String(error)
+      if (typeof raw?.outputFile === 'string' && !/^invalid option outputFile\b/.test(message)) {
+        this.options = { outputFile: raw.outputFile }
+      }
+      writeRefusedReport(
+        this.outputFile(),
+        { framework: 'jest', node: process.version, mode: 'enforce', root: globalConfig.rootDir, files: [] },
+        message,
+      )
+      throw error
+    }
     if (this.options.outputFile === undefined) {
       // The default path is checked too: a rootDir that cannot be written is refused at start.
       const problem = outputPathProblem(this.outputFile(), { shownFrom: globalConfig.rootDir })
@@ -132,7 +164,10 @@ export default class LeakgateReporter {
     const fromSink = dir ? collectRecords(dir).filter((record) => record.time >= this.since) : []
     const known = new Set(fromSink.map(recordIdentity))
     const records = [...fromSink, ...this.carried.filter((record) => !known.has(recordIdentity(record)))]
-    const report = createReport(this.runInfo(), records)
+    const run = this.runInfo()
+    const incomplete = run.mode === 'off' ? undefined : this.coverage(dir)
+    if (incomplete) run.incomplete = incomplete
+    const report = createReport(run, records)
     const file = this.outputFile()
     try {
       writeReport(file, report)
@@ -148,8 +183,23 @@ export default class LeakgateReporter {
     if (failing.length > 0) {
       const count = failing.reduce((sum, event) => sum + event.count, 0)
       this.error = new Error(`leakgate: ${plural(count, 'violation')} in enforce mode (report: ${file})`)
+    } else if (incomplete && run.mode === 'enforce') {
+      this.error = new Error(`leakgate: the run is incomplete (report: ${file})`)
     }
     if (!this.options.silent) this.printSummary(report, file)
+  }
+
+  /** Which files Jest ran that the guard did not see from start to end (undefined: none). */
+  private coverage(dir: string | undefined): Incomplete | undefined {
+    const marks = dir ? readFileMarks(dir).filter((mark) => mark.time >= this.since) : []
+    const ran: RanFile[] = []
+    for (const result of this.results.values()) {
+      const entry: RanFile = { path: result.testFilePath }
+      const error = result.testExecError as { message?: unknown } | undefined
+      if (error && typeof error.message === 'string') entry.error = error.message
+      ran.push(entry)
+    }
+    return auditCoverage(ran, marks, this.globalConfig.rootDir)
   }
 
   getLastError(): Error | undefined {
@@ -231,7 +281,38 @@ export default class LeakgateReporter {
     // Worded as the Vitest plugin's summary: one line a user learns once for both runners.
     const allowed = summary.violations === 0 ? plural(summary.allowed, 'event') : String(summary.allowed)
     const lines = [`leakgate: ${violations}, ${allowed} allowed by rules; report: ${shown}${note}`]
-    const unaccounted = unaccountedViolations(report.events, this.results)
+    const incomplete = report.runs[0]?.incomplete
+    const unfinished = new Set<string>()
+    if (incomplete) {
+      const { expected, audited, problems } = incomplete
+      lines.push(
+        `leakgate: the run is incomplete: ${plural(expected - audited, 'test file')} of ${expected} not audited; the gate refuses this report:`,
+      )
+      for (const problem of problems.slice(0, 10)) lines.push(`  ${describeProblem(problem)}`)
+      if (problems.length > 10) lines.push(`  … ${problems.length - 10} more in the report`)
+      for (const problem of problems)
+        if (problem.file && problem.reason === 'not-finished') unfinished.add(problem.file)
+    }
+    // A file whose worker stopped mid-file has violations no test shows: they happened before
+    // the worker died, not after the file ended.
+    const unaccounted = unaccountedViolations(report.events, this.results).filter(
+      (event) => event.scope.file === undefined || !unfinished.has(event.scope.file),
+    )
+    const stopped = report.events.filter(
+      (event) =>
+        !event.decision.allowed &&
+        event.mode === 'enforce' &&
+        event.scope.file !== undefined &&
+        unfinished.has(event.scope.file),
+    )
+    if (stopped.length > 0) {
+      lines.push(`leakgate: ${plural(stopped.length, 'violation')} in files whose worker stopped mid-file:`)
+      for (const event of stopped.slice(0, 10)) {
+        const where = [event.scope.file, event.scope.test].filter(Boolean).join(' > ')
+        lines.push(`  ${event.message}${where ? `  at ${where}` : ''}`)
+      }
+      if (stopped.length > 10) lines.push(`  … ${stopped.length - 10} more in the report`)
+    }
     if (unaccounted.length > 0) {
       lines.push(
         `leakgate: ${plural(unaccounted.length, 'violation')} that no failed test shows (after its file ended):`,

@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { writeRefusedReport } from '@leakgate/core/report'
 import type { Plugin } from 'vite'
-import { type LeakgatePluginOptions, normalizePluginOptions } from './options.js'
+import { DEFAULT_REPORT, type LeakgatePluginOptions, normalizePluginOptions, type PluginSettings } from './options.js'
 import { LeakgateReporter, type ProjectLike, type VitestLike } from './reporter.js'
 import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
 import { BROWSER_MODE_MESSAGE, checkVitestVersion, unsupported } from './support.js'
@@ -50,6 +51,30 @@ interface VitestPluginContextLike {
 
 const reporters = new WeakMap<object, LeakgateReporter>()
 
+/**
+ * Validates the options; a refusal also leaves a report that says the run was refused (a green
+ * report of an earlier run must not stand in for this one at the gate), then throws.
+ */
+function checkedSettings(options: LeakgatePluginOptions, root?: string): PluginSettings {
+  try {
+    return normalizePluginOptions(options, root)
+  } catch (error) {
+    const raw = (options ?? {}) as { report?: unknown; mode?: unknown }
+    const message = (error as Error).message ?? String(error)
+    const ownPath = typeof raw.report === 'string' && !/^invalid leakgate option report\b/.test(message)
+    if (raw.report !== false) {
+      const base = root ?? process.cwd()
+      const mode = raw.mode === 'report' || raw.mode === 'off' ? raw.mode : 'enforce'
+      writeRefusedReport(
+        path.resolve(base, ownPath ? (raw.report as string) : DEFAULT_REPORT),
+        { framework: 'vitest', node: process.version, mode, root: base, files: [] },
+        message,
+      )
+    }
+    throw error
+  }
+}
+
 /** The version of the Vitest installed for `root` (read from disk: the config hook runs before Vitest says). */
 function installedVitestVersion(root: string): string | undefined {
   for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
@@ -72,7 +97,7 @@ function installedVitestVersion(root: string): string | undefined {
  * ```
  */
 export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
-  const settings = normalizePluginOptions(options)
+  const settings = checkedSettings(options)
   const plugin = {
     name: 'leakgate',
     enforce: 'pre' as const,
@@ -83,7 +108,7 @@ export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
       const root = path.resolve(config.root ?? process.cwd())
       // Now that the root is known, the report path is checked on disk: refused at start, not
       // with an ENOTDIR stack when the run ends.
-      normalizePluginOptions(options, settings.core.root ?? root)
+      checkedSettings(options, settings.core.root ?? root)
       const version = installedVitestVersion(root)
       const problem = checkVitestVersion(version)
       if (problem) throw unsupported(problem)

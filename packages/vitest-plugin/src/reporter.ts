@@ -2,7 +2,17 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { AuditRecord, Category, LeakgateOptions } from '@leakgate/core'
-import { collectRecords, createReport, type DroppedEvents, type RunInfo, writeReport } from '@leakgate/core/report'
+import {
+  auditCoverage,
+  collectRecords,
+  createReport,
+  type DroppedEvents,
+  type Incomplete,
+  type RanFile,
+  type RunInfo,
+  readFileMarks,
+  writeReport,
+} from '@leakgate/core/report'
 import { effectiveMode, type PluginSettings } from './options.js'
 import { mergeRecords, scopeKey, shownAtImport, unaccounted } from './records.js'
 import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
@@ -11,6 +21,9 @@ import { formatSummary } from './summary.js'
 // Vitest's main process: hands each run a fresh sink directory (through `provide`), then merges
 // what the workers appended there with what the tests carried in `task.meta`, writes the
 // report, prints a summary and makes the exit code non-zero for violations that failed nothing.
+// Every file Vitest ran must have left its guard's start and end marks in the sink: one that
+// did not (its setup file never ran the guard, its worker died mid-file) makes the report
+// `incomplete`, which the gate refuses.
 //
 // The shapes below are the parts of Vitest's reporter API (3.2+) this reads, declared here so
 // one build serves every supported version.
@@ -32,6 +45,10 @@ export interface TestModuleLike extends ReportedTask {
   children: { allTests(): Iterable<ReportedTask> }
   /** Errors outside any test: a file that failed while it was imported (Vitest 3.2+). */
   errors?(): readonly { message?: string }[]
+  /** `passed`, `failed`, `skipped`, or `pending`/`queued` when it never ran. */
+  state?(): string
+  /** The project it ran in (Vitest 3.2+). */
+  project?: unknown
 }
 
 export interface VitestLike {
@@ -93,7 +110,11 @@ export class LeakgateReporter {
     // The sink holds every violation; after --merge-reports only meta is left, whose counts of
     // what the workers left out stand in for the records.
     const dropped = fromBlobs ? capped.map((entry) => entry.dropped) : []
-    const report = createReport(this.runInfo(testModules, mode), records, { dropped })
+    const run = this.runInfo(testModules, mode)
+    // After --merge-reports the sink of the runs is gone: their marks cannot be checked here.
+    const incomplete = fromBlobs ? undefined : this.coverage(testModules)
+    if (incomplete) run.incomplete = incomplete
+    const report = createReport(run, records, { dropped })
     let reportPath: string | undefined
     if (this.settings.report !== false) {
       const file = path.resolve(this.root, this.settings.report)
@@ -109,14 +130,43 @@ export class LeakgateReporter {
     }
     // A violation thrown while its file was imported failed that file (Vitest shows the error)
     // before any hook could carry it in meta: it is not an orphan.
+    // A file whose worker stopped mid-file failed nothing either, but not because its violations
+    // came late: the summary lists those with the incomplete run.
+    const unfinished = new Set(
+      (incomplete?.problems ?? [])
+        .filter((problem) => problem.reason === 'not-finished')
+        .map((problem) => problem.file),
+    )
     const orphans = unaccounted(
       records,
       [...meta, ...shownAtImport(records, this.importErrors(testModules))],
       capped.flatMap((entry) => entry.scopes),
+    ).filter((record) => !unfinished.has(record.scope.file))
+    const stopped = records.filter(
+      (record) => !record.decision.allowed && record.scope.file !== undefined && unfinished.has(record.scope.file),
     )
     const violations = records.filter((record) => !record.decision.allowed)
-    this.print(formatSummary({ report, mode, reportPath, orphans, violations }))
-    if (mode === 'enforce' && report.summary.violations > 0 && !this.vitest.config.watch) process.exitCode = 1
+    this.print(formatSummary({ report, mode, reportPath, orphans, violations, stopped }))
+    const failing = report.summary.violations > 0 || incomplete !== undefined
+    if (mode === 'enforce' && failing && !this.vitest.config.watch) process.exitCode = 1
+  }
+
+  /** Which files Vitest ran that the guard did not see from start to end (undefined: none). */
+  private coverage(testModules: readonly TestModuleLike[]): Incomplete | undefined {
+    const marks = this.runDir ? readFileMarks(this.runDir) : []
+    // Files of a project without the plugin are not guarded, and not expected to be (a project
+    // the user left out on purpose): only the projects leakgate was added to count.
+    const ours = testModules.filter(
+      (module) => module.project === undefined || this.projects.has(module.project as ProjectLike),
+    )
+    const ran = ours.map((module) => {
+      const entry: RanFile = { path: module.moduleId }
+      const message = module.errors?.().find((error) => error?.message)?.message
+      if (message) entry.error = message
+      if (module.state?.() === 'skipped') entry.skipped = true
+      return entry
+    })
+    return auditCoverage(ran, marks, this.root)
   }
 
   /** To stderr: `vitest --reporter=json > results.json` must stay valid JSON. */

@@ -1,5 +1,5 @@
 import { type AuditRecord, describeTest, type Mode } from '@leakgate/core'
-import type { LeakgateReport } from '@leakgate/core/report'
+import { describeProblem, type LeakgateReport } from '@leakgate/core/report'
 
 // What the reporter prints after Vitest's own summary. No colour: it may end up in CI logs.
 
@@ -38,13 +38,24 @@ export interface SummaryInput {
   orphans: readonly AuditRecord[]
   /** Every violation, for report mode's listing. */
   violations: readonly AuditRecord[]
+  /** Violations in files whose worker stopped mid-file (listed with the incomplete run). */
+  stopped?: readonly AuditRecord[]
 }
 
 export function formatSummary(input: SummaryInput): string[] {
-  const { report, mode, reportPath, orphans, violations } = input
+  const { report, mode, reportPath, orphans, violations, stopped = [] } = input
   const { summary } = report
   const where = reportPath ? `; report: ${reportPath}` : ''
   const lines: string[] = []
+  const incomplete = report.runs[0]?.incomplete
+  if (incomplete) {
+    const { expected, audited, problems } = incomplete
+    lines.push(
+      `leakgate: the run is incomplete: ${plural(expected - audited, 'test file')} of ${expected} not audited; the gate refuses this report:`,
+    )
+    for (const problem of problems.slice(0, MAX_LISTED)) lines.push(`  ${describeProblem(problem)}`)
+    if (problems.length > MAX_LISTED) lines.push(`  … and ${problems.length - MAX_LISTED} more (see the report)`)
+  }
   if (summary.violations === 0) {
     lines.push(`leakgate: no violations, ${plural(summary.allowed, 'event')} allowed by rules${where}`)
     return lines
@@ -58,11 +69,18 @@ export function formatSummary(input: SummaryInput): string[] {
     return lines
   }
   lines.push(head)
+  if (stopped.length > 0) {
+    lines.push(
+      '',
+      `leakgate: ${plural(stopped.length, 'violation')} in files whose worker stopped mid-file (no test could fail for ${stopped.length === 1 ? 'it' : 'them'}). The run fails for ${stopped.length === 1 ? 'it' : 'them'}:`,
+      ...list(stopped),
+    )
+  }
   if (orphans.length > 0) {
     lines.push(
       '',
-      `leakgate: ${plural(orphans.length, 'violation')} failed no test: it happened after its test file had finished ` +
-        '(or in a worker that crashed). The run fails for it:',
+      `leakgate: ${plural(orphans.length, 'violation')} failed no test: it happened after its test file had finished. ` +
+        'The run fails for it:',
       ...list(orphans),
     )
   }

@@ -1,11 +1,19 @@
 import { type Baseline, type BaselineEntry, matchBaseline } from './baseline.js'
 import { type DroppedEvents, droppedAllowed, droppedViolations } from './cap.js'
+import type { IncompleteProblem } from './coverage.js'
 import type { LeakgateReport, ReportEvent } from './model.js'
 
 // The gate's verdict on a (merged) report: what every output format shows. Exit code 1 when a
-// violation is not in the baseline; known leaks, stale entries and allowed events never fail.
-// Violations the report's per-test cap left out (`report.dropped`) cannot be matched to a
-// baseline entry: they count as new, so a capped test fails the gate until it is fixed.
+// violation is not in the baseline, or when a run is incomplete (the guard did not run
+// everywhere: no report of such a run can be green); known leaks, stale entries and allowed
+// events never fail. Violations the report's per-test cap left out (`report.dropped`) cannot be
+// matched to a baseline entry: they count as new, so a capped test fails the gate until it is fixed.
+
+/** A reason a run was not fully audited, with the runner that said so. */
+export interface GateIncomplete extends IncompleteProblem {
+  framework: string
+  shard?: { index: number; count: number }
+}
 
 export interface Gate {
   report: LeakgateReport
@@ -24,6 +32,10 @@ export interface Gate {
   unchecked: BaselineEntry[]
   /** Per test, what the report's cap left out (counts only). */
   dropped: DroppedEvents[]
+  /** Why runs were not fully audited (empty when every run was): these fail the build. */
+  incomplete: GateIncomplete[]
+  /** Test files the runs ran / of those, audited to their end (only runs that are incomplete count). */
+  coverage: { expected: number; audited: number }
 }
 
 export function evaluateGate(report: LeakgateReport, baseline?: Baseline, baselineFile?: string): Gate {
@@ -37,14 +49,26 @@ export function evaluateGate(report: LeakgateReport, baseline?: Baseline, baseli
     stale: match.stale,
     unchecked: match.unchecked,
     dropped: report.dropped ?? [],
+    incomplete: [],
+    coverage: { expected: 0, audited: 0 },
+  }
+  for (const run of report.runs) {
+    if (!run.incomplete) continue
+    gate.coverage.expected += run.incomplete.expected
+    gate.coverage.audited += run.incomplete.audited
+    for (const problem of run.incomplete.problems) {
+      const entry: GateIncomplete = { ...problem, framework: run.framework }
+      if (run.shard) entry.shard = run.shard
+      gate.incomplete.push(entry)
+    }
   }
   if (baselineFile !== undefined) gate.baselineFile = baselineFile
   return gate
 }
 
-/** 0 when nothing new leaked, 1 otherwise. */
+/** 0 when every run was audited and nothing new leaked, 1 otherwise. */
 export function gateExitCode(gate: Gate, options: { failOnStale?: boolean } = {}): 0 | 1 {
-  if (gate.fresh.length > 0 || droppedViolations(gate.dropped) > 0) return 1
+  if (gate.fresh.length > 0 || droppedViolations(gate.dropped) > 0 || gate.incomplete.length > 0) return 1
   if (options.failOnStale && gate.stale.length > 0) return 1
   return 0
 }

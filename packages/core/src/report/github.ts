@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { describeScope, describeSite, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
 import { type Gate, newViolationCount } from './gate.js'
 import type { ReportEvent } from './model.js'
-import { describeDropped, describeEvent, formatText } from './text.js'
+import {
+  describeDropped,
+  describeEvent,
+  describeIncomplete,
+  formatText,
+  INCOMPLETE_HINT,
+  incompleteHeadline,
+} from './text.js'
 
 // GitHub Actions workflow commands: one `::error` annotation per new violation at its call site,
 // a `::notice` per stale baseline entry, then the text summary in a collapsed group. Escaping
@@ -75,6 +82,18 @@ export function formatAnnotation(gate: Gate, event: ReportEvent, workspace: stri
 
 export function formatGithub(gate: Gate, options: GithubOptions): string {
   const out: string[] = []
+  const several = new Set(gate.report.runs.map((run) => run.framework)).size > 1
+  for (const problem of gate.incomplete) {
+    const run = gate.report.runs.find((candidate) => candidate.framework === problem.framework)
+    const file = problem.file && run ? workspacePath(problem.file, run.root, options.workspace) : undefined
+    out.push(
+      workflowCommand(
+        'error',
+        { file, title: 'leakgate: incomplete run' },
+        safeText(`${describeIncomplete(problem, several)}\n${INCOMPLETE_HINT}`),
+      ),
+    )
+  }
   for (const event of gate.fresh) out.push(formatAnnotation(gate, event, options.workspace))
   for (const entry of gate.dropped) {
     if (entry.violations === 0) continue
@@ -102,7 +121,10 @@ export function formatGithub(gate: Gate, options: GithubOptions): string {
   }
   const token = randomBytes(16).toString('hex')
   const fresh = newViolationCount(gate)
-  out.push(`::group::leakgate: ${fresh > 0 ? plural(fresh, 'new violation') : 'no new violations'}`)
+  const headline = fresh > 0 ? plural(fresh, 'new violation') : 'no new violations'
+  out.push(
+    `::group::leakgate: ${gate.incomplete.length > 0 ? `${escapeData(incompleteHeadline(gate))}, ${headline}` : headline}`,
+  )
   out.push(`::stop-commands::${token}`)
   out.push(formatText(gate, { color: false }).trimEnd())
   out.push(`::${token}::`)

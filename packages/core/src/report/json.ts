@@ -16,6 +16,7 @@ export interface GatedReport extends LeakgateReport {
     allowed: number
     stale: Gate['stale']
     unchecked: number
+    incomplete: number
   }
 }
 
@@ -36,6 +37,7 @@ export function toGatedReport(gate: Gate): GatedReport {
       allowed: allowedCount(gate),
       stale: gate.stale,
       unchecked: gate.unchecked.length,
+      incomplete: gate.incomplete.length,
     },
   }
 }

@@ -1,8 +1,9 @@
 import type { DroppedEvents } from './cap.js'
+import { describeProblem } from './coverage.js'
 import { describeScope, describeSite, NO_FILE, plural, safeText, suggestAllowance } from './display.js'
 import type { Gate } from './gate.js'
 import type { ReportEvent } from './model.js'
-import { describeDropped, describeEvent } from './text.js'
+import { describeDropped, describeEvent, INCOMPLETE_HINT } from './text.js'
 
 // JUnit XML for CI test-report views (GitLab, Jenkins, Azure, test-reporter actions): one
 // <testsuite> per test file, one <testcase> per test that had events. New violations are a
@@ -80,6 +81,20 @@ export function formatJunit(gate: Gate): string {
   const suites: string[] = []
   let tests = 0
   let failures = 0
+  if (gate.incomplete.length > 0) {
+    // A run the guard did not see to its end: one failing case per reason, in a suite of its own.
+    const attr = (text: string) => escapeXml(safeText(text), true)
+    const body = gate.incomplete.map((problem) => {
+      const name = problem.file ?? `(${problem.framework} run)`
+      const message = describeProblem(problem)
+      return `    <testcase name="${attr(name)}" classname="leakgate.incomplete" time="0">\n      <failure type="LEAKGATE_INCOMPLETE_RUN" message="${attr(message)}">${escapeXml(safeText(`${message} [${problem.framework}]\n${INCOMPLETE_HINT}`))}</failure>\n    </testcase>`
+    })
+    tests += gate.incomplete.length
+    failures += gate.incomplete.length
+    suites.push(
+      `  <testsuite name="leakgate: incomplete run" tests="${gate.incomplete.length}" failures="${gate.incomplete.length}" errors="0" skipped="0" time="0" timestamp="${timestamp}">\n${body.join('\n')}\n  </testsuite>`,
+    )
+  }
   for (const file of [...files.keys()].sort()) {
     const cases = [...(files.get(file) as Map<string, Case>).values()].sort((a, b) => a.name.localeCompare(b.name))
     const fails = (entry: Case) => entry.fresh.length > 0 || (entry.dropped?.violations ?? 0) > 0

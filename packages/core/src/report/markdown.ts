@@ -2,6 +2,7 @@ import { breakdown, describeRuns } from './breakdown.js'
 import { describeScope, describeSite, plural, safeText } from './display.js'
 import { allowedCount, countOf, type Gate, newViolationCount } from './gate.js'
 import type { ReportEvent } from './model.js'
+import { describeIncomplete, INCOMPLETE_HINT, incompleteHeadline } from './text.js'
 
 // Markdown for pull-request comments and the GitHub job summary. Tables are capped (a job
 // summary holds 1 MiB) and every cell is escaped: a target is data, never markup.
@@ -40,7 +41,14 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
   const limit = options.limit ?? 50
   const fresh = newViolationCount(gate)
   const out: string[] = []
-  out.push(fresh > 0 ? `## leakgate: ✖ ${plural(fresh, 'new violation')}` : `## leakgate: ✔ no new violations`)
+  const incomplete = gate.incomplete.length > 0
+  out.push(
+    incomplete
+      ? `## leakgate: ✖ ${cell(incompleteHeadline(gate))}${fresh > 0 ? `, ${plural(fresh, 'new violation')}` : ''}`
+      : fresh > 0
+        ? `## leakgate: ✖ ${plural(fresh, 'new violation')}`
+        : `## leakgate: ✔ no new violations`,
+  )
   out.push('')
   const baseline =
     gate.baselineFile !== undefined
@@ -55,6 +63,12 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
         `| ${row.category} | ${cell(row.package)} | ${row.new ? `**${row.new}**` : 0} | ${row.known} | ${row.allowed} |`,
       )
     }
+  }
+  if (incomplete) {
+    const several = new Set(gate.report.runs.map((run) => run.framework)).size > 1
+    out.push('', '### Incomplete run', '', INCOMPLETE_HINT, '')
+    for (const problem of gate.incomplete.slice(0, limit)) out.push(`- ${cell(describeIncomplete(problem, several))}`)
+    if (gate.incomplete.length > limit) out.push(`- … and ${gate.incomplete.length - limit} more`)
   }
   if (gate.fresh.length > 0) {
     out.push('', '### New violations', '', ...eventRows(gate.fresh, limit))

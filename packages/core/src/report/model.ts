@@ -5,6 +5,7 @@ import type { AuditRecord, Category, Mode } from '../events.js'
 import { readRecords, recordKey } from '../recorder.js'
 import { VERSION } from '../version.js'
 import { capPerTest, type DroppedEvents } from './cap.js'
+import { type Incomplete, refusedRun } from './coverage.js'
 import { fingerprintOf } from './fingerprint.js'
 
 // The run report: one versioned JSON document per run, written by the adapters' reporters,
@@ -38,6 +39,11 @@ export interface RunInfo {
    * entry of a file that did not run (another shard's) is neither matched nor stale.
    */
   files?: string[]
+  /**
+   * Present when the guard did not run everywhere: a refused option, a file whose guard never
+   * started, a worker that stopped mid-file. The gate refuses such a run (coverage.ts).
+   */
+  incomplete?: Incomplete
 }
 
 /** One group of identical events. */
@@ -226,5 +232,21 @@ export function writeReport(file: string, report: LeakgateReport): void {
       configurable: true,
     })
     throw failure
+  }
+}
+
+/**
+ * When the guard refuses its options the run audits nothing, yet a report from an earlier run
+ * may still be on disk, where the gate would read it as this run's green. This replaces it with
+ * a report that says the run was refused (`incomplete`, reason `options`), so the gate fails
+ * with the message. Best effort: a path that cannot be written is left alone (the runner fails
+ * anyway, with the same message).
+ */
+export function writeRefusedReport(file: string, run: Omit<RunInfo, 'startedAt'>, message: string): void {
+  const now = new Date().toISOString()
+  try {
+    writeReport(file, createReport({ ...run, startedAt: now, finishedAt: now, incomplete: refusedRun(message) }, []))
+  } catch {
+    // the message itself still stops the run
   }
 }

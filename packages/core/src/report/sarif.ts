@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import type { Category } from '../events.js'
 import { VERSION } from '../version.js'
+import { describeProblem } from './coverage.js'
 import { describeScope, describeSite, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
 import { fingerprintOf } from './fingerprint.js'
 import type { Gate } from './gate.js'
 import type { ReportEvent } from './model.js'
-import { describeEvent } from './text.js'
+import { describeEvent, INCOMPLETE_HINT } from './text.js'
 
 // SARIF 2.1.0 for code scanning. One rule per error code; one result per violation (new ones at
 // level error with baselineState "new", known ones at warning with "unchanged"). Allowed events
@@ -45,6 +46,8 @@ const RULES: Record<Category, RuleText & { id: string }> = {
     full: 'A test (or code it ran) compiled code from a string: eval, Function and its siblings, or a vm entry point.',
   },
 }
+
+const INCOMPLETE_RULE = 'LEAKGATE_INCOMPLETE_RUN'
 
 function helpFor(category: Category): string {
   return `Fix the test, or allow the call where it is expected: \`allowAudit({ ${category}: [...] })\` in the test, the same shape in the config, or accept it for now with \`leakgate baseline\`.`
@@ -131,6 +134,38 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
       },
     }
     results.push(result)
+  }
+  if (gate.incomplete.length > 0) {
+    // A run the guard did not see to its end is a finding of its own: code scanning must not
+    // show a clean result for it.
+    const index = rules.length
+    rules.push({
+      id: INCOMPLETE_RULE,
+      name: 'IncompleteAudit',
+      shortDescription: { text: 'The guard did not run everywhere in this test run.' },
+      fullDescription: {
+        text: 'A test file ran without the guard, or stopped before its end (a refused option, an environment or setup file that never loaded, a worker killed mid-file). Leaks in it were not seen, so the run proves nothing.',
+      },
+      help: { text: INCOMPLETE_HINT, markdown: INCOMPLETE_HINT },
+      defaultConfiguration: { level: 'error' },
+      properties: { tags: ['leakgate', 'tests'] },
+    })
+    for (const problem of gate.incomplete) {
+      const run = gate.report.runs.find((candidate) => candidate.framework === problem.framework)
+      const file =
+        (problem.file && run ? workspacePath(problem.file, run.root, options.workspace) : undefined) ??
+        workspacePath('package.json', run?.root, options.workspace) ??
+        'package.json'
+      results.push({
+        ruleId: INCOMPLETE_RULE,
+        ruleIndex: index,
+        level: 'error',
+        baselineState: 'new',
+        message: { text: safeText(`${describeProblem(problem)} [${problem.framework}]\n${INCOMPLETE_HINT}`) },
+        locations: [physical(file)],
+        properties: { reason: problem.reason, framework: problem.framework },
+      })
+    }
   }
   for (const event of gate.fresh) add(event, false)
   for (const event of gate.known) add(event, true)

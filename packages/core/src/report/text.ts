@@ -1,8 +1,9 @@
 import { type StyleName, style } from '../style.js'
 import { breakdown, describeRuns } from './breakdown.js'
 import type { DroppedEvents } from './cap.js'
+import { describeProblem } from './coverage.js'
 import { describeScope, describeSite, plural, safeText, suggestAllowance } from './display.js'
-import { allowedCount, countOf, type Gate, newViolationCount } from './gate.js'
+import { allowedCount, countOf, type Gate, type GateIncomplete, newViolationCount } from './gate.js'
 import type { ReportEvent } from './model.js'
 
 // The terminal summary (`leakgate report`, the default format). Colour only when asked (the CLI
@@ -76,6 +77,12 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
       lines.push(`  ${index === 0 ? paint.dim(text) : safeText(text)}`)
     })
   }
+  if (gate.incomplete.length > 0) {
+    lines.push('', paint.red(paint.bold(`✖ ${incompleteHeadline(gate)}`)))
+    const several = new Set(report.runs.map((run) => run.framework)).size > 1
+    for (const problem of gate.incomplete) lines.push(`  ${safeText(describeIncomplete(problem, several))}`)
+    lines.push(`  ${INCOMPLETE_HINT}`)
+  }
   const freshCount = newViolationCount(gate)
   // Which runner saw it matters only when several ran (Vitest and Jest side by side).
   const frameworks = new Set(report.runs.map((run) => run.framework)).size
@@ -138,11 +145,40 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
   return `${lines.join('\n')}\n`
 }
 
+/** What a run that was not fully audited tells the reader to do. */
+export const INCOMPLETE_HINT =
+  'The gate refuses a run the guard did not see to its end: fix what stopped it and run the tests again.'
+
+/** `the run is incomplete: 1 of 3 test files not audited` */
+export function incompleteHeadline(gate: Gate): string {
+  const { expected, audited } = gate.coverage
+  const files = expected > 0 ? `${plural(expected - audited, 'test file')} of ${expected} not audited` : ''
+  const refused = gate.incomplete.some((problem) => problem.reason === 'options')
+  const parts = [refused ? 'the guard refused its options' : '', files].filter(Boolean)
+  return `the run is incomplete: ${parts.join('; ') || 'the guard did not run everywhere'}`
+}
+
+/** One reason, with its runner when several ran. */
+export function describeIncomplete(problem: GateIncomplete, withFramework = false): string {
+  const runner = problem.shard
+    ? `${problem.framework} shard ${problem.shard.index}/${problem.shard.count}`
+    : problem.framework
+  return withFramework || problem.shard ? `${describeProblem(problem)} [${runner}]` : describeProblem(problem)
+}
+
 /** The last line: `✖ leakgate: 2 new violations (1 known, 3 allowed)`. */
 export function formatVerdict(gate: Gate, color = false): string {
   const paint = palette(color)
   const tail = `(${countOf(gate.known)} known, ${allowedCount(gate)} allowed)`
   const fresh = newViolationCount(gate)
+  if (gate.incomplete.length > 0) {
+    const first = gate.incomplete[0] as GateIncomplete
+    const more = gate.incomplete.length > 1 ? ` and ${gate.incomplete.length - 1} more` : ''
+    const violations = fresh > 0 ? plural(fresh, 'new violation') : 'no new violations seen'
+    return paint.red(
+      `✖ leakgate: ${incompleteHeadline(gate)} (${safeText(first.file ?? first.detail)}${more}); ${violations} ${tail}`,
+    )
+  }
   if (fresh > 0) {
     const hint =
       gate.fresh.length > 0 && gate.baselineFile === undefined ? '; to accept them for now: leakgate baseline' : ''

@@ -31,7 +31,7 @@ describe('formatSummary', () => {
     expect(lines).toEqual([
       'leakgate: 2 violations (net 1, exec 1), 0 allowed by rules',
       '',
-      'leakgate: 1 violation failed no test: it happened after its test file had finished (or in a worker that crashed). The run fails for it:',
+      'leakgate: 1 violation failed no test: it happened after its test file had finished. The run fails for it:',
       '  blocked net.connect to "127.0.0.2:9" (LEAKGATE_NET_BLOCKED)',
       '    test       tests/a.test.js > starts a timer (after the test ended)',
       '    called at  src/poll.js:7:3',

@@ -258,3 +258,109 @@ describe('markdown', () => {
     expect(escaped).toContain('f.ts > x \\| &lt;y>')
   })
 })
+
+describe('an incomplete run (the guard did not run everywhere)', () => {
+  // A run whose worker died in one file and whose guard never started in another, plus a run
+  // refused for its options: every format must say so, and the gate must fail however clean.
+  const incompleteReport = (): LeakgateReport => {
+    const clean = { ...report, events: report.events.filter((event) => event.decision.allowed) }
+    return {
+      ...clean,
+      summary: { ...clean.summary, violations: 0 },
+      runs: [
+        {
+          ...(report.runs[0] as LeakgateReport['runs'][number]),
+          incomplete: {
+            expected: 3,
+            audited: 1,
+            problems: [
+              {
+                file: 'test/killed.test.ts',
+                reason: 'not-finished',
+                detail: 'the file did not finish: its worker stopped mid-file (killed or crashed)',
+              },
+              {
+                file: 'test/never.test.ts',
+                reason: 'not-started',
+                detail: 'the guard never started in this file: invalid leakgate option allow.net',
+              },
+            ],
+          },
+        },
+        {
+          framework: 'jest',
+          node: process.version,
+          mode: 'enforce',
+          root,
+          startedAt: '2026-11-29T10:00:00.000Z',
+          id: 'refused',
+          incomplete: {
+            expected: 0,
+            audited: 0,
+            problems: [{ reason: 'options', detail: 'invalid option outputfile of the reporter' }],
+          },
+        },
+      ],
+    }
+  }
+  const reasons = ['test/killed.test.ts', 'test/never.test.ts', 'invalid option outputfile of the reporter']
+
+  test('the gate fails a run with no violation at all', async () => {
+    const { gateExitCode } = await import('../../../src/report/gate.js')
+    const clean = evaluateGate(incompleteReport())
+    expect(clean.fresh).toEqual([])
+    expect(clean.incomplete.map((problem) => problem.reason)).toEqual(['not-finished', 'not-started', 'options'])
+    expect(gateExitCode(clean)).toBe(1)
+    const complete = evaluateGate({ ...incompleteReport(), runs: [report.runs[0] as LeakgateReport['runs'][number]] })
+    expect(gateExitCode(complete)).toBe(0)
+  })
+
+  test.each(['text', 'markdown', 'github', 'junit', 'sarif', 'json'] as const)('%s names every reason', (format) => {
+    const output = formatGate(evaluateGate(incompleteReport()), format, { workspace: root })
+    for (const reason of reasons) expect(output).toContain(reason)
+    expect(output).not.toContain('✔')
+  })
+
+  test('text: the last line says the run is incomplete, naming the first file', () => {
+    const output = formatGate(evaluateGate(incompleteReport()), 'text', { workspace: root })
+    expect(output.trimEnd().split('\n').at(-1)).toBe(
+      '✖ leakgate: the run is incomplete: the guard refused its options; 2 test files of 3 not audited (test/killed.test.ts and 2 more); no new violations seen (0 known, 1 allowed)',
+    )
+  })
+
+  test('json, SARIF and JUnit stay valid against their schemas', async () => {
+    const gated = evaluateGate(incompleteReport())
+    const ajv = new Ajv2020({ strict: true, allErrors: true })
+    addFormats(ajv)
+    const validateReport = ajv.compile(readJson(path.join(PACKAGE_DIR, 'report-schema.json')))
+    const json = JSON.parse(formatGate(gated, 'json', { workspace: root }))
+    expect(validateReport(json), JSON.stringify(validateReport.errors)).toBe(true)
+    expect(json.gate.incomplete).toBe(3)
+    const sarifAjv = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false })
+    addFormats(sarifAjv)
+    const validateSarif = sarifAjv.compile(readJson(path.join(SCHEMAS, 'sarif-2.1.0-rtm.5.json')))
+    const log = JSON.parse(formatSarif(gated, { workspace: root }))
+    expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true)
+    const results = log.runs[0].results.filter(
+      (result: { ruleId: string }) => result.ruleId === 'LEAKGATE_INCOMPLETE_RUN',
+    )
+    expect(results).toHaveLength(3)
+    expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('test/killed.test.ts')
+    const xml = formatJunit(gated)
+    const checked = await validateXML({
+      xml: [{ fileName: 'leakgate.xml', contents: xml }],
+      schema: [{ fileName: 'junit.xsd', contents: fs.readFileSync(path.join(SCHEMAS, 'jenkins-junit.xsd'), 'utf8') }],
+    })
+    expect(checked.errors).toEqual([])
+    expect(xml).toContain('type="LEAKGATE_INCOMPLETE_RUN"')
+  })
+
+  test('github: one error annotation per reason, at the file when there is one', () => {
+    const output = formatGithub(evaluateGate(incompleteReport()), { workspace: root })
+    const errors = output.split('\n').filter((line) => line.startsWith('::error'))
+    expect(errors[0]).toMatch(
+      /^::error file=test\/killed\.test\.ts,title=leakgate%3A incomplete run::test\/killed\.test\.ts: /,
+    )
+    expect(errors).toHaveLength(3)
+  })
+})

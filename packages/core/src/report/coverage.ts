@@ -1,0 +1,118 @@
+import path from 'node:path'
+import type { FileMark } from '../recorder.js'
+
+// Did the guard run everywhere? A gate is only worth its green when green cannot come from a
+// run that went wrong: a bad option (every suite failed to run, nothing was audited), a test
+// file whose environment or setup file never started the guard, a worker killed mid-file (its
+// last events lost). The reporters compare the files the runner ran with the marks each guard
+// left in the sink (recorder.ts) and write what is missing into the run's `incomplete`; the gate
+// refuses a report that has one, and every output format says why.
+
+export type IncompleteReason = 'options' | 'not-started' | 'not-finished'
+
+export interface IncompleteProblem {
+  /** The test file, relative to the run's root; absent when the whole run is concerned. */
+  file?: string
+  reason: IncompleteReason
+  /** One line: what happened, and what the runner said. */
+  detail: string
+}
+
+export interface Incomplete {
+  /** Test files the runner ran (or was to run). */
+  expected: number
+  /** Of those, the files whose guard started and saw the file to its end. */
+  audited: number
+  problems: IncompleteProblem[]
+}
+
+/** A file the runner ran, as the reporter knows it. */
+export interface RanFile {
+  /** Absolute path. */
+  path: string
+  /** The runner's own error for the file (its first line is kept), if it failed to run. */
+  error?: string
+  /** The runner skipped the file: without marks it is not a problem (nothing of it ran). */
+  skipped?: boolean
+}
+
+const MAX_DETAIL = 300
+
+function firstLine(text: string): string {
+  const line =
+    text
+      .split('\n')
+      .map((part) => part.trim())
+      .find((part) => part !== '' && part !== 'Test suite failed to run' && !/^●/.test(part)) ?? ''
+  return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line
+}
+
+function relative(root: string, file: string): string {
+  const rel = path.relative(root, file)
+  return (rel.startsWith('..') || path.isAbsolute(rel) ? file : rel).split(path.sep).join('/')
+}
+
+/** What the marks say of the files the runner ran; undefined when every one was audited. */
+export function auditCoverage(
+  ran: readonly RanFile[],
+  marks: readonly FileMark[],
+  root: string,
+): Incomplete | undefined {
+  const started = new Set<string>()
+  const ended = new Set<string>()
+  for (const mark of marks) (mark.state === 'start' ? started : ended).add(path.resolve(mark.file))
+  const problems: IncompleteProblem[] = []
+  let expected = 0
+  let audited = 0
+  const seen = new Set<string>()
+  for (const file of ran) {
+    const absolute = path.resolve(file.path)
+    if (seen.has(absolute)) continue
+    seen.add(absolute)
+    const said = file.error ? firstLine(file.error) : ''
+    if (ended.has(absolute)) {
+      expected += 1
+      audited += 1
+      continue
+    }
+    if (started.has(absolute)) {
+      expected += 1
+      problems.push({
+        file: relative(root, absolute),
+        reason: 'not-finished',
+        detail: `the file did not finish: its worker stopped mid-file (killed or crashed), so events of its last moments may be lost${said ? ` (${said})` : ''}`,
+      })
+      continue
+    }
+    if (file.skipped) continue
+    expected += 1
+    problems.push({
+      file: relative(root, absolute),
+      reason: 'not-started',
+      detail: `the guard never started in this file${said ? `: ${said}` : ' (its test environment or setup file did not run it)'}`,
+    })
+  }
+  // A file the guard started in that the runner does not list (its worker died before the
+  // runner could say anything of it).
+  for (const file of [...started].sort()) {
+    if (seen.has(file) || ended.has(file)) continue
+    expected += 1
+    problems.push({
+      file: relative(root, file),
+      reason: 'not-finished',
+      detail:
+        'the file did not finish: its worker stopped mid-file (killed or crashed), so events of its last moments may be lost',
+    })
+  }
+  return problems.length === 0 ? undefined : { expected, audited, problems }
+}
+
+/** A run that audited nothing because the guard refused its options (the message's first line). */
+export function refusedRun(message: string): Incomplete {
+  return { expected: 0, audited: 0, problems: [{ reason: 'options', detail: firstLine(message) }] }
+}
+
+/** `tests/a.test.js: the file did not finish ...` */
+export function describeProblem(problem: IncompleteProblem): string {
+  return problem.file ? `${problem.file}: ${problem.detail}` : problem.detail
+}
