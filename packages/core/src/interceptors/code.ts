@@ -4,7 +4,8 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
-import type { Natives } from './natives.js'
+import { decideUnreadable } from './fail-closed.js'
+import { type Natives, quietBinding } from './natives.js'
 import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
 import { checkCode } from './realm.js'
 import { Trampolines } from './trampoline.js'
@@ -21,7 +22,9 @@ import { Trampolines } from './trampoline.js'
 // - `Module.prototype._compile` called by anything but Node's own loader (and known TypeScript
 //   loaders): that is compiling a string as a module;
 // - `import('data:...')` through a synchronous resolve hook (Node 22+, `module.registerHooks`);
-// - `inspector.Session#post` with `Runtime.evaluate` and friends.
+// - the inspector's messages that compile code (`Runtime.evaluate`, `compileScript`,
+//   `callFunctionOn`, `Debugger.evaluateOnCallFrame`, a breakpoint's condition …), at the
+//   native `dispatch` of its connection.
 // The test frameworks compile every module through these: their frames are trusted (eval only).
 // Node's own internal operations are too (node-operations.ts). What each vm script was compiled
 // with is noted (compiled-scripts.ts) so that code compiled for a caller in it behaves as there.
@@ -247,15 +250,93 @@ function installDataImports(engine: Engine, restores: Restore[]): void {
   restores.push(() => hooks.deregister())
 }
 
-const INSPECTOR_EVAL: Record<string, string> = {
+/**
+ * Inspector methods that compile code, and the parameter holding it. A breakpoint's condition is
+ * compiled and run each time the line is reached (a logpoint is a condition that prints).
+ */
+const INSPECTOR_CODE: Record<string, string> = {
   'Runtime.evaluate': 'expression',
   'Runtime.compileScript': 'expression',
   'Runtime.callFunctionOn': 'functionDeclaration',
   'Debugger.evaluateOnCallFrame': 'expression',
   'Debugger.setScriptSource': 'scriptSource',
+  'Debugger.setBreakpoint': 'condition',
+  'Debugger.setBreakpointByUrl': 'condition',
+  'Debugger.setBreakpointOnFunctionCall': 'condition',
+}
+/** Only code when given: a breakpoint without a condition compiles nothing. */
+const OPTIONAL_CODE = new Set(['condition'])
+/** Methods that carry a whole message to another session (a worker's): read inside too. */
+const INSPECTOR_NESTED = new Set(['NodeWorker.sendMessageToWorker', 'Target.sendMessageToTarget'])
+
+/** The code an inspector message compiles: [method, code] pairs, nested messages included. */
+export function inspectorCode(method: unknown, params: unknown, depth = 0): [string, string][] {
+  if (typeof method !== 'string' || typeof params !== 'object' || params === null) {
+    return typeof method === 'string' && INSPECTOR_CODE[method] && !OPTIONAL_CODE.has(INSPECTOR_CODE[method])
+      ? [[method, '']]
+      : []
+  }
+  const fields = params as Record<string, unknown>
+  const field = INSPECTOR_CODE[method]
+  if (field !== undefined) {
+    const value = fields[field]
+    if (OPTIONAL_CODE.has(field) && (value === undefined || value === null || value === '')) return []
+    return [[method, typeof value === 'string' ? value : String(value ?? '')]]
+  }
+  if (INSPECTOR_NESTED.has(method) && typeof fields.message === 'string' && depth < 4) {
+    const inner = parseMessage(fields.message)
+    if (!inner) return [[method, fields.message]]
+    return inspectorCode(inner.method, inner.params, depth + 1)
+  }
+  return []
 }
 
+function parseMessage(text: string): { method?: unknown; params?: unknown } | null {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null ? (parsed as { method?: unknown; params?: unknown }) : null
+  } catch {
+    return null
+  }
+}
+
+// The inspector: every message a session sends ends in the native `dispatch` of its connection
+// (`Connection`, or `MainThreadConnection` for a worker's connectToMainThread), as one JSON
+// string. Decided there, on the message parsed once, and the inspector is handed that very
+// message again (re-serialized: what was decided is what it reads; Node's own messages come out
+// identical), so a `post` captured before install (node:inspector/promises captures it when it
+// loads), a params getter or toJSON that answers differently the second time, or a message
+// written by hand change nothing. Where the binding is out of reach (the permission model),
+// `Session.prototype.post` is guarded instead.
 function installInspector(engine: Engine, restores: Restore[]): void {
+  const binding = quietBinding('inspector')
+  const connections = [binding?.Connection?.prototype, binding?.MainThreadConnection?.prototype].filter(
+    (proto): proto is Record<string, unknown> => typeof proto?.dispatch === 'function',
+  )
+  for (const proto of connections) {
+    patchMethod<(message: unknown) => unknown>(
+      restores,
+      proto,
+      'dispatch',
+      (real) =>
+        function dispatch(this: unknown, message: unknown) {
+          if (!engine.active) return Reflect.apply(real, this, [message])
+          const text = typeof message === 'string' ? message : `${message as string}`
+          const parsed = parseMessage(text)
+          if (!parsed) {
+            const outcome = decideUnreadable(engine, 'eval', 'inspector', dispatch, 'the inspector message is not JSON')
+            if (!outcome.ok) throw outcome.error
+            return Reflect.apply(real, this, [text])
+          }
+          for (const [method, code] of inspectorCode(parsed.method, parsed.params)) {
+            const outcome = checkCode(engine, `inspector.${method}`, code, [method, parsed.params], dispatch)
+            if (!outcome.ok) throw outcome.error
+          }
+          return Reflect.apply(real, this, [JSON.stringify(parsed)])
+        },
+    )
+  }
+  if (connections.length > 0) return
   let inspector: { Session?: { prototype: Record<string, unknown> } } | undefined
   try {
     inspector = process.getBuiltinModule('node:inspector') as unknown as typeof inspector
@@ -270,11 +351,11 @@ function installInspector(engine: Engine, restores: Restore[]): void {
     'post',
     (real) =>
       function post(this: unknown, method: string, params?: unknown, ...rest: unknown[]) {
-        const field = engine.active ? INSPECTOR_EVAL[method] : undefined
-        if (field) {
-          const code = String((params as Record<string, unknown> | undefined)?.[field] ?? '')
-          const outcome = checkCode(engine, `inspector.${method}`, code, [method, params], post)
-          if (!outcome.ok) throw outcome.error
+        if (engine.active) {
+          for (const [name, code] of inspectorCode(method, params)) {
+            const outcome = checkCode(engine, `inspector.${name}`, code, [name, params], post)
+            if (!outcome.ok) throw outcome.error
+          }
         }
         return Reflect.apply(real, this, [method, params, ...rest])
       },
