@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CallSite } from './events.js'
 import { relativeTo } from './paths.js'
@@ -239,6 +240,20 @@ export class StackCapture {
       if (!kind.internal && !kind.framework && !kind.package) return true
     }
     return false
+  }
+
+  /**
+   * The call site's file, relative to `root` with `/`, when it is the project's own code (the
+   * first frame outside Node, leakgate, the framework and node_modules, inside the root).
+   */
+  projectFile(root: string): string | undefined {
+    for (let i = 0, frame = this.frameAt(0); frame; frame = this.frameAt(++i)) {
+      const kind = this.filter.classify(frame.file)
+      if (kind.internal || kind.framework || kind.package) continue
+      const relative = relativeTo(root, frame.file)
+      return relative === frame.file && path.isAbsolute(frame.file) ? undefined : relative
+    }
+    return undefined
   }
 
   /** npm packages between the operation and the project's own code, nearest first. */

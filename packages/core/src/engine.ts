@@ -197,9 +197,26 @@ export class Engine {
     }
   }
 
+  /**
+   * The call site's project file (relative to the root) when it is not the test file itself:
+   * what a `{ project }` rule would name. A test generating code is allowed in that test.
+   */
+  projectSourceOf(stack: StackCapture): string | undefined {
+    const file = stack.projectFile(this.policy.root)
+    const scope = this.tracker.resolve()
+    const testFile = scope.file ?? scope.fileScope()?.file
+    if (!file || (testFile && relativeTo(this.policy.root, testFile) === file)) return undefined
+    return file
+  }
+
   /** What the policy says for the current scope, without hooks and without recording. */
   peek(request: DecideRequest, stack: StackCapture): Decision {
-    return decide(request, this.tracker.resolve().levels(), () => stack.packages())
+    return decide(
+      request,
+      this.tracker.resolve().levels(),
+      () => stack.packages(),
+      () => stack.projectFile(this.policy.root),
+    )
   }
 
   /** The flow of one event. Returns whether the operation may proceed. */
@@ -235,10 +252,15 @@ export class Engine {
       }
     }
     const levels = scope.levels()
-    decision ??= decide(request.decide, levels, () => {
-      const found = capture().packages()
-      return request.packages ? [...request.packages, ...found] : found
-    })
+    decision ??= decide(
+      request.decide,
+      levels,
+      () => {
+        const found = capture().packages()
+        return request.packages ? [...request.packages, ...found] : found
+      },
+      () => capture().projectFile(this.policy.root),
+    )
     if (!decision.allowed && decision.reason === 'no-rule' && request.benign !== undefined) {
       decision = { allowed: true, reason: 'rule', rule: request.benign, source: 'default' }
     }

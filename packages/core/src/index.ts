@@ -17,7 +17,15 @@ export type {
 export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
 export { describeTest, formatShortMessage, formatViolation, moreViolationsLine } from './message.js'
 export { describeValue, withoutFrames } from './option-error.js'
-export type { AllowRules, EvalRule, ExecRule, FromRule, LeakgateOptions, NetRule } from './options.js'
+export type {
+  AllowRules,
+  EvalRule,
+  ExecRule,
+  FromRule,
+  LeakgateOptions,
+  NetRule,
+  ProjectRule,
+} from './options.js'
 export { outputPathProblem } from './output-path.js'
 export { hideOwnFrames, withoutOwnFrames } from './own-frames.js'
 export {

@@ -6,20 +6,33 @@ export interface FromRule {
 }
 
 /**
- * A network rule: `'host'`, `'host:port'`, `'*.example.com'`, `'10.0.0.0/8'`, `'[::1]:8080'`,
- * a named range (`'private'`, `'linkLocal'`, ... as ipaddr.js names them) or `{ from: 'package' }`.
+ * `{ project: 'src/templates/*' }`: allowed when the call comes from the project's own files
+ * matching this path (relative to the root; `*` matches any characters, `/` included), directly
+ * or through the dependencies they call.
  */
-export type NetRule = string | FromRule
+export interface ProjectRule {
+  project: string
+}
+
+/**
+ * A network rule: `'host'`, `'host:port'`, `'*.example.com'`, `'10.0.0.0/8'`, `'[::1]:8080'`,
+ * a named range (`'private'`, `'linkLocal'`, ... as ipaddr.js names them), `{ from: 'package' }` or
+ * `{ project: 'path/*' }`.
+ */
+export type NetRule = string | FromRule | ProjectRule
 
 /**
  * A process rule: a command name (`'git'`), an absolute path (`'/usr/bin/git'`), an argv
  * pattern (`'git status'`, `'npm run *'`: the command line starts with these words, `*` is a
- * wildcard within a word) or `{ from: 'package' }`.
+ * wildcard within a word), `{ from: 'package' }` or `{ project: 'path/*' }`.
  */
-export type ExecRule = string | FromRule
+export type ExecRule = string | FromRule | ProjectRule
 
-/** A code-generation rule: `{ from: 'package' }`, or `'benign'` for the known-benign preset. */
-export type EvalRule = 'benign' | FromRule
+/**
+ * A code-generation rule: `{ from: 'package' }`, `{ project: 'src/templates/*' }` (the project's
+ * own files), or `'benign'` for the known-benign preset.
+ */
+export type EvalRule = 'benign' | FromRule | ProjectRule
 
 /** What to allow. `true` allows everything in that category. Rules from every level merge. */
 export interface AllowRules {

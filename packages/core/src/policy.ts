@@ -4,6 +4,7 @@ import { describeValue, invalidOption } from './option-error.js'
 import type { AllowRules, LeakgateOptions } from './options.js'
 import { EXEC_FORMS, type ExecCommand, type ExecMatcher, matchExec, parseExecRule } from './rules/exec.js'
 import { matchNet, NET_FORMS, type NetMatcher, type NetTarget, parseNetRule } from './rules/net.js'
+import { checkProjectPath, matchProject, normalizeProjectPath } from './rules/project.js'
 import { didYouMean } from './suggest.js'
 import { checkOptionKeys, checkRoot, OPTION_CHECKS, type OptionSpec } from './validate.js'
 
@@ -14,6 +15,8 @@ interface Compiled<M> {
   text: string
   matcher?: M
   from?: string
+  /** `{ project }`: a glob on the call site's path, relative to the root. */
+  project?: string
   benign?: true
 }
 
@@ -75,14 +78,25 @@ const describe = describeValue
 
 function compileFrom(value: object, key: string, forms: string): Compiled<never> {
   const keys = Object.keys(value)
+  if (keys.length === 1 && keys[0] === 'project') {
+    const project = (value as { project?: unknown }).project
+    if (typeof project !== 'string') throw invalid(key, `{ project: ${describe(project)} } needs a path`, forms)
+    const problem = checkProjectPath(project)
+    if (problem) throw invalid(key, `${describe(project)} ${problem}`, forms)
+    const glob = normalizeProjectPath(project)
+    return { text: `{ project: '${glob}' }`, project: glob }
+  }
   const from = (value as { from?: unknown }).from
   if (keys.length !== 1 || typeof from !== 'string' || from.trim() === '') {
-    // `{ form: 'ajv' }`, `{ From: 'ajv' }`: the one key a rule object has, misspelt.
+    // `{ form: 'ajv' }`, `{ From: 'ajv' }`, `{ projet: 'src' }`: the one key a rule object has, misspelt.
     const [only] = keys
-    const misspelt = keys.length === 1 && only !== 'from' && didYouMean(only as string, ['from'])
-    const value1 = misspelt ? (value as Record<string, unknown>)[only as string] : undefined
+    const meant =
+      keys.length === 1 && only !== 'from'
+        ? (['from', 'project'] as const).find((name) => didYouMean(only as string, [name]))
+        : undefined
+    const value1 = meant ? (value as Record<string, unknown>)[only as string] : undefined
     const hint =
-      misspelt && typeof value1 === 'string' && value1.length <= 60 ? `; did you mean { from: '${value1}' }?` : ''
+      meant && typeof value1 === 'string' && value1.length <= 60 ? `; did you mean { ${meant}: '${value1}' }?` : ''
     throw invalid(key, `${describe(value)} is not a rule${hint}`, forms)
   }
   if (from.length > 214 || !/^(@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/i.test(from)) {
@@ -123,7 +137,8 @@ function compileCategory<M>(
   return { all: false, rules }
 }
 
-const EVAL_FORMS = "true, { from: 'package' } or 'benign' (the known-benign preset)"
+const EVAL_FORMS =
+  "true, { from: 'package' }, { project: 'src/templates/*' } (the project's own files) or 'benign' (the known-benign preset)"
 
 function parseEvalRule(rule: string): Compiled<never> {
   if (rule === 'benign') return { text: "'benign'", benign: true }
@@ -284,32 +299,50 @@ export function isLocal(target: NetTarget, local: readonly NetMatcher[]): boolea
  * `packages` lists the npm packages on the call stack, nearest first; it is called only when a
  * `{ from }` rule needs it, because it costs a stack capture.
  */
-export function decide(request: DecideRequest, levels: readonly Level[], packages: () => readonly string[]): Decision {
+export function decide(
+  request: DecideRequest,
+  levels: readonly Level[],
+  packages: () => readonly string[],
+  projectFile: () => string | undefined = () => undefined,
+): Decision {
+  const stack: StackFacts = { packages, projectFile }
   if (request.category === 'exec') {
     let first: Decision | undefined
     for (const command of request.commands) {
-      const one = decideOne(levels, 'exec', packages, (m) => matchExec(m as ExecMatcher, command))
+      const one = decideOne(levels, 'exec', stack, (m) => matchExec(m as ExecMatcher, command))
       if (!one.allowed) return one
       first ??= one
     }
     return first ?? { allowed: false, reason: 'no-rule' }
   }
   if (request.category === 'net') {
-    return decideOne(levels, 'net', packages, (m) => matchNet(m as NetMatcher, request.target))
+    return decideOne(levels, 'net', stack, (m) => matchNet(m as NetMatcher, request.target))
   }
-  return decideOne(levels, 'eval', packages, () => false)
+  return decideOne(levels, 'eval', stack, () => false)
+}
+
+/** What `{ from }` and `{ project }` rules read of the call stack, asked only when one is met. */
+interface StackFacts {
+  packages: () => readonly string[]
+  /** The call site's file relative to the root (`/`-separated), if it is the project's own. */
+  projectFile: () => string | undefined
 }
 
 function decideOne(
   levels: readonly Level[],
   category: Category,
-  packages: () => readonly string[],
+  stack: StackFacts,
   match: (matcher: unknown) => boolean,
 ): Decision {
   let stackPackages: readonly string[] | undefined
   const fromMatches = (from: string) => {
-    stackPackages ??= packages()
+    stackPackages ??= stack.packages()
     return stackPackages.includes(from)
+  }
+  let file: string | undefined | null = null
+  const projectMatches = (glob: string) => {
+    if (file === null) file = stack.projectFile()
+    return matchProject(glob, file)
   }
   for (const level of levels) {
     const rules = level.rules[category] as CategoryRules<unknown>
@@ -320,7 +353,9 @@ function decideOne(
           ? match(rule.matcher)
           : rule.benign
             ? BENIGN_GENERATORS.some(fromMatches)
-            : fromMatches(rule.from as string)
+            : rule.project !== undefined
+              ? projectMatches(rule.project)
+              : fromMatches(rule.from as string)
       if (ok) return { allowed: true, reason: 'rule', rule: rule.text, source: level.source }
     }
   }

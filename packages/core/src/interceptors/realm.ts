@@ -52,7 +52,10 @@ export function checkCode(
     args,
     suggestion: () => {
       const owner = capture.packages()[0]
-      return owner ? `{ from: '${owner}' }` : 'true'
+      if (owner) return `{ from: '${owner}' }`
+      // The project's own code generating code on purpose (a template engine in src/): that file.
+      const file = engine.projectSourceOf(capture)
+      return file ? `{ project: '${file}' }` : 'true'
     },
     skip,
     stack: capture,

@@ -20,7 +20,7 @@ export interface ExecCommand {
 }
 
 export const EXEC_FORMS =
-  "a command name ('git'), an absolute path ('/usr/bin/git'), an argv pattern ('git status', 'npm run *') or { from: 'package' }"
+  "a command name ('git'), an absolute path ('/usr/bin/git'), an argv pattern ('git status', 'npm run *'), { from: 'package' } or { project: 'path/*' }"
 
 /** The longest exec rule read: a rule names a program and a few arguments, not a script. */
 const MAX_EXEC_RULE = 1024

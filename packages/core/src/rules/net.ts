@@ -23,7 +23,7 @@ export interface NetTarget {
 }
 
 export const NET_FORMS =
-  "'host', 'host:port', '*.example.com', '10.0.0.0/8', '[::1]:8080', a named range ('private', 'linkLocal', ...) or { from: 'package' }"
+  "'host', 'host:port', '*.example.com', '10.0.0.0/8', '[::1]:8080', a named range ('private', 'linkLocal', ...), { from: 'package' } or { project: 'path/*' }"
 
 /** What a resolver reads of a name or address: a C string, which ends at the first NUL. */
 export function resolverName(host: string): string {

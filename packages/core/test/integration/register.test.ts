@@ -34,7 +34,7 @@ describe.each(nodes)('register mode on $label', ({ bin }) => {
     ],
     [
       '{"allow":{"exec":["git; rm"]}}',
-      `leakgate: invalid leakgate option allow.exec[0]: "git; rm" is a shell line (";"); a rule matches one program and its arguments, so write one rule per program: 'git', 'rm'. Valid forms: a command name ('git'), an absolute path ('/usr/bin/git'), an argv pattern ('git status', 'npm run *') or { from: 'package' }\n\n  in LEAKGATE_OPTIONS (environment)\n`,
+      `leakgate: invalid leakgate option allow.exec[0]: "git; rm" is a shell line (";"); a rule matches one program and its arguments, so write one rule per program: 'git', 'rm'. Valid forms: a command name ('git'), an absolute path ('/usr/bin/git'), an argv pattern ('git status', 'npm run *'), { from: 'package' } or { project: 'path/*' }\n\n  in LEAKGATE_OPTIONS (environment)\n`,
     ],
     ['{mode: report}', 'leakgate: invalid leakgate option LEAKGATE_OPTIONS (environment): not valid JSON ('],
   ])('LEAKGATE_OPTIONS=%s stops the program with the message alone', (options, message) => {

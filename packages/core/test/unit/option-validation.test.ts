@@ -8,12 +8,13 @@ import { checkOptionKeys, OPTION_CHECKS, type OptionSpec } from '../../src/valid
 // the valid forms and, when one is close, what was probably meant. One table, one message each.
 
 const NET =
-  "Valid forms: 'host', 'host:port', '*.example.com', '10.0.0.0/8', '[::1]:8080', a named range ('private', 'linkLocal', ...) or { from: 'package' }"
+  "Valid forms: 'host', 'host:port', '*.example.com', '10.0.0.0/8', '[::1]:8080', a named range ('private', 'linkLocal', ...), { from: 'package' } or { project: 'path/*' }"
 const EXEC =
-  "Valid forms: a command name ('git'), an absolute path ('/usr/bin/git'), an argv pattern ('git status', 'npm run *') or { from: 'package' }"
+  "Valid forms: a command name ('git'), an absolute path ('/usr/bin/git'), an argv pattern ('git status', 'npm run *'), { from: 'package' } or { project: 'path/*' }"
 const LOCAL =
   "Valid forms: 'localhost', '*.localhost', '127.0.0.1', '[::1]', '10.0.0.0/8', a named range ('loopback', 'unspecified', 'private', ...)"
-const EVAL = "Valid forms: true, { from: 'package' } or 'benign' (the known-benign preset)"
+const EVAL =
+  "Valid forms: true, { from: 'package' }, { project: 'src/templates/*' } (the project's own files) or 'benign' (the known-benign preset)"
 const OPTIONS = 'Valid options: mode, allow, local, strict, inspectEval, root, sinkDir'
 const OPT = 'invalid leakgate option'
 

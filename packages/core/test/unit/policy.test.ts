@@ -47,7 +47,7 @@ describe('normalizeOptions', () => {
     [{ allow: { exec: [{ form: 'x' }] } }, 'invalid leakgate option allow.exec[0]: {"form":"x"} is not a rule'],
     [
       { allow: { eval: ['ajv'] } },
-      `invalid leakgate option allow.eval[0]: "ajv" is not an eval rule (for a package, write { from: 'ajv' }). Valid forms: true, { from: 'package' } or 'benign'`,
+      `invalid leakgate option allow.eval[0]: "ajv" is not an eval rule (for a package, write { from: 'ajv' }). Valid forms: true, { from: 'package' }, { project: 'src/templates/*' } (the project's own files) or 'benign'`,
     ],
     [
       { allow: { eval: ['new Function'] } },
