@@ -30,7 +30,7 @@ const BENIGN_PROBE = `
   r.nearThis = t(() => Function('return this.process'))
   const engine = core.getEngine()
   r.violations = engine.tracker.run.violations.map((v) => v.event + ' ' + v.target)
-  r.allowed = [...engine.recorder.pending.values()].map((v) => v.event + ': ' + v.decision.rule + ' (' + v.decision.source + ')')
+  r.allowed = [...engine.recorder.pending.values()].map(({ record: v }) => v.event + ': ' + v.decision.rule + ' (' + v.decision.source + ')')
   return r
 `
 

@@ -27,7 +27,7 @@ const PROJECT_PROBE = `
     dependencyFromElsewhere: t(() => dep.make('return 1')),
     here: t(() => new Function('return 1')),
   }
-  r.allowed = [...core.getEngine().recorder.pending.values()].map((v) => v.decision.rule + ' at ' + (v.callSite && v.callSite.file))
+  r.allowed = [...core.getEngine().recorder.pending.values()].map(({ record: v }) => v.decision.rule + ' at ' + (v.callSite && v.callSite.file))
   fs.rmSync(root, { recursive: true, force: true })
   return r
 `
