@@ -104,16 +104,21 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
         function execve(this: unknown, file: unknown, args?: unknown, env?: object) {
           // Node refuses anything but a string and an array of strings (no NUL), and any call
           // from a worker thread, before it does anything: let it, in its own words.
+          let passed = env
           if (engine.active && isMainThread && isExecveCall(file, args)) {
             const argv = args === undefined ? [] : (args as string[])
+            // The environment, read once (a shell's BASH_ENV or exported functions are code it
+            // runs): Node is handed the very values decided on.
+            const read = readEnv(env)
+            if (env !== undefined && read.copy) passed = read.copy
             const outcome = decideSafely(engine, 'exec', 'process.execve', execve, () =>
-              checkSpawn(engine, { file, argv }, 'process.execve', execve),
+              checkSpawn(engine, { file, argv, envPairs: read.pairs }, 'process.execve', execve),
             )
             if (!outcome.ok) throw outcome.error
           }
           throughWrapper = true
           try {
-            return Reflect.apply(realExecve, this, [file, args, env])
+            return Reflect.apply(realExecve, this, [file, args, passed])
           } finally {
             throughWrapper = false
           }
@@ -121,10 +126,16 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
     )
     const onExecve = (message: unknown) => {
       if (throughWrapper || !engine.active) return
-      const { execPath, args } = (message ?? {}) as { execPath?: string; args?: string[] }
+      const { execPath, args, env } = (message ?? {}) as { execPath?: string; args?: string[]; env?: unknown }
       const file = String(execPath)
+      const envPairs = Array.isArray(env) ? env.filter((pair): pair is string => typeof pair === 'string') : []
       const outcome = decideSafely(engine, 'exec', 'process.execve', onExecve as Skip, () =>
-        checkSpawn(engine, { file, argv: Array.isArray(args) ? args : [file] }, 'process.execve', onExecve as Skip),
+        checkSpawn(
+          engine,
+          { file, argv: Array.isArray(args) ? args : [file], envPairs },
+          'process.execve',
+          onExecve as Skip,
+        ),
       )
       if (!outcome.ok) {
         // A captured reference: the syscall cannot be stopped, only the process. Fail closed.
@@ -137,6 +148,21 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
   }
 
   installFfi(engine, restores)
+}
+
+/** process.execve's environment (process.env when absent), read once: `KEY=value` pairs and a plain copy. */
+function readEnv(env: unknown): { pairs: string[]; copy?: Record<string, unknown> } {
+  const source = env === undefined ? process.env : env
+  // Anything but a plain object is Node's to refuse, as given.
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) return { pairs: [] }
+  const pairs: string[] = []
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(source)) {
+    const value = (source as Record<string, unknown>)[key]
+    copy[key] = value
+    if (typeof value === 'string') pairs.push(`${key}=${value}`)
+  }
+  return { pairs, copy }
 }
 
 function installFfi(engine: Engine, restores: Restore[]): void {
