@@ -39,7 +39,8 @@ Options:
       --no-baseline       ignore leakgate-baseline.json: every violation is new
       --fail-on-stale     also exit 1 when baseline entries no longer occur
       --workspace <dir>   repository root for paths in github/sarif output (default: cwd)
-      --verbose           list every known violation and allowed event
+      --details           text: list everything one by one (every table row, every
+                          violation and test, every allowed event); --verbose too
   -h, --help              this help
 
 Formats:

@@ -31,6 +31,8 @@ export function runReport(args: readonly string[], io: CliIo): number {
     'no-baseline': { type: 'boolean' },
     'fail-on-stale': { type: 'boolean' },
     workspace: { type: 'string' },
+    details: { type: 'boolean' },
+    // The flag's first name, kept working.
     verbose: { type: 'boolean' },
   })
   if (values.help) {
@@ -55,7 +57,7 @@ export function runReport(args: readonly string[], io: CliIo): number {
   const text = formatGate(gate, format, {
     workspace,
     color: output === undefined && wantsColor(io),
-    verbose: values.verbose === true,
+    details: values.details === true || values.verbose === true,
   })
   if (output !== undefined && target !== undefined) {
     writeOutput('report', output, () => {

@@ -13,7 +13,8 @@ export interface FormatOptions {
   /** Repository checkout for paths in annotations and SARIF (default: the current directory). */
   workspace: string
   color?: boolean
-  verbose?: boolean
+  /** Text: every row, violation and allowed event one by one. */
+  details?: boolean
 }
 
 /** The gate's verdict in one output format. */
@@ -35,7 +36,7 @@ export function formatGate(gate: Gate, format: Format, options: FormatOptions): 
     default: {
       const text: Parameters<typeof formatText>[1] = {}
       if (options.color !== undefined) text.color = options.color
-      if (options.verbose !== undefined) text.verbose = options.verbose
+      if (options.details !== undefined) text.details = options.details
       return formatText(gate, text)
     }
   }

@@ -1,16 +1,21 @@
-import { breakdown, describeRuns } from './breakdown.js'
-import { describeScope, describeSite, plural, safeText } from './display.js'
+import { breakdown, describeRuns, describeVia } from './breakdown.js'
+import { describeSite, plural, safeText } from './display.js'
 import { allowedCount, countOf, type Gate, newViolationCount } from './gate.js'
-import type { ReportEvent } from './model.js'
+import { describeTests, groupAllowed, groupLeaks, type LeakGroup } from './leaks.js'
 import { describeIncomplete, INCOMPLETE_HINT, incompleteHeadline } from './text.js'
 
 // Markdown for pull-request comments and the GitHub job summary. Tables are capped (a job
-// summary holds 1 MiB) and every cell is escaped: a target is data, never markup.
+// summary holds 1 MiB) and every cell is escaped: a target is data, never markup. Like the text
+// format: counts by host, program and package; a violation once per place, with its tests;
+// allowed events summed by what they reached and the rule that allowed them.
 
 export interface MarkdownOptions {
   /** Rows per table before "… and N more" (default 50). */
   limit?: number
 }
+
+/** Rows of the summary table per category before the rest are summed into one. */
+const ROWS_PER_CATEGORY = 10
 
 /** Inline code that survives backticks and pipes inside the value. */
 function code(value: string): string {
@@ -26,14 +31,18 @@ function cell(value: string): string {
     .replace(/[\\`*_{}[\]<|#]/g, (char) => (char === '|' ? '\\|' : char === '<' ? '&lt;' : `\\${char}`))
 }
 
-function eventRows(events: readonly ReportEvent[], limit: number): string[] {
-  const rows = ['| category | event | target | test | called at | package | count |', '|---|---|---|---|---|---|--:|']
-  for (const event of events.slice(0, limit)) {
+function leakRows(groups: readonly LeakGroup[], limit: number): string[] {
+  const rows = ['| category | event | target | tests | called at | package | count |', '|---|---|---|---|---|---|--:|']
+  for (const group of groups.slice(0, limit)) {
+    const event = group.first
     rows.push(
-      `| ${event.category} | ${code(event.event)} | ${code(event.target)} | ${cell(describeScope(event))} | ${event.callSite ? code(describeSite(event.callSite)) : ''} | ${event.package ? code(event.package) : ''} | ${event.count} |`,
+      `| ${event.category} | ${code(event.event)} | ${code(event.target)} | ${cell(describeTests(group.tests, 1))} | ${event.callSite ? code(describeSite(event.callSite)) : ''} | ${event.package ? code(event.package) : ''} | ${group.count} |`,
     )
   }
-  if (events.length > limit) rows.push(`| … | ${events.length - limit} more | | | | | |`)
+  if (groups.length > limit) {
+    const rest = groups.slice(limit).reduce((total, group) => total + group.count, 0)
+    rows.push(`| … | ${groups.length - limit} more places | | | | | ${rest} |`)
+  }
   return rows
 }
 
@@ -55,12 +64,13 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
       ? ` · baseline ${code(gate.baselineFile)} (${plural(gate.baselineSize, 'entry', 'entries')})`
       : ''
   out.push(`${plural(gate.report.runs.length, 'run')}: ${cell(describeRuns(gate))}${baseline}`)
-  const rows = breakdown(gate)
+  const rows = breakdown(gate, ROWS_PER_CATEGORY)
   if (rows.length > 0) {
-    out.push('', '| category | package | new | known | allowed |', '|---|---|--:|--:|--:|')
+    out.push('', '| category | what | new | known | allowed | tests | via |', '|---|---|--:|--:|--:|--:|---|')
     for (const row of rows) {
+      const what = row.others === undefined ? code(row.subject) : cell(`(${row.subject})`)
       out.push(
-        `| ${row.category} | ${cell(row.package)} | ${row.new ? `**${row.new}**` : 0} | ${row.known} | ${row.allowed} |`,
+        `| ${row.category} | ${what} | ${row.new ? `**${row.new}**` : 0} | ${row.known} | ${row.allowed} | ${row.tests} | ${cell(describeVia(row.via))} |`,
       )
     }
   }
@@ -71,7 +81,7 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
     if (gate.incomplete.length > limit) out.push(`- … and ${gate.incomplete.length - limit} more`)
   }
   if (gate.fresh.length > 0) {
-    out.push('', '### New violations', '', ...eventRows(gate.fresh, limit))
+    out.push('', '### New violations', '', ...leakRows(groupLeaks(gate.fresh), limit))
     out.push(
       '',
       'Fix the test, allow the call with `allowAudit()` or the config, or accept it with `leakgate baseline`.',
@@ -95,7 +105,7 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
   }
   if (gate.known.length > 0) {
     out.push('', `<details><summary>${plural(countOf(gate.known), 'known violation')} (in the baseline)</summary>`, '')
-    out.push(...eventRows(gate.known, limit), '', '</details>')
+    out.push(...leakRows(groupLeaks(gate.known), limit), '', '</details>')
   }
   if (gate.stale.length > 0) {
     out.push(
@@ -115,13 +125,17 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
   }
   if (gate.allowed.length > 0) {
     out.push('', `<details><summary>${plural(allowedCount(gate), 'event')} allowed by a rule</summary>`, '')
-    out.push('| category | event | target | test | rule | from | count |', '|---|---|---|---|---|---|--:|')
-    for (const event of gate.allowed.slice(0, limit)) {
+    out.push('| category | rule | from | what | tests | count |', '|---|---|---|---|--:|--:|')
+    const groups = groupAllowed(gate.allowed)
+    for (const group of groups.slice(0, limit)) {
       out.push(
-        `| ${event.category} | ${code(event.event)} | ${code(event.target)} | ${cell(describeScope(event))} | ${event.decision.rule ? code(event.decision.rule) : ''} | ${event.decision.source ?? ''} | ${event.count} |`,
+        `| ${group.category} | ${code(group.rule)} | ${group.source} | ${cell(describeVia(group.subjects, 3))} | ${group.tests} | ${group.count} |`,
       )
     }
-    if (gate.allowed.length > limit) out.push(`| … | ${gate.allowed.length - limit} more | | | | | |`)
+    if (groups.length > limit) {
+      const rest = groups.slice(limit).reduce((total, group) => total + group.count, 0)
+      out.push(`| … | ${groups.length - limit} more | | | | ${rest} |`)
+    }
     out.push('', '</details>')
   }
   return `${out.join('\n')}\n`

@@ -1,23 +1,31 @@
 import { type StyleName, style } from '../style.js'
-import { breakdown, describeRuns } from './breakdown.js'
+import { breakdown, describeRuns, describeVia } from './breakdown.js'
 import type { DroppedEvents } from './cap.js'
 import { describeProblem } from './coverage.js'
 import { describeScope, describeSite, plural, safeText, suggestAllowance } from './display.js'
 import { allowedCount, countOf, type Gate, type GateIncomplete, newViolationCount } from './gate.js'
+import { describeTests, groupAllowed, groupLeaks, type LeakGroup } from './leaks.js'
 import type { ReportEvent } from './model.js'
 
 // The terminal summary (`leakgate report`, the default format). Colour only when asked (the CLI
 // asks when stdout is a TTY and NO_COLOR is unset); the words carry the meaning without it.
+// Its length follows what needs a person, not the size of the suite: a table of counts by host,
+// program and package (the largest rows per category, the rest summed), each place a new
+// violation happens with its tests (the first 20 places), known leaks and stale entries a line
+// each (20), and allowed events only as counts. `details` lists everything.
 
 export interface TextOptions {
   color?: boolean
-  /** List known violations and allowed events one by one. */
-  verbose?: boolean
-  /** At most this many known violations or stale entries listed (default 20). */
+  /** Everything one by one: every row, every new and known violation, every allowed event. */
+  details?: boolean
+  /** At most this many places of new violations, known violations or stale entries listed (default 20). */
   limit?: number
 }
 
 type Paint = (text: string) => string
+
+/** Rows of the summary table per category before the rest are summed into one. */
+const ROWS_PER_CATEGORY = 10
 
 function palette(color: boolean) {
   const wrap =
@@ -56,26 +64,43 @@ export function describeDropped(entry: DroppedEvents): string {
 export function formatText(gate: Gate, options: TextOptions = {}): string {
   const paint = palette(options.color ?? false)
   const limit = options.limit ?? 20
+  const details = options.details === true
   const lines: string[] = []
   const { report } = gate
   lines.push(`${paint.bold('leakgate')}: ${plural(report.runs.length, 'run')}: ${describeRuns(gate)}`)
   if (gate.baselineFile !== undefined) {
     lines.push(`baseline: ${gate.baselineFile} (${plural(gate.baselineSize, 'entry', 'entries')})`)
   }
-  const rows = breakdown(gate)
+  const rows = breakdown(gate, details ? Number.POSITIVE_INFINITY : ROWS_PER_CATEGORY)
   if (rows.length > 0) {
     lines.push('')
-    const table = [['category', 'package', 'new', 'known', 'allowed']]
-    for (const row of rows)
-      table.push([row.category, row.package, String(row.new), String(row.known), String(row.allowed)])
-    const widths = table[0]!.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)))
+    const table = [['category', 'what', 'new', 'known', 'allowed', 'tests', 'via']]
+    for (const row of rows) {
+      table.push([
+        row.category,
+        row.others === undefined ? row.subject : `(${row.subject})`,
+        String(row.new),
+        String(row.known),
+        String(row.allowed),
+        String(row.tests),
+        describeVia(row.via),
+      ])
+    }
+    const widths = (table[0] as string[]).map((_, column) =>
+      Math.max(...table.map((cells) => (cells[column] as string).length)),
+    )
     table.forEach((cells, index) => {
       const text = cells
-        .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .map((cell, column) =>
+          column < 2 || column === 6 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number),
+        )
         .join('  ')
         .trimEnd()
       lines.push(`  ${index === 0 ? paint.dim(text) : safeText(text)}`)
     })
+    if (!details && rows.some((row) => row.others !== undefined)) {
+      lines.push(paint.dim('  (--details lists every row)'))
+    }
   }
   if (gate.incomplete.length > 0) {
     lines.push('', paint.red(paint.bold(`✖ ${incompleteHeadline(gate)}`)))
@@ -88,18 +113,37 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
   const frameworks = new Set(report.runs.map((run) => run.framework)).size
   if (freshCount > 0) {
     lines.push('', paint.red(paint.bold(`✖ ${plural(freshCount, 'new violation')}`)))
-    for (const event of gate.fresh) {
+    const groups = groupLeaks(gate.fresh)
+    const shown = details ? groups : groups.slice(0, limit)
+    for (const group of shown) {
+      const event = group.first
       lines.push('')
-      const times = event.count > 1 ? ` ×${event.count}` : ''
+      const times = group.count > 1 ? ` ×${group.count}` : ''
       lines.push(`  ${paint.bold(safeText(describeEvent(event)))}${times} (${event.code ?? event.category})`)
       const row = (label: string, value: string) => lines.push(`    ${paint.dim(label.padEnd(10))} ${safeText(value)}`)
-      row('test', describeScope(event))
+      if (group.tests.length === 1 || details) {
+        row(
+          group.tests.length === 1 ? 'test' : 'tests',
+          group.tests.length === 1 ? (group.tests[0] as string) : `${group.tests.length} tests:`,
+        )
+        if (group.tests.length > 1) for (const test of group.tests) lines.push(`      ${safeText(test)}`)
+      } else {
+        row('tests', describeTests(group.tests))
+      }
       if (event.callSite) row('called at', describeSite(event.callSite))
       if (event.package) row('via', event.via ? `${event.package} (${describeSite(event.via)})` : event.package)
       if (event.origin) row('in', event.origin === 'child' ? 'a child process' : 'a worker thread')
       if (event.decision.reason === 'hook') row('policy', 'refused by an audit hook')
       if (frameworks > 1) row('framework', event.framework)
       row('to allow', suggestAllowance(event))
+    }
+    if (shown.length < groups.length) {
+      const rest = groups.slice(shown.length)
+      const count = rest.reduce((total, group) => total + group.count, 0)
+      lines.push(
+        '',
+        `  … and ${plural(count, 'new violation')} at ${plural(rest.length, 'other place')}: counted in the table above (--details lists every one)`,
+      )
     }
   }
   if (gate.dropped.length > 0) {
@@ -109,11 +153,13 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
         `! ${plural(gate.dropped.length, 'test')} added more events than the report keeps per test; counted, not listed (their violations count as new):`,
       ),
     )
-    listed(gate.dropped, limit, options.verbose, describeDropped, lines)
+    listed(gate.dropped, limit, details, describeDropped, lines)
   }
   if (gate.known.length > 0) {
     lines.push('', `${plural(countOf(gate.known), 'known violation')} accepted by the baseline:`)
-    listed(gate.known, limit, options.verbose, (event) => `${describeEvent(event)} in ${describeScope(event)}`, lines)
+    const describeKnown = (group: LeakGroup) =>
+      `${describeEvent(group.first)}${group.count > 1 ? ` ×${group.count}` : ''} in ${describeTests(group.tests)}`
+    listed(groupLeaks(gate.known), limit, details, describeKnown, lines)
   }
   if (gate.stale.length > 0) {
     lines.push(
@@ -122,7 +168,7 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
         `! ${plural(gate.stale.length, 'baseline entry', 'baseline entries')} no longer occur${gate.stale.length === 1 ? 's' : ''}: remove ${gate.stale.length === 1 ? 'it' : 'them'} with \`leakgate baseline --prune\``,
       ),
     )
-    listed(gate.stale, limit, options.verbose, describeEntry, lines)
+    listed(gate.stale, limit, details, describeEntry, lines)
   }
   if (gate.unchecked.length > 0) {
     lines.push(
@@ -132,7 +178,27 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
       ),
     )
   }
-  if (options.verbose && gate.allowed.length > 0) {
+  if (!details && gate.allowed.length > 0) {
+    lines.push('', `${plural(allowedCount(gate), 'event')} allowed by rules (--details lists each):`)
+    const groups = groupAllowed(gate.allowed)
+    const table = groups.map((group) => [
+      group.category,
+      `${group.rule} (${group.source})`,
+      String(group.count),
+      `in ${plural(group.tests, 'test')}: ${describeVia(group.subjects, 3)}`,
+    ])
+    const widths = [0, 1, 2].map((column) => Math.max(...table.map((cells) => (cells[column] as string).length)))
+    const shown = table.slice(0, limit)
+    for (const cells of shown) {
+      const [category, rule, count, rest] = cells as [string, string, string, string]
+      lines.push(
+        `  ${safeText(`${category.padEnd(widths[0] as number)}  ${rule.padEnd(widths[1] as number)}  ${count.padStart(widths[2] as number)} ${rest}`)}`,
+      )
+    }
+    if (shown.length < table.length)
+      lines.push(`  … and ${table.length - shown.length} more rules (--details lists all)`)
+  }
+  if (details && gate.allowed.length > 0) {
     lines.push('', `${plural(allowedCount(gate), 'event')} allowed by a rule:`)
     for (const event of gate.allowed) {
       const rule = event.decision.rule ? ` by ${event.decision.rule} (${event.decision.source ?? 'config'})` : ''
@@ -196,5 +262,5 @@ function listed<T>(
 ) {
   const shown = all ? items : items.slice(0, limit)
   for (const item of shown) lines.push(`  ${safeText(show(item))}`)
-  if (shown.length < items.length) lines.push(`  … and ${items.length - shown.length} more (--verbose lists all)`)
+  if (shown.length < items.length) lines.push(`  … and ${items.length - shown.length} more (--details lists all)`)
 }

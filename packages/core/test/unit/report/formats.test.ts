@@ -246,7 +246,7 @@ describe('markdown', () => {
   test('tables, with cells escaped', () => {
     const text = formatMarkdown(gate)
     expect(text).toContain('## leakgate: ✖ 4 new violations')
-    expect(text).toContain('| category | package | new | known | allowed |')
+    expect(text).toContain('| category | what | new | known | allowed | tests | via |')
     expect(text).toContain('### Stale baseline entries')
     const event = {
       ...(gate.fresh[0] as ReportEvent),

@@ -75,7 +75,7 @@ describe('redaction in every format', () => {
   })
   for (const format of FORMATS) {
     test(format, () => {
-      const output = formatGate(gate, format, { workspace: '/repo', verbose: true })
+      const output = formatGate(gate, format, { workspace: '/repo', details: true })
       for (const secret of SECRETS) expect(output).not.toContain(secret)
       expect(output).toContain('***')
     })
