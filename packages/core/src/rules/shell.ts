@@ -70,6 +70,8 @@ export function readShellLine(line: string): ShellCommand[] | null {
   let start = -1
   let quoted = false
   let expands = false
+  /** An unquoted `[` was read in this word: a `]` after it makes a pattern. */
+  let bracket = false
   /** A redirection operator was read: the next word is its target, not an argument. */
   let redirect = false
   let failed = false
@@ -81,6 +83,7 @@ export function readShellLine(line: string): ShellCommand[] | null {
     start = -1
     quoted = false
     expands = false
+    bracket = false
     if (redirect) redirect = false
     else words.push(word)
   }
@@ -190,7 +193,10 @@ export function readShellLine(line: string): ShellCommand[] | null {
       redirect = true
     } else {
       begin(i)
-      if (ch === '*' || ch === '?' || ch === '[') expands = true
+      // `*` and `?` are patterns; `[` only with a `]` after it in the word (`[ -f x ]` is the
+      // program named `[`).
+      if (ch === '*' || ch === '?' || (ch === ']' && bracket)) expands = true
+      if (ch === '[') bracket = true
       text += ch
       i++
     }

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { commandName } from '../../src/rules/exec.js'
 import { readShellLine } from '../../src/rules/shell.js'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
 
@@ -97,6 +98,10 @@ const FRAGMENTS = [
   `\\'`,
   `"\\"`,
   ' #',
+  '[',
+  ']',
+  'bin/',
+  'b?n/',
 ]
 const fragment = fc.constantFrom(...FRAGMENTS)
 // Words as a shell line is made of: programs, quoted spans holding any fragment (quotes of the
@@ -127,7 +132,8 @@ describe.each(SHELLS)('the reader against %s', (shell) => {
   const property = (line: string) => {
     const commands = readShellLine(line)
     if (!commands) return true
-    const files = new Set(commands.map((command) => command.file))
+    // Rules match a program by its name: `bin/git` is `git`.
+    const files = new Set(commands.map((command) => commandName(command.file)))
     if ([...files].some((file) => RUNNERS.has(file) || file === 'sh')) return true
     const programs = ran(shell, line)
     const unknown = programs.filter((program) => !files.has(program))

@@ -142,6 +142,9 @@ describe('shell lines are read like a shell, and fail closed', () => {
     expect(splitShellLine('git -C $HOME status *.txt')).toEqual([
       { file: 'git', args: ['-C', '$HOME', 'status', '*.txt'] },
     ])
+    // `[` alone is a program (test); with a `]` in the same word it is a pattern.
+    expect(files('[ -f x ] && git status')).toEqual(['[', 'git'])
+    expect(files('gi[t] status')).toBeNull()
     // Quoted, a reserved word is a program name.
     expect(files("'if' x")).toEqual(['if'])
   })
