@@ -256,6 +256,19 @@ export class StackCapture {
     return undefined
   }
 
+  /**
+   * Is `file` on the synchronous part of the stack (before the first async frame)? That is, is
+   * code of that file running now, rather than awaiting a module it imports?
+   */
+  runsSyncIn(file: string): boolean {
+    for (const site of this.sites) {
+      if (site.isAsync?.()) return false
+      const name = site.getFileName()
+      if (name && toPath(name) === file) return true
+    }
+    return false
+  }
+
   /** npm packages between the operation and the project's own code, nearest first. */
   packages(): string[] {
     const out: string[] = []

@@ -282,6 +282,7 @@ export class Engine {
     const message = formatViolation(record, {
       rules: listRules(levels, request.category),
       suggestion: record.suggestion ?? 'true',
+      fileTop: record.scope.phase === 'import' && this.fileTopApplies(scope, capture()),
       ...(request.detected === undefined ? {} : { note: request.detected }),
     })
     const error = new LeakgateError(BLOCKED_CODES[request.category], message, record)
@@ -290,6 +291,15 @@ export class Engine {
     if (!blocked) return { ok: true, decision }
     if (hookError !== undefined) return { ok: false, error: hookError as Error }
     return { ok: false, error }
+  }
+
+  /** Does an allowAudit() at the top of the file already apply here (the adapter knows)? */
+  private fileTopApplies(scope: Scope, stack: StackCapture): boolean {
+    try {
+      return scope.fileScope()?.fileTopApplies?.(stack) === true
+    } catch {
+      return false
+    }
   }
 
   private recordViolation(record: AuditRecord, scope: Scope, error: LeakgateError): void {

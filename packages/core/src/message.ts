@@ -10,6 +10,11 @@ export interface MessageContext {
   suggestion: string
   /** A line on what happened, for an operation that could not be refused. */
   note?: string
+  /**
+   * In the import phase: the file's own code is running (a describe body), so an allowAudit()
+   * at its top is in force. Without it, only an event whose call site is the file itself says so.
+   */
+  fileTop?: boolean
 }
 
 function formatSite(site: CallSite): string {
@@ -79,7 +84,7 @@ export function formatViolation(record: AuditRecord, context: MessageContext): s
   const call = `allowAudit({ ${record.category}: ${value} })`
   if (scope.phase === 'run') {
     lines.push(`  To allow it in the config:  allow: { ${record.category}: ${value} }`)
-  } else if (scope.phase === 'import' && record.callSite?.file !== scope.file) {
+  } else if (scope.phase === 'import' && record.callSite?.file !== scope.file && !context.fileTop) {
     // Something the file imports leaked while loading: its static imports run before the
     // file's first line, so an allowAudit() at its top would come too late.
     lines.push(

@@ -31,6 +31,12 @@ export class Scope {
   hasChildren = false
   /** For a file scope: its end was marked in the sink (endScope may be called twice). */
   markedEnd = false
+  /**
+   * For a file scope, set by the adapter: is an allowAudit() at the top of the file already in
+   * force for an event of its import phase (the file's own code is running: a describe body,
+   * not a module it imports)? Decides what a message suggests, nothing else.
+   */
+  fileTopApplies?: (stack: StackCapture) => boolean
 
   constructor(
     readonly kind: ScopeKind,

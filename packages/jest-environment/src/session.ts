@@ -71,6 +71,8 @@ export class FileSession {
   private readonly byName = new Map<string, TestEntry>()
   private state: CircusState | undefined
   private closed = false
+  /** Depth of describe bodies circus is running (they run while the file is imported). */
+  private describing = 0
 
   constructor(
     private readonly engine: Engine,
@@ -78,6 +80,9 @@ export class FileSession {
     testPath: string,
   ) {
     this.file = engine.enterFile(testPath)
+    // A describe body runs after the file's imports and its first lines: an allowAudit() at the
+    // top of the file is in force there (not in a module the file imports: Babel hoists those).
+    this.file.fileTopApplies = () => this.describing > 0
     // `@leakgate/core` loaded by the test's own module registry finds the engine here.
     Object.defineProperty(global, ENGINE_KEY, { value: engine, configurable: true, enumerable: false, writable: true })
     Object.defineProperty(global, 'allowAudit', {
@@ -98,6 +103,12 @@ export class FileSession {
         break
       case 'add_hook':
         this.wrapAddedHook(state)
+        break
+      case 'start_describe_definition':
+        this.describing++
+        break
+      case 'finish_describe_definition':
+        this.describing = Math.max(0, this.describing - 1)
         break
       case 'run_start':
         this.file.phase = 'hook'

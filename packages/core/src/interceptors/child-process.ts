@@ -3,7 +3,14 @@ import path from 'node:path'
 import type { Engine, Outcome } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand, redactCommandLine, truncate } from '../redact.js'
-import { commandName, type ExecCommand, expandCommands, isShellCodeVariable, isShellProgram } from '../rules/exec.js'
+import {
+  commandName,
+  type ExecCommand,
+  expandCommands,
+  isShellCodeVariable,
+  isShellProgram,
+  suggestExecRule,
+} from '../rules/exec.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
@@ -97,7 +104,7 @@ function describeUncached(call: SpawnCall, root: string, shellCode: string | und
     return {
       commands: [{ file: call.file, args, unreadable: true }],
       target: shown,
-      suggestion: `'${commandName(call.file)}'`,
+      suggestion: suggestExecRule({ file: call.file, args, unreadable: true }) ?? 'true',
     }
   }
   const commands = expandCommands(call.file, args, shellCode)
@@ -111,7 +118,8 @@ function describeUncached(call: SpawnCall, root: string, shellCode: string | und
           shownWord(call.argv[0] ?? call.file, root, true),
           args.map((arg) => shownWord(arg, root, false)),
         )
-  const names = [...new Set(commands.map((command) => `'${commandName(command.file)}'`))]
+  const rules = commands.map(suggestExecRule)
+  const names = rules.includes(undefined) ? ['true'] : [...new Set(rules)]
   return {
     commands,
     target:

@@ -85,6 +85,28 @@ export function commandName(file: string): string {
   return base.replace(/\.(exe|cmd|bat|com)$/i, '')
 }
 
+/** What an exec rule cannot carry as written: blanks (a rule is trimmed and split on them), quotes, shell syntax, slashes. */
+const UNWRITABLE = /[\s"'`$<>;&|\\/()]+/g
+
+/**
+ * The rule, as source text, that allows `command` when pasted: its name when that parses back
+ * and matches (a name read with a space left at its end does not: rules are trimmed), else the
+ * name with what a rule cannot carry as `*`. Undefined when neither matches.
+ */
+export function suggestExecRule(command: ExecCommand): string | undefined {
+  const name = commandName(command.file)
+  const globbed = name.replace(UNWRITABLE, '*').replace(/\*{2,}/g, '*')
+  for (const candidate of [name, globbed]) {
+    if (candidate === '' || candidate === '*') continue
+    try {
+      if (matchExec(parseExecRule(candidate), command)) return `'${candidate}'`
+    } catch {
+      // Not a rule: try the next form.
+    }
+  }
+  return undefined
+}
+
 function matchProgram(word: string, file: string): boolean {
   if (word.startsWith('/') || /^[a-z]:[\\/]/i.test(word)) return word === file
   return matchGlob(word, commandName(file))

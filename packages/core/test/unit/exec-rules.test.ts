@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { commandName, expandCommands, matchExec, parseExecRule, splitShellLine } from '../../src/rules/exec.js'
+import {
+  commandName,
+  expandCommands,
+  matchExec,
+  parseExecRule,
+  splitShellLine,
+  suggestExecRule,
+} from '../../src/rules/exec.js'
 
 const allows = (rule: string, file: string, ...args: string[]) => matchExec(parseExecRule(rule), { file, args })
 
@@ -182,5 +189,29 @@ describe('shell lines are read like a shell, and fail closed', () => {
       `cmd.exe /d /s /c "git 'a & curl x'"`,
     ])
     expect(expanded('cmd.exe', ['/d', '/s', '/c', '"git ^& curl"'])).toEqual(['cmd.exe /d /s /c "git ^& curl"'])
+  })
+})
+
+describe('suggestExecRule: a suggestion that matches when pasted (issue 10.12)', () => {
+  const cases: [string, string, string | undefined][] = [
+    ['git', "'git'", 'a plain name'],
+    ['/usr/bin/git', "'git'", 'a path: its name'],
+    ['echo ', "'echo*'", 'a space left at the end (a rule is trimmed)'],
+    [' git', "'*git'", 'a space at the start'],
+    ['/opt/My Tool/bin/my tool', "'my*tool'", 'a space inside (a rule would read two words)'],
+    ["it's", "'it*s'", 'a quote (a rule refuses quotes; the literal would break)'],
+    ['run$x', "'run*x'", 'shell syntax'],
+    ['C:\\Tools\\git.exe', "'git'", 'a Windows path'],
+  ]
+  test.each(cases)('%j → %s (%s)', (file, expected) => {
+    const suggestion = suggestExecRule({ file, args: ['x'] }) as string
+    expect(suggestion).toBe(expected)
+    const rule = JSON.parse(`"${suggestion.slice(1, -1).replace(/"/g, '\\"')}"`) as string
+    expect(matchExec(parseExecRule(rule), { file, args: ['x'] })).toBe(true)
+  })
+
+  test('nothing a rule can hold: undefined (the message falls back to true)', () => {
+    expect(suggestExecRule({ file: '   ', args: [] })).toBeUndefined()
+    expect(suggestExecRule({ file: '$()', args: [] })).toBeUndefined()
   })
 })

@@ -100,6 +100,18 @@ describe('messages', () => {
       )
       expect(fromImport).not.toContain('allowAudit(')
     }
+    // A helper called from a describe body: the adapter knows the file's own code runs, so an
+    // allowAudit() at its top is in force (issue 10.12).
+    const inDescribe = formatViolation(
+      {
+        ...record,
+        category: 'eval',
+        scope: { file: 'a.test.js', phase: 'import' },
+        callSite: { file: 'src/templates.js', line: 2, column: 1 },
+      },
+      { rules: [], suggestion: 'true', fileTop: true },
+    )
+    expect(inDescribe).toContain('To allow it in this file (at its top):  allowAudit({ eval: true })')
     const run = formatViolation({ ...record, scope: { phase: 'run' } }, { rules: [], suggestion: 'true' })
     expect(run).toContain('To allow it in the config:  allow: { net: true }')
   })

@@ -29,7 +29,12 @@ export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi): void {
   const isolatedRealm = inVmContext()
   const untame = core.tameRealm(globalThis)
   const unlend = isolatedRealm ? lendSourceMaps() : undefined
-  const fileScope = engine.enterFile(vitest.expect.getState().testPath as string)
+  const testPath = vitest.expect.getState().testPath as string
+  const fileScope = engine.enterFile(testPath)
+  // Vitest runs describe bodies once the file is imported, from its own collector: the file's
+  // code on the synchronous stack is a describe body (or the file's top level), and an
+  // allowAudit() at its top already ran. A module the file imports runs after an await.
+  fileScope.fileTopApplies = (stack) => stack.runsSyncIn(testPath)
   const release = isolatedRealm
     ? () => {
         untame()

@@ -34,7 +34,7 @@ describe('fixtures/stack-shapes (enforce mode)', () => {
     expect(run.output).toContain('[4/4]')
     expect(run.output).not.toContain('[5/5]')
     expect(run.output).toMatch(
-      /LeakgateError: blocked net\.connect to "127\.0\.0\.2:8443"[^]*Caused by: TypeError: fetch failed/,
+      /LeakgateError: blocked net\.connect to "127\.0\.0\.2:8443"[\s\S]*Caused by: TypeError: fetch failed/,
     )
     expect(run.output).not.toContain('Serialized Error')
     // Reporters that drop causes (the JSON reporter) still name the leak.

@@ -75,6 +75,10 @@ export interface RunOptions {
   alongside?: string[]
   /** Run a fresh copy of the fixture even outside the matrix (a test that edits its files). */
   copy?: boolean
+  /** Run in this fixtures root (a copy an earlier run kept with `keep`), not a new one. */
+  root?: string
+  /** Keep the copy after the run (the caller removes it). */
+  keep?: boolean
   /** Sees every chunk the run prints (stdout and stderr), with the process and where it runs and reports. */
   onOutput?: (chunk: string, child: ChildProcess, where: { fixtureDir: string; reportFile: string }) => void
 }
@@ -119,7 +123,7 @@ const ANSI = /\u001b\[[0-9;]*m/g
 
 /** Runs `jest --config <fixture>/<config> ...args --json` and collects everything it wrote. */
 export async function runJest(fixture: string, args: string[] = [], options: RunOptions = {}): Promise<JestRun> {
-  const root = fixturesRoot(fixture, options.alongside ?? [], options.copy)
+  const root = options.root ?? fixturesRoot(fixture, options.alongside ?? [], options.copy)
   const fixtureDir = path.join(root, fixture)
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-jest-e2e-'))
   const resultsFile = path.join(out, 'results.json')
@@ -165,7 +169,7 @@ export async function runJest(fixture: string, args: string[] = [], options: Run
     seconds: (Date.now() - started) / 1000,
   }
   fs.rmSync(out, { recursive: true, force: true })
-  if (RUNNER_DIR) fs.rmSync(path.dirname(root), { recursive: true, force: true })
+  if (RUNNER_DIR && !options.keep && !options.root) fs.rmSync(path.dirname(root), { recursive: true, force: true })
   return run
 }
 

@@ -1,0 +1,38 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+// @ts-expect-error: a plain ES module of the fixture, shared with the Vitest e2e test
+import { pasteSuggestions } from '../../../../fixtures/suggestions/paste.mjs'
+import { checkExpected, readExpected } from './support/expected.js'
+import { describeRun, type JestRun, runJest } from './support/run-jest.js'
+
+// fixtures/suggestions (issue 10.12): every suggestion, pasted where it says, makes its test
+// pass, with the real Jest CLI: a describe body's code generation is allowed at the file's top,
+// an import's in the config, a program name with a space at its end by a rule that matches.
+
+describe('fixtures/suggestions: pasted, each suggestion works', () => {
+  let before: JestRun
+  let after: JestRun
+  afterAll(() => {
+    if (before) fs.rmSync(path.dirname(path.dirname(before.fixtureDir)), { recursive: true, force: true })
+  })
+
+  test('the failing run says where each allowance goes', async () => {
+    before = await runJest('suggestions', [], { copy: true, keep: true, timeout: 180_000 })
+    expect(checkExpected(before, readExpected('suggestions')), describeRun(before)).toEqual([])
+    expect(before.output).toMatch(
+      /FAIL tests\/describe-body\.test\.js[\s\S]*?To allow it in this file \(at its top\): {2}allowAudit\(\{ eval: true \}\)/,
+    )
+    expect(before.output).toMatch(/FAIL tests\/import-time\.test\.js[\s\S]*?To allow it in the config/)
+    expect(before.output).toContain("allowAudit({ exec: ['echo*'] })")
+  }, 240_000)
+
+  test('pasted as said, every test passes and nothing is flagged', async () => {
+    const pasted = pasteSuggestions(before.fixtureDir, before.output, 'jest.config.cjs')
+    expect(pasted.inConfig).toBe('allow: { eval: true }')
+    after = await runJest('suggestions', [], { root: path.dirname(before.fixtureDir), timeout: 180_000 })
+    expect(after.code, describeRun(after)).toBe(0)
+    expect(after.results?.numPassedTests).toBe(3)
+    expect(after.report?.events.filter((event) => !event.decision.allowed)).toEqual([])
+  }, 240_000)
+})

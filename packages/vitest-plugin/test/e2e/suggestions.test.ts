@@ -1,0 +1,36 @@
+import path from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+// @ts-expect-error: a plain ES module of the fixture, shared with the Jest e2e test
+import { pasteSuggestions } from '../../../../fixtures/suggestions/paste.mjs'
+import { checkExpected, loadExpected } from './expected.js'
+import { cleanup, copyFixtures, type RunResult, runVitest } from './harness.js'
+
+// fixtures/suggestions (issue 10.12): every suggestion, pasted where it says, makes its test
+// pass, with the real Vitest CLI: a describe body's code generation is allowed at the file's
+// top, an import's in the config, a program name with a space at its end by a rule that matches.
+
+describe('fixtures/suggestions: pasted, each suggestion works', () => {
+  const dir = path.join(copyFixtures(['suggestions']), 'suggestions')
+  let before: RunResult
+  let after: RunResult
+  afterAll(() => cleanup(after ?? before))
+
+  test('the failing run says where each allowance goes', async () => {
+    before = await runVitest(dir, { timeout: 180_000 })
+    expect(checkExpected(before, loadExpected('suggestions')), before.output.slice(-3000)).toEqual([])
+    expect(before.output).toMatch(
+      /FAIL +tests\/describe-body\.test\.js[\s\S]*?To allow it in this file \(at its top\): {2}allowAudit\(\{ eval: true \}\)/,
+    )
+    expect(before.output).toMatch(/FAIL +tests\/import-time\.test\.js[\s\S]*?To allow it in the config/)
+    expect(before.output).toContain("allowAudit({ exec: ['echo*'] })")
+  }, 240_000)
+
+  test('pasted as said, every test passes and nothing is flagged', async () => {
+    const pasted = pasteSuggestions(dir, before.output, 'vitest.config.mjs')
+    expect(pasted.inConfig).toBe('allow: { eval: true }')
+    after = await runVitest(dir, { timeout: 180_000 })
+    expect(after.code, after.output.slice(-3000)).toBe(0)
+    expect(after.json?.numPassedTests).toBe(3)
+    expect(after.report?.events.filter((event) => !event.decision.allowed)).toEqual([])
+  }, 240_000)
+})
