@@ -21,7 +21,7 @@ describe('fixtures/suggestions: pasted, each suggestion works', () => {
     before = await runJest('suggestions', [], { copy: true, keep: true, timeout: 180_000 })
     expect(checkExpected(before, readExpected('suggestions')), describeRun(before)).toEqual([])
     expect(before.output).toMatch(
-      /FAIL tests\/describe-body\.test\.js[\s\S]*?To allow it in this file \(at its top\): {2}allowAudit\(\{ eval: true \}\)/,
+      /FAIL tests\/describe-body\.test\.js[\s\S]*?To allow it in this file \(at its top\): {2}allowAudit\(\{ eval: /,
     )
     expect(before.output).toMatch(/FAIL tests\/import-time\.test\.js[\s\S]*?To allow it in the config/)
     expect(before.output).toContain("allowAudit({ exec: ['echo*'] })")
@@ -29,7 +29,7 @@ describe('fixtures/suggestions: pasted, each suggestion works', () => {
 
   test('pasted as said, every test passes and nothing is flagged', async () => {
     const pasted = pasteSuggestions(before.fixtureDir, before.output, 'jest.config.cjs')
-    expect(pasted.inConfig).toBe('allow: { eval: true }')
+    expect(pasted.inConfig).toMatch(/^allow: \{ eval: /)
     after = await runJest('suggestions', [], { root: path.dirname(before.fixtureDir), timeout: 180_000 })
     expect(after.code, describeRun(after)).toBe(0)
     expect(after.results?.numPassedTests).toBe(3)

@@ -19,7 +19,7 @@ describe('fixtures/suggestions: pasted, each suggestion works', () => {
     before = await runVitest(dir, { timeout: 180_000 })
     expect(checkExpected(before, loadExpected('suggestions')), before.output.slice(-3000)).toEqual([])
     expect(before.output).toMatch(
-      /FAIL +tests\/describe-body\.test\.js[\s\S]*?To allow it in this file \(at its top\): {2}allowAudit\(\{ eval: true \}\)/,
+      /FAIL +tests\/describe-body\.test\.js[\s\S]*?To allow it in this file \(at its top\): {2}allowAudit\(\{ eval: /,
     )
     expect(before.output).toMatch(/FAIL +tests\/import-time\.test\.js[\s\S]*?To allow it in the config/)
     expect(before.output).toContain("allowAudit({ exec: ['echo*'] })")
@@ -27,7 +27,7 @@ describe('fixtures/suggestions: pasted, each suggestion works', () => {
 
   test('pasted as said, every test passes and nothing is flagged', async () => {
     const pasted = pasteSuggestions(dir, before.output, 'vitest.config.mjs')
-    expect(pasted.inConfig).toBe('allow: { eval: true }')
+    expect(pasted.inConfig).toMatch(/^allow: \{ eval: /)
     after = await runVitest(dir, { timeout: 180_000 })
     expect(after.code, after.output.slice(-3000)).toBe(0)
     expect(after.json?.numPassedTests).toBe(3)
