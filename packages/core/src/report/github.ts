@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { describeScope, describeSite, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
 import { type Gate, newViolationCount } from './gate.js'
+import { describeTests, groupLeaks, type LeakGroup } from './leaks.js'
 import type { ReportEvent } from './model.js'
 import {
   describeDropped,
@@ -80,6 +81,31 @@ export function formatAnnotation(gate: Gate, event: ReportEvent, workspace: stri
   )
 }
 
+/** At most this many places get an annotation (GitHub shows ten error annotations per step). */
+const MAX_ANNOTATED_PLACES = 50
+
+/** The annotation of one place: as formatAnnotation for a single event, with its tests for several. */
+export function formatPlaceAnnotation(gate: Gate, place: LeakGroup, workspace: string): string {
+  const event = place.first
+  if (place.events.length === 1) return formatAnnotation(gate, event, workspace)
+  const lines = [`${describeEvent(event)} (${event.code ?? event.category}) ×${place.count}`]
+  lines.push(`tests: ${describeTests(place.tests)}`)
+  if (event.callSite) lines.push(`called at: ${describeSite(event.callSite)}`)
+  if (event.package) lines.push(`via: ${event.via ? `${event.package} (${describeSite(event.via)})` : event.package}`)
+  lines.push(`to allow: ${suggestAllowance(event)}`)
+  const where = location(gate, event, workspace)
+  return workflowCommand(
+    'error',
+    {
+      file: where.file,
+      line: where.line,
+      col: where.col,
+      title: `leakgate: ${event.event} (${event.code ?? event.category})`,
+    },
+    safeText(lines.join('\n')),
+  )
+}
+
 export function formatGithub(gate: Gate, options: GithubOptions): string {
   const out: string[] = []
   const several = new Set(gate.report.runs.map((run) => run.framework)).size > 1
@@ -94,7 +120,24 @@ export function formatGithub(gate: Gate, options: GithubOptions): string {
       ),
     )
   }
-  for (const event of gate.fresh) out.push(formatAnnotation(gate, event, options.workspace))
+  // One annotation per place a new violation happens (its tests named), the largest first; GitHub
+  // shows only the first few per step, and a run with thousands of violations must not print a
+  // line for each.
+  const places = groupLeaks(gate.fresh)
+  for (const place of places.slice(0, MAX_ANNOTATED_PLACES)) {
+    out.push(formatPlaceAnnotation(gate, place, options.workspace))
+  }
+  if (places.length > MAX_ANNOTATED_PLACES) {
+    const rest = places.slice(MAX_ANNOTATED_PLACES)
+    const count = rest.reduce((total, place) => total + place.count, 0)
+    out.push(
+      workflowCommand(
+        'warning',
+        { title: 'leakgate: more places than annotated' },
+        `${plural(count, 'more new violation')} at ${plural(rest.length, 'other place')}: counted in the job log's table; \`leakgate report --details\` or --format sarif lists every one`,
+      ),
+    )
+  }
   for (const entry of gate.dropped) {
     if (entry.violations === 0) continue
     const run = gate.report.runs.find((candidate) => candidate.framework === entry.framework) ?? gate.report.runs[0]

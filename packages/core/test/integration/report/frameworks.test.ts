@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { validateXML } from 'xmllint-wasm'
 import { updateBaseline } from '../../../src/report/baseline.js'
 import { evaluateGate } from '../../../src/report/gate.js'
+import { groupLeaks } from '../../../src/report/leaks.js'
 import { mergeReports } from '../../../src/report/merge.js'
 import type { LeakgateReport } from '../../../src/report/model.js'
 import { readReport } from '../../../src/report/read.js'
@@ -155,7 +156,9 @@ describe.skipIf(!isolated || !adaptersBuilt)('reports of real Vitest and Jest ru
     expect(result.code).toBe(1)
     const gate = evaluateGate(mergeReports(sources('vitest-1', 'vitest-2', 'jest-1', 'jest-2')).report)
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error '))
-    expect(errors).toHaveLength(gate.fresh.length)
+    // one annotation per place a new violation happens (a helper called by two tests is one)
+    expect(errors).toHaveLength(groupLeaks(gate.fresh).length)
+    expect(errors.length).toBeGreaterThan(1)
     expect(errors.some((line) => line.startsWith('::error file=fixtures/leaky/tests/eval.test.js,line='))).toBe(true)
 
     const sarif = leakgate(out, ['report', '*.json', '--format', 'sarif', '--workspace', REPO])

@@ -281,6 +281,37 @@ describe('markdown (the job summary)', () => {
   })
 })
 
+describe('github', () => {
+  test('one annotation per place, with its tests; the rest of a long list counted in a warning', () => {
+    const github = formatGate(gate, 'github', { workspace: '/repo' })
+    const errors = lines(github).filter((line) => line.startsWith('::error '))
+    expect(errors).toHaveLength(27)
+    expect(errors[0]).toBe(
+      '::error file=test/helpers/api.ts,line=12,col=5,title=leakgate%3A net.connect (LEAKGATE_NET_BLOCKED)::' +
+        'net.connect to "127.0.0.2:443" (LEAKGATE_NET_BLOCKED) ×250%0A' +
+        'tests: 250 tests: test/repo-00.test.ts > git > case 0; test/repo-00.test.ts > git > case 120; and 248 more%0A' +
+        'called at: test/helpers/api.ts:12:5%0A' +
+        "to allow: allowAudit({ net: ['127.0.0.2:443'] })",
+    )
+    const many = Array.from({ length: 60 }, (_, p) =>
+      event({
+        category: 'eval',
+        event: 'Function',
+        target: `return ${p}`,
+        scope: testScope(p),
+        callSite: { file: 'src/t.ts', line: p + 1, column: 1 },
+      }),
+    )
+    const longer = formatGate(evaluateGate({ ...report, events: many, summary: summarize(many) }), 'github', {
+      workspace: '/repo',
+    })
+    expect(lines(longer).filter((line) => line.startsWith('::error '))).toHaveLength(50)
+    expect(longer).toContain(
+      "::warning title=leakgate%3A more places than annotated::10 more new violations at 10 other places: counted in the job log's table; `leakgate report --details` or --format sarif lists every one",
+    )
+  })
+})
+
 describe('the CLI', () => {
   test('leakgate report prints a short summary; --details everything; --detail is corrected', () => {
     const short = leakgate(dir, ['report'])
