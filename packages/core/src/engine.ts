@@ -9,7 +9,7 @@ import { formatShortMessage, formatViolation } from './message.js'
 import type { LeakgateOptions } from './options.js'
 import { relativeTo } from './paths.js'
 import { type DecideRequest, decide, isLocal, listRules, normalizeOptions, type Policy } from './policy.js'
-import { Recorder, readRecords } from './recorder.js'
+import { nextRecordId, Recorder, readRecords } from './recorder.js'
 import { parseAddress } from './rules/address.js'
 import { type NetTarget, normalizeHost } from './rules/net.js'
 import { Scope, ScopeTracker } from './scope.js'
@@ -348,6 +348,7 @@ export class Engine {
       pid: process.pid,
       threadId,
       time: Date.now(),
+      id: nextRecordId(),
     }
     if (!record.package && request.packages?.[0]) record.package = request.packages[0]
     if (!decision.allowed) {

@@ -82,6 +82,12 @@ export interface AuditRecord {
   threadId: number
   /** Milliseconds since the epoch of the first occurrence. */
   time: number
+  /**
+   * This record's own id, unique across processes and threads: tells two identical events in
+   * the same millisecond apart from one record read twice (from the sink and from a runner's
+   * results). Absent in records of older versions.
+   */
+  id?: string
   /** Set when the event happened in a child process or worker started by the test. */
   origin?: 'child' | 'worker'
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { threadId } from 'node:worker_threads'
@@ -14,6 +15,16 @@ import type { AuditRecord } from './events.js'
 // `files-<pid>-<thread>.marks` file: `start` once the guard is in place, `end` once the file's
 // events are all written. The reporters compare the marks with the files the runner ran: a file
 // without both was not (fully) audited, and the gate refuses the run.
+
+/** A per-thread token: ids of records written here never collide with another thread's or process's. */
+const ID_PREFIX = randomBytes(6).toString('hex')
+let lastId = 0
+
+/** A new record id (see AuditRecord.id). */
+export function nextRecordId(): string {
+  lastId += 1
+  return `${ID_PREFIX}.${lastId}`
+}
 
 export function recordKey(record: AuditRecord): string {
   const site = record.callSite ? `${record.callSite.file}:${record.callSite.line}:${record.callSite.column}` : ''
@@ -86,7 +97,8 @@ export class Recorder {
     if (this.pending.size === 0) return
     let text = ''
     for (const { record, repeats } of this.pending.values()) {
-      if (repeats > 0) text += `${JSON.stringify({ ...record, count: repeats })}\n`
+      // A line of its own (its own id): not the first line read twice.
+      if (repeats > 0) text += `${JSON.stringify({ ...record, count: repeats, id: nextRecordId() })}\n`
     }
     this.pending.clear()
     if (text) this.append(text)

@@ -4,8 +4,13 @@ import { type AuditRecord, recordKey } from '@leakgate/core'
 // violations of crashed workers, work after a file ended) and `task.meta` (the violations that
 // failed a test or a file; the only source after `--merge-reports`).
 
-/** Identity of one occurrence: the same record read from the sink and from meta. */
+/**
+ * Identity of one occurrence: the same record read from the sink and from meta. Its id when it
+ * has one: two identical events in the same millisecond (a template compiled twice, the repeats
+ * line of an allowed event) are two occurrences, never one.
+ */
 export function occurrenceKey(record: AuditRecord): string {
+  if (record.id) return record.id
   return `${record.pid}\u0000${record.threadId}\u0000${record.time}\u0000${recordKey(record)}`
 }
 

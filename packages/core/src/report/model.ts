@@ -47,7 +47,7 @@ export interface RunInfo {
 }
 
 /** One group of identical events. */
-export interface ReportEvent extends Omit<AuditRecord, 'v' | 'pid' | 'threadId' | 'time'> {
+export interface ReportEvent extends Omit<AuditRecord, 'v' | 'pid' | 'threadId' | 'time' | 'id'> {
   /** The framework whose run saw it (reports of several frameworks merge). */
   framework: string
   /** First time it happened (ISO). */
@@ -125,7 +125,7 @@ export function groupEvents(
   const index = new Map<string, ReportEvent>()
   for (const event of into) index.set(eventKey(event), event)
   for (const record of records) {
-    const { v: _v, pid: _pid, threadId: _threadId, time, ...rest } = record
+    const { v: _v, pid: _pid, threadId: _threadId, time, id: _id, ...rest } = record
     const event: ReportEvent = { ...rest, framework, firstSeen: new Date(time).toISOString() }
     event.fingerprint = fingerprintOf(event)
     addEvent(index, into, event)

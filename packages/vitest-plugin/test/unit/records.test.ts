@@ -14,6 +14,14 @@ describe('mergeRecords', () => {
     expect(mergeRecords([a], [record({ pid: 101 }), record({ time: 5 })])).toHaveLength(3)
   })
 
+  test('identical events in the same millisecond are two occurrences when their ids differ (issue 10.6)', () => {
+    const first = record({ id: 'a1.1' })
+    const second = record({ id: 'a1.2' })
+    // The repeats line of an allowed event: the first line's fields, another count and id.
+    const repeats = record({ id: 'a1.3', count: 4 })
+    expect(mergeRecords([first, second, repeats], [{ ...first }])).toEqual([first, second, repeats])
+  })
+
   test('meta alone (after --merge-reports) is enough', () => {
     expect(mergeRecords([], [record()])).toHaveLength(1)
   })
