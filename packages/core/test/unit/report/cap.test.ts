@@ -11,7 +11,8 @@ import { evaluateGate, gateExitCode } from '../../../src/report/gate.js'
 import { mergeReports } from '../../../src/report/merge.js'
 import type { LeakgateReport, ReportEvent } from '../../../src/report/model.js'
 import { findReportProblem } from '../../../src/report/read.js'
-import { makeReport, PACKAGE_DIR, startServer, temporaryDir } from './helpers.js'
+import { leakgate } from './cli-helpers.js'
+import { makeReport, PACKAGE_DIR, startServer, temporaryDir, writeJson } from './helpers.js'
 
 // Issue 11.5: one test adds at most MAX_EVENTS_PER_TEST groups of events to the report; what
 // it adds beyond is counted per test in `report.dropped`, counted by the summary, counted as new
@@ -187,6 +188,29 @@ describe('merging', () => {
       ['jest', 150],
       ['vitest', 150],
     ])
+  })
+})
+
+describe('leakgate baseline', () => {
+  test('lists 20 new entries, counts the rest, and says what it cannot hold', () => {
+    const dir = temporaryDir()
+    try {
+      writeJson(path.join(dir, 'leakgate-report.json'), report)
+      const result = leakgate(dir, ['baseline'])
+      expect(result.code, result.stderr).toBe(0)
+      const added = result.stdout.split('\n').filter((line) => line.startsWith('  + '))
+      expect(added).toHaveLength(21)
+      expect(added.at(-1)).toBe('  + … and 81 more (the file lists every entry)')
+      expect(result.stdout).toContain('wrote leakgate-baseline.json: 101 entries (101 added, 0 removed)')
+      expect(result.stderr).toContain(
+        "leakgate: 150 violations of 1 test over the report's cap (100 events per test) cannot be in a baseline",
+      )
+      const gate = leakgate(dir, ['report'])
+      expect(gate.code).toBe(1)
+      expect(gate.stdout).toContain('✖ leakgate: 150 new violations (101 known, 0 allowed)')
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
