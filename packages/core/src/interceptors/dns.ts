@@ -202,7 +202,7 @@ function channelServers(engine: Engine, ChannelWrap: Req) {
         if (engine.isLocal(target)) continue
         const server = formatNetTarget(target)
         const decided = checkNet(engine, event, target, [name, server], skip, {
-          shown: `${server} (the DNS server asked for ${JSON.stringify(resolverName(name))})`,
+          shown: `${resolverName(name)} via DNS server ${server}`,
           suggestion: `'${address ? address.text : text}'`,
         })
         if (!decided.ok) return decided

@@ -116,11 +116,11 @@ describe.each(nodes)('DNS servers on $label', ({ bin }) => {
     expect(r.events).toHaveLength(11)
     expect(r.events).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^dns\.resolve4 127\.0\.0\.2:\d+ \(the DNS server asked for "example\.com"\)$/),
-        expect.stringMatching(/^dns\.resolve4 127\.0\.0\.2:\d+ \(the DNS server asked for "localhost"\)$/),
-        expect.stringMatching(/^dns\.reverse 127\.0\.0\.2:\d+ \(the DNS server asked for "127\.0\.0\.1"\)$/),
-        expect.stringMatching(/^dns\.resolve6 127\.0\.0\.2:\d+/),
-        expect.stringMatching(/^dns\.resolveAny 127\.0\.0\.2:\d+/),
+        expect.stringMatching(/^dns\.resolve4 example\.com via DNS server 127\.0\.0\.2:\d+$/),
+        expect.stringMatching(/^dns\.resolve4 localhost via DNS server 127\.0\.0\.2:\d+$/),
+        expect.stringMatching(/^dns\.reverse 127\.0\.0\.1 via DNS server 127\.0\.0\.2:\d+$/),
+        expect.stringMatching(/^dns\.resolve6 localhost via DNS server 127\.0\.0\.2:\d+$/),
+        expect.stringMatching(/^dns\.resolveAny localhost via DNS server 127\.0\.0\.2:\d+$/),
       ]),
     )
   })
@@ -141,7 +141,9 @@ describe.each(nodes)('DNS servers on $label', ({ bin }) => {
 
   test('report mode records the query and lets it go', () => {
     expect(r.reported).toEqual({ ok: true, value: ['127.0.0.1'] })
-    expect(r.reportedEvents).toEqual([expect.stringMatching(/^dns\.resolve4 127\.0\.0\.2:\d+/)])
+    expect(r.reportedEvents).toEqual([
+      expect.stringMatching(/^dns\.resolve4 localhost via DNS server 127\.0\.0\.2:\d+$/),
+    ])
     expect(r.reachedOutsideAtEnd).toEqual(['example.com', 'localhost', 'localhost'])
   })
 })
@@ -158,8 +160,8 @@ describe.runIf(isolated).each(nodes)(
       expect(r.refused).toMatchObject(refused)
       expect(r.refusedIp).toMatchObject(refused)
       expect(r.events).toEqual([
-        'dns.resolve4 192.0.2.1:53 (the DNS server asked for "localhost")',
-        'dns.resolve4 192.0.2.1:53 (the DNS server asked for "192.0.2.10")',
+        'dns.resolve4 localhost via DNS server 192.0.2.1:53',
+        'dns.resolve4 192.0.2.10 via DNS server 192.0.2.1:53',
       ])
     })
 
