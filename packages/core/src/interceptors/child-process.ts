@@ -1,4 +1,5 @@
 import childProcess from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import type { Engine, Outcome } from '../engine.js'
 import { relativeTo } from '../paths.js'
@@ -49,11 +50,13 @@ interface SpawnDescription {
 const descriptions = new Map<string, SpawnDescription>()
 
 export function describeSpawn(call: SpawnCall, root: string): SpawnDescription {
-  const shellCode = call.envPairs && isShellProgram(call.file) ? changedShellVariable(call.envPairs) : undefined
-  const key = `${root}\u0000${call.file}\u0000${call.unreadable ?? ''}\u0000${shellCode ?? ''}\u0000${call.argv.join('\u0000')}`
+  const shell = isShellProgram(call.file)
+  const shellCode = shell && call.envPairs ? changedShellVariable(call.envPairs) : undefined
+  const found = shell && !call.file.includes('/') ? findOnPath(call.file, call.envPairs) : undefined
+  const key = `${root}\u0000${call.file}\u0000${call.unreadable ?? ''}\u0000${shellCode ?? ''}\u0000${found ?? ''}\u0000${call.argv.join('\u0000')}`
   let description = descriptions.get(key)
   if (!description) {
-    description = describeUncached(call, root, shellCode)
+    description = describeUncached(call, root, shellCode, found)
     if (descriptions.size > 512) descriptions.clear()
     descriptions.set(key, description)
   }
@@ -96,7 +99,28 @@ function changedShellVariable(envPairs: readonly string[]): string | undefined {
   return undefined
 }
 
-function describeUncached(call: SpawnCall, root: string, shellCode: string | undefined): SpawnDescription {
+/** Where a bare program name is found on the spawn's PATH (else the process's), as execvp looks. */
+function findOnPath(name: string, envPairs: readonly string[] | undefined): string | undefined {
+  const pair = envPairs?.find((entry) => entry.startsWith('PATH='))
+  const value = pair !== undefined ? pair.slice(5) : process.env.PATH
+  if (!value || process.platform === 'win32') return undefined
+  for (const dir of value.split(':')) {
+    const candidate = `${dir === '' ? '.' : dir}/${name}`
+    try {
+      if (fs.statSync(candidate).isFile()) return candidate
+    } catch {
+      // Not there: the next directory.
+    }
+  }
+  return undefined
+}
+
+function describeUncached(
+  call: SpawnCall,
+  root: string,
+  shellCode: string | undefined,
+  found: string | undefined,
+): SpawnDescription {
   const args = call.argv.slice(1)
   if (call.unreadable !== undefined) {
     // Only the program is known: a shell line is not split, an argv pattern cannot match.
@@ -107,7 +131,7 @@ function describeUncached(call: SpawnCall, root: string, shellCode: string | und
       suggestion: suggestExecRule({ file: call.file, args, unreadable: true }) ?? 'true',
     }
   }
-  const commands = expandCommands(call.file, args, shellCode)
+  const commands = expandCommands(call.file, args, shellCode, found)
   // A shell line that was split into its commands: show the line itself (its last argument).
   const shellLine =
     commands.length !== 1 || commands[0]?.file !== call.file ? (args[args.length - 1] as string) : undefined

@@ -167,9 +167,13 @@ export function isShellProgram(file: string): boolean {
 }
 
 /** The `-c` line of a system shell started with options that change nothing; else undefined. */
-function shellLine(file: string, args: readonly string[]): string | undefined {
+function shellLine(file: string, args: readonly string[], found: string | null | undefined): string | undefined {
   if (!SHELLS.has(commandName(file))) return undefined
-  if (file.includes('/') && !SYSTEM_DIRS.has(file.slice(0, file.lastIndexOf('/')))) return undefined
+  // A bare name runs what the PATH finds (`found`; null: a PATH the line changed, unknown).
+  const where = file.includes('/') ? file : found
+  if (where === null || (where !== undefined && !SYSTEM_DIRS.has(where.slice(0, where.lastIndexOf('/'))))) {
+    return undefined
+  }
   let command = false
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string
@@ -198,17 +202,29 @@ const MAX_DEPTH = 4
  * starts in turn is read too); a line that cannot be read with certainty yields the shell
  * itself, with the whole line. `shellCode` names a variable of the spawn's environment that
  * makes the shell run code of its own (see isShellCodeVariable): the shell is then decided too.
+ * `found` is where the PATH finds a shell given by its bare name (`shell: 'bash'`).
  */
-export function expandCommands(file: string, args: readonly string[], shellCode?: string): ExecCommand[] {
-  return expand(file, args, shellCode !== undefined, 0)
+export function expandCommands(
+  file: string,
+  args: readonly string[],
+  shellCode?: string,
+  found?: string,
+): ExecCommand[] {
+  return expand(file, args, shellCode !== undefined, 0, found)
 }
 
-function expand(file: string, args: readonly string[], shellRunsCode: boolean, depth: number): ExecCommand[] {
+function expand(
+  file: string,
+  args: readonly string[],
+  shellRunsCode: boolean,
+  depth: number,
+  found: string | null | undefined,
+): ExecCommand[] {
   const whole: ExecCommand[] = [{ file, args: [...args] }]
   const name = commandName(file)
   let commands: ShellCommand[] | null = null
   if (SHELLS.has(name)) {
-    const line = shellLine(file, args)
+    const line = shellLine(file, args, found)
     if (line === undefined || depth >= MAX_DEPTH) return whole
     commands = readShellLine(line)
   } else if (name.toLowerCase() === 'cmd' && /^\/d$/i.test(args[0] ?? '') && args.includes('/c')) {
@@ -222,7 +238,9 @@ function expand(file: string, args: readonly string[], shellRunsCode: boolean, d
   const result: ExecCommand[] = shellRunsCode ? [...whole] : []
   for (const command of commands) {
     const assignsCode = command.assigned.some(isShellCodeVariable)
-    result.push(...expand(command.file, command.args, assignsCode, depth + 1))
+    // `PATH=/tmp/x bash -c …`: which bash runs is not known.
+    const path = command.assigned.includes('PATH') ? null : undefined
+    result.push(...expand(command.file, command.args, assignsCode, depth + 1, path))
   }
   return result
 }

@@ -194,6 +194,9 @@ const PROBE = `
   r.exportedFunction = run('git status', { env: { ...env, 'BASH_FUNC_git%%': '() { ' + touch + '; }' }, shell: '/bin/bash' })
   r.ps4 = run('git status', { env: { ...env, SHELLOPTS: 'xtrace', PS4: '$(' + touch + ')' }, shell: '/bin/bash' })
   r.otherShell = run('git status', { shell: path.join(dir, 'other', 'bash') })
+  r.otherOnPath = run('git status', { shell: 'bash', env: { ...env, PATH: path.join(dir, 'other') + ':' + env.PATH } })
+  r.pathInLine = run('PATH=' + path.join(dir, 'other') + ':$PATH bash -c "git status"')
+  r.systemOnPath = run('git status', { shell: 'bash' })
   r.inLine = run('BASH_ENV=' + path.join(dir, 'startup') + ' bash -c "git status"')
   // process.execve (Node 22+): refused, it throws; let through, it would replace this probe.
   r.execve = typeof process.execve !== 'function' ? 'absent' : (() => { try { process.execve('/bin/bash', ['bash', '-c', 'git status'], { ...env, BASH_ENV: path.join(dir, 'startup') }); return 'replaced' } catch (e) { return { ...kit.describeError(e), marker: fs.existsSync(marker) } } })()
@@ -227,7 +230,17 @@ describe.each(nodes)('shell lines guarded, on $label', ({ bin: node }) => {
 
   test('a shell whose environment or path makes it run other code is decided itself', () => {
     if (r.execve !== 'absent') expect(r.execve).toMatchObject(refused)
-    for (const key of ['bashEnv', 'envVar', 'exportedFunction', 'ps4', 'otherShell', 'inLine']) {
+    expect(r.systemOnPath).toEqual({ ok: true, out: 'git status', marker: false })
+    for (const key of [
+      'bashEnv',
+      'envVar',
+      'exportedFunction',
+      'ps4',
+      'otherShell',
+      'otherOnPath',
+      'pathInLine',
+      'inLine',
+    ]) {
       expect(r[key], key).toMatchObject(refused)
     }
     expect(r.message).toContain('with BASH_ENV set, bash runs code of its own')

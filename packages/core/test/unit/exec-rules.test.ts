@@ -171,6 +171,12 @@ describe('shell lines are read like a shell, and fail closed', () => {
     expect(expanded('bash', ['-ic', 'git status'])).toEqual(['bash -ic git status'])
     expect(expanded('bash', ['--rcfile', 'x', '-c', 'git status'])).toEqual(['bash --rcfile x -c git status'])
     expect(expanded('bash', ['script.sh'])).toEqual(['bash script.sh'])
+    // A bare name is the program the PATH finds.
+    const split = (found?: string) => expandCommands('bash', ['-c', 'git status'], undefined, found).map((c) => c.file)
+    expect(split('/usr/bin/bash')).toEqual(['git'])
+    expect(split('/tmp/evil/bash')).toEqual(['bash'])
+    expect(split('./bash')).toEqual(['bash'])
+    expect(expanded('/bin/sh', ['-c', `PATH=/tmp/evil bash -c 'git status'`])).toEqual(['bash -c git status'])
   })
 
   test('a shell started by a line is read too; one given code by its environment is decided too', () => {
