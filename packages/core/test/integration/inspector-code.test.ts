@@ -57,6 +57,15 @@ const PROBE = `
   r.twice = attempt(() => { raw.dispatch('{"id":2,"method":"Profiler.enable","method":"Runtime.evaluate","params":{"expression":"globalThis.ran.push(\\'twice\\')"}}') })
   r.notJson = attempt(() => { raw.dispatch('{"id":3,"method":"Runtime.evaluate",}') })
   raw.disconnect()
+  // A worker's session on the main thread (connectToMainThread): its own connection class.
+  const fs = require('node:fs'), os = require('node:os'), path = require('node:path')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-inspector-'))
+  const workerFile = path.join(dir, 'worker.js')
+  fs.writeFileSync(workerFile, "const { parentPort } = require('node:worker_threads'); const { Session } = require('node:inspector'); const s = new Session(); s.connectToMainThread(); try { s.post('Runtime.evaluate', { expression: 'globalThis.ran.push(42)' }, () => parentPort.postMessage('answered')) } catch (e) { parentPort.postMessage(e.code) }")
+  const { Worker } = require('node:worker_threads')
+  r.worker = await new Promise((resolve) => { const w = new Worker(workerFile); w.once('message', (m) => { resolve(m); w.terminate() }); w.once('error', (e) => resolve('worker error: ' + e.message)) })
+  await kit.sleep(50)
+  fs.rmSync(dir, { recursive: true, force: true })
   r.events = violations()
   // Nothing that compiles no code is an event: a breakpoint without a condition, enabling domains.
   r.plain = [post('Debugger.setBreakpointByUrl', { lineNumber: targetLine + 1, url: me.url }), post('Profiler.enable'), post('Debugger.setBreakpointByUrl', { lineNumber: targetLine + 2, url: me.url, condition: '' })]
@@ -100,6 +109,7 @@ describe.each(nodes)('inspector code on $label', ({ bin }) => {
     for (const key of ['capturedPost', 'promises', 'escaped', 'twice', 'notJson']) {
       expect(r[key], key).toMatchObject(refused)
     }
+    expect(r.worker).toBe('LEAKGATE_EVAL_BLOCKED')
   })
 
   test('each is recorded as the inspector method with its code', () => {
