@@ -219,14 +219,6 @@ export class StackCapture {
     return undefined
   }
 
-  /** The V8 call site of `origin()` (its raw script position, for eval-sites.ts). */
-  originSite(): NodeJS.CallSite | undefined {
-    for (let i = 0, frame = this.frameAt(0); frame; frame = this.frameAt(++i)) {
-      if (!this.filter.classify(frame.file).internal) return this.frameSites[i]
-    }
-    return undefined
-  }
-
   /** True when the first frame outside Node and leakgate is the test framework's own code. */
   fromFramework(): boolean {
     const origin = this.origin()

@@ -49,10 +49,12 @@ export class EvalSources {
     this.byFile.set(file, source)
   }
 
-  /** What the lookup of `eval` at this call site is. */
+  /** What the lookup of `eval` at this call site (the getter's caller) is. */
   classify(site: NodeJS.CallSite | undefined): EvalSite {
-    const file = site?.getFileName() ?? site?.getScriptNameOrSourceURL?.()
-    const position = (site as { getPosition?: () => number } | undefined)?.getPosition?.()
+    // Code compiled from a string (by Function or eval) has no source to read here.
+    if (!site || site.isEval()) return UNKNOWN
+    const file = site.getFileName() ?? site.getScriptNameOrSourceURL?.()
+    const position = (site as { getPosition?: () => number }).getPosition?.()
     if (!file || typeof position !== 'number') return UNKNOWN
     const key = `${file}\u0000${position}`
     let kind = this.sites.get(key)

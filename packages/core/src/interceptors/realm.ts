@@ -202,7 +202,7 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
     let code = LOOKED_UP
     if (!verdict.allowed) {
       if (engine.mode === 'enforce') return checkedEval
-      const site = engine.evalSources.classify(stack.originSite())
+      const site = engine.evalSources.classify(stack.callSites()[0])
       if (site.kind === 'reference') return checkedEval
       // The code enforce mode would record at the call, when it is written there.
       if (site.kind === 'call' && site.code !== undefined) code = site.code
