@@ -15,7 +15,13 @@ export type {
   RuleSource,
 } from './events.js'
 export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
-export { describeTest, formatShortMessage, formatViolation, moreViolationsLine } from './message.js'
+export {
+  describeTest,
+  formatShortMessage,
+  formatViolation,
+  moreViolationsLine,
+  retellViolation,
+} from './message.js'
 export { describeValue, withoutFrames } from './option-error.js'
 export type {
   AllowRules,

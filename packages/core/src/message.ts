@@ -112,3 +112,20 @@ export function moreViolationsLine(count: number): string {
   const what = count === 1 ? 'violation' : 'violations'
   return `… and ${count.toLocaleString('en-US')} more ${what} not listed here: the leakgate report counts them all (npx leakgate report)`
 }
+
+/**
+ * The text of an error a test failed with that carries the message of a violation of another
+ * test: a library kept our error's message and fails every later call with it (esbuild's
+ * service, refused when the first test started it: "The service is no longer running: blocked
+ * …"). Its "To allow it in this test" was said to that test, where the process started; here
+ * it names that test, and the top of the file, which allows it for every test. `text` unchanged
+ * when it does not carry `message`.
+ */
+export function retellViolation(text: string, message: string, scope: EventScope): string {
+  if (!message || !text.includes(message) || scope.test === undefined) return text
+  const retold = message.replace(
+    /^( {2}To allow it) in this test:/m,
+    `$1 in the test that started it (${JSON.stringify(scope.test)}), or for every test at the top of the file:`,
+  )
+  return text.split(message).join(retold)
+}

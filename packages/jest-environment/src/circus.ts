@@ -141,3 +141,34 @@ export function leakFirst(thrown: unknown, ours: readonly Error[]): Error | unde
   Object.defineProperty(top, 'cause', { value: shown, configurable: true, writable: true, enumerable: false })
   return top
 }
+
+/**
+ * `thrown` as the test shows it when its message carries `message`, the text of an earlier
+ * test's violation (a library kept it: esbuild's service fails every later call with "The
+ * service is no longer running: …"): a copy whose text has `retold` in its place. Undefined
+ * when it does not carry it.
+ */
+export function retold(thrown: unknown, message: string, retoldMessage: string): Error | undefined {
+  if (thrown === null || typeof thrown !== 'object') return undefined
+  const original = thrown as Error
+  if (typeof original.message !== 'string' || !original.message.includes(message)) return undefined
+  const copy = Object.create(Object.getPrototypeOf(original) as object) as Error
+  for (const key of Reflect.ownKeys(original)) {
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(original, key) as PropertyDescriptor)
+  }
+  const swap = (text: unknown) => (typeof text === 'string' ? text.split(message).join(retoldMessage) : text)
+  Object.defineProperty(copy, 'message', { value: swap(original.message), configurable: true, writable: true })
+  Object.defineProperty(copy, 'stack', { value: swap(original.stack), configurable: true, writable: true })
+  return copy
+}
+
+/** True when some error of `errors` (or its causes) carries `message` in its own. */
+export function carriesMessage(errors: readonly TestError[], message: string): boolean {
+  return errors.some((entry) => {
+    for (const inner of errorChain(Array.isArray(entry) ? entry[0] : entry)) {
+      const text = (inner as { message?: unknown }).message
+      if (typeof text === 'string' && text.includes(message)) return true
+    }
+    return false
+  })
+}

@@ -7,6 +7,7 @@ import {
   LeakgateError,
   MAX_LISTED_VIOLATIONS,
   moreViolationsLine,
+  retellViolation,
   type Scope,
   tameRealm,
 } from '@leakgate/core'
@@ -14,6 +15,7 @@ import {
   type BlockFn,
   type CircusEvent,
   type CircusState,
+  carriesMessage,
   declarationFrame,
   errorsOf,
   fullName,
@@ -22,6 +24,7 @@ import {
   holdsError,
   isGeneratorFunction,
   leakFirst,
+  retold,
   type TestEntry,
 } from './circus.js'
 import { errorForRecord, recordIdentity } from './violation-error.js'
@@ -71,6 +74,8 @@ export class FileSession {
   private readonly byName = new Map<string, TestEntry>()
   private state: CircusState | undefined
   private closed = false
+  /** Violations of the file's tests so far: a later test may fail with one's message. */
+  private readonly earlier = new Set<AuditRecord>()
   /** Depth of describe bodies circus is running (they run while the file is imported). */
   private describing = 0
 
@@ -212,7 +217,11 @@ export class FileSession {
     // not hide an earlier violation. The same leak repeated by each attempt is shown once (the
     // report counts them all); one the test already failed with (thrown) is not added.
     const errors = state.violations.filter(failsInJest).map((record) => errorForRecord(this.engine, record))
-    const shown = new Set(errors.filter((error) => holdsError(test.errors, error)).map((error) => error.message))
+    const shown = new Set(
+      errors
+        .filter((error) => holdsError(test.errors, error) || carriesMessage(test.errors, error.message))
+        .map((error) => error.message),
+    )
     const fresh: LeakgateError[] = []
     for (const error of errors) {
       if (shown.has(error.message)) continue
@@ -226,12 +235,35 @@ export class FileSession {
     }
     const rest = fresh.length - FULL_ERRORS + (fresh.length > 0 ? state.dropped : 0)
     if (rest > 0) test.errors.push(moreError(fresh.slice(FULL_ERRORS), rest, 'in this test', frame))
+    this.retellEarlier(test)
+    for (const record of state.violations) this.earlier.add(record)
     // fetch's `TypeError: fetch failed` with ours as its cause: shown as ours, caused by it.
     test.errors.forEach((entry, index) => {
       const top = leakFirst(Array.isArray(entry) ? entry[0] : entry, errors)
       if (top) test.errors[index] = Array.isArray(entry) ? [top, entry[1]] : top
     })
     for (const error of errorsOf(test.errors)) hideOwnFrames(error, this.engine.filter.internalDirs)
+  }
+
+  /**
+   * An error of this test that carries the message of an earlier test's violation (a library
+   * kept it: esbuild's service, refused when that test started it, fails every later call with
+   * "The service is no longer running: …"): shown with its "To allow it in this test" naming
+   * that test.
+   */
+  private retellEarlier(test: TestEntry): void {
+    const name = fullName(test)
+    for (const record of this.earlier) {
+      if (record.scope.test === name) continue
+      const message = this.engine.errorFor(record)?.message
+      if (!message) continue
+      const text = retellViolation(message, message, record.scope)
+      if (text === message) continue
+      test.errors.forEach((entry, index) => {
+        const copy = retold(Array.isArray(entry) ? entry[0] : entry, message, text)
+        if (copy) test.errors[index] = Array.isArray(entry) ? [copy, entry[1]] : copy
+      })
+    }
   }
 
   private failFile(state: CircusState): void {

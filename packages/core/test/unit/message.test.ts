@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { AuditRecord } from '../../src/events.js'
-import { formatShortMessage, formatViolation } from '../../src/message.js'
+import { formatShortMessage, formatViolation, retellViolation } from '../../src/message.js'
 
 const record: AuditRecord = {
   v: 1,
@@ -114,5 +114,31 @@ describe('messages', () => {
     expect(inDescribe).toContain('To allow it in this file (at its top):  allowAudit({ eval: true })')
     const run = formatViolation({ ...record, scope: { phase: 'run' } }, { rules: [], suggestion: 'true' })
     expect(run).toContain('To allow it in the config:  allow: { net: true }')
+  })
+})
+
+describe('retellViolation: a violation message kept by a library and shown in a later test (issue 10.12)', () => {
+  const message = [
+    'blocked child_process.spawn of "esbuild --service" (LEAKGATE_EXEC_BLOCKED)',
+    '',
+    '  test       a.test.js > first',
+    "  To allow it in this test:  allowAudit({ exec: ['esbuild'] })",
+  ].join('\n')
+  const scope = { file: 'a.test.js', phase: 'test' as const, test: 'first' }
+
+  test('names the test that started it and the top of the file, wherever the text carries it', () => {
+    const text = `Error: The service is no longer running: ${message}\n    at x (/p/a.js:1:1)`
+    const told = retellViolation(text, message, scope)
+    expect(told).toContain(
+      'To allow it in the test that started it ("first"), or for every test at the top of the file:  allowAudit({ exec: [\'esbuild\'] })',
+    )
+    expect(told).not.toContain('in this test')
+    expect(told.startsWith('Error: The service is no longer running: blocked child_process.spawn')).toBe(true)
+    expect(told.endsWith('    at x (/p/a.js:1:1)')).toBe(true)
+  })
+
+  test('text without the message, or a violation outside any test, is left as it is', () => {
+    expect(retellViolation('Error: other', message, scope)).toBe('Error: other')
+    expect(retellViolation(message, message, { phase: 'import', file: 'a.test.js' })).toBe(message)
   })
 })

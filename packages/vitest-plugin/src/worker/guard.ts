@@ -22,6 +22,8 @@ export class FileGuard {
   /** Violations of `test.fails` tests, reported with the file. */
   private readonly deferred: AuditRecord[] = []
   private finished = false
+  /** Violations of the file's tests so far: a later test may fail with one's message. */
+  private readonly earlier = new Set<AuditRecord>()
 
   constructor(
     /** Core as the worker loaded it (never through Vite: see engine.ts). */
@@ -73,20 +75,47 @@ export class FileGuard {
     const errors = (test.result?.errors ?? []).slice(from)
     tidyErrors(this.core, errors, this.engine.filter.internalDirs)
     if (test.result?.errors) test.result.errors.splice(from, errors.length, ...errors)
+    for (const record of all) this.earlier.add(record)
+    this.retell(errors, fullName(test))
     if (!this.enforcing || all.length === 0) return undefined
     if (test.fails) {
       for (const record of this.engine.violationsOf(scope)) this.deferred.push(record)
       return undefined
     }
-    // A violation thrown in this attempt and not swallowed already failed it with this message,
-    // itself or as the cause of the error the code under test let through (fetch's TypeError).
-    const shown = new Set<string | undefined>()
-    for (const error of errors) for (const inner of errorChain(error)) shown.add(inner.message)
+    // A violation thrown in this attempt and not swallowed already failed it with this message:
+    // itself, as the cause of the error the code under test let through (fetch's TypeError), or
+    // inside the message of one (a library that keeps the reason: "The service was stopped: …").
+    const shown: string[] = []
+    for (const error of errors) for (const inner of errorChain(error)) shown.push(String(inner.message))
     const fresh = all.filter((record) => {
       const error = this.engine.errorFor(record)
-      return !(error && current?.scope.violations.includes(record) && shown.has(error.message))
+      return !(
+        error &&
+        current?.scope.violations.includes(record) &&
+        shown.some((message) => message.includes(error.message))
+      )
     })
     return fresh.length > 0 ? violationsError(this.engine, fresh, undefined, droppedTotal(dropped)) : undefined
+  }
+
+  /**
+   * An error of this test that carries the message of an earlier test's violation (a library
+   * kept it: esbuild's service, refused when that test started it, fails every later call with
+   * "The service is no longer running: …"): its "To allow it in this test" names that test.
+   */
+  private retell(errors: readonly unknown[], name: string): void {
+    for (const error of errors) {
+      for (const inner of errorChain(error)) {
+        const copy = inner as { message?: unknown; stack?: unknown }
+        for (const record of this.earlier) {
+          const text = copy.message
+          const message = record.scope.test === name ? undefined : this.engine.errorFor(record)?.message
+          if (typeof text !== 'string' || !message || !text.includes(message)) continue
+          copy.message = this.core.retellViolation(text, message, record.scope)
+          if (typeof copy.stack === 'string') copy.stack = this.core.retellViolation(copy.stack, message, record.scope)
+        }
+      }
+    }
   }
 
   /** Ends the file; returns the error that must fail it, if any. Idempotent. */

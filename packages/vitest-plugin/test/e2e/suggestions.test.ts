@@ -7,7 +7,8 @@ import { cleanup, copyFixtures, type RunResult, runVitest } from './harness.js'
 
 // fixtures/suggestions (issue 10.12): every suggestion, pasted where it says, makes its test
 // pass, with the real Vitest CLI: a describe body's code generation is allowed at the file's
-// top, an import's in the config, a program name with a space at its end by a rule that matches.
+// top, an import's in the config, a program name with a space at its end by a rule that matches,
+// a long-lived service refused in its first test where that test's failure says.
 
 describe('fixtures/suggestions: pasted, each suggestion works', () => {
   const dir = path.join(copyFixtures(['suggestions']), 'suggestions')
@@ -23,6 +24,14 @@ describe('fixtures/suggestions: pasted, each suggestion works', () => {
     )
     expect(before.output).toMatch(/FAIL +tests\/import-time\.test\.js[\s\S]*?To allow it in the config/)
     expect(before.output).toContain("allowAudit({ exec: ['echo*'] })")
+    // The later test fails with the service's kept reason: it names the test that started it.
+    expect(before.output).toContain(
+      'The service is no longer running: blocked child_process.spawn of "node helpers/service-process.js"',
+    )
+    expect(before.output).toContain(
+      'To allow it in the test that started it ("the first transform starts the service"), or for every test at the top of the file:',
+    )
+    expect(before.output.match(/To allow it in this test: {2}allowAudit\(\{ exec: \['node'\] \}\)/g)).toHaveLength(1)
   }, 240_000)
 
   test('pasted as said, every test passes and nothing is flagged', async () => {
@@ -30,7 +39,7 @@ describe('fixtures/suggestions: pasted, each suggestion works', () => {
     expect(pasted.inConfig).toMatch(/^allow: \{ eval: /)
     after = await runVitest(dir, { timeout: 180_000 })
     expect(after.code, after.output.slice(-3000)).toBe(0)
-    expect(after.json?.numPassedTests).toBe(3)
+    expect(after.json?.numPassedTests).toBe(5)
     expect(after.report?.events.filter((event) => !event.decision.allowed)).toEqual([])
   }, 240_000)
 })
