@@ -31,7 +31,9 @@ import { adopt, handOverOnExit } from './spawn-refusal.js'
 // the place of Node's, with all its fields (spawn-refusal.ts). An allowed child gets the preload
 // and this test's context in its env, so a Node child runs guarded and reports into the same run.
 //
-// Cannot see: processes started by native addons or FFI.
+// Cannot see: processes started by native addons or FFI. A program given by its name is decided
+// by that name wherever the PATH finds it (`PATH=/tmp/x git` runs /tmp/x/git under a rule for
+// git), except a shell, whose line is read only when it is one of the system's.
 
 const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom')
 const CHILD_PROCESS_APIS = ['spawn', 'exec', 'execFile', 'fork', 'spawnSync', 'execSync', 'execFileSync'] as const

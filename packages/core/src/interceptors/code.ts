@@ -29,7 +29,9 @@ import { Trampolines } from './trampoline.js'
 // Node's own internal operations are too (node-operations.ts). What each vm script was compiled
 // with is noted (compiled-scripts.ts) so that code compiled for a caller in it behaves as there.
 //
-// Cannot see: `import('data:')` on Node 20 outside code the framework loads itself;
+// Cannot see: a client of the inspector's own port (`inspector.open()`, then a WebSocket to
+// it): its messages reach V8 without passing a session's connection;
+// `import('data:')` on Node 20 outside code the framework loads itself;
 // `vm.compileFunction` captured before install; a `ContextifyScript` built from
 // `process.binding('contextify')` (that binding access is itself an event, native-access.ts).
 

@@ -23,6 +23,9 @@ import { patchMethod, patchProperty, type Restore } from './patch.js'
 //   the name only goes to it.
 // A refused request answers asynchronously with our error through the request's own callback
 // or promise, exactly where a DNS failure would arrive.
+//
+// Cannot see: what the system's resolver does with a name it is asked (it may forward it
+// upstream, a local-looking name such as `x.localhost` that /etc/hosts does not list included).
 
 // biome-ignore lint/suspicious/noExplicitAny: native request objects
 type Req = Record<string, any>
