@@ -10,6 +10,7 @@ import type { LeakgateOptions } from './options.js'
 import { relativeTo } from './paths.js'
 import { type DecideRequest, decide, isLocal, listRules, normalizeOptions, type Policy } from './policy.js'
 import { nextRecordId, Recorder, readRecords } from './recorder.js'
+import { redactText } from './redact.js'
 import { parseAddress } from './rules/address.js'
 import { type NetTarget, normalizeHost } from './rules/net.js'
 import { Scope, ScopeTracker } from './scope.js'
@@ -337,7 +338,10 @@ export class Engine {
       v: 1,
       category: request.category,
       event: request.event,
-      target: request.target,
+      // The interceptors redact what they know the shape of (argv, shell lines, code, before
+      // cutting it short); this pass makes sure no record, nor any message built from it,
+      // holds a secret whatever built its target.
+      target: redactText(request.target),
       scope: this.eventScope(scope),
       ...attribution,
       decision,
@@ -353,11 +357,13 @@ export class Engine {
     if (!record.package && request.packages?.[0]) record.package = request.packages[0]
     if (!decision.allowed) {
       record.code = BLOCKED_CODES[request.category]
-      record.suggestion = typeof request.suggestion === 'function' ? request.suggestion() : request.suggestion
+      record.suggestion = redactText(
+        typeof request.suggestion === 'function' ? request.suggestion() : request.suggestion,
+      )
     }
     if (this.origin) record.origin = this.origin
     record.message = decision.allowed
-      ? `${request.event} ${JSON.stringify(request.target)} allowed by ${decision.rule} (${decision.source})`
+      ? `${request.event} ${JSON.stringify(record.target)} allowed by ${decision.rule} (${decision.source})`
       : formatShortMessage(record, blocked)
     return record
   }

@@ -47,6 +47,7 @@ export {
   type RuleSet,
 } from './policy.js'
 export { readRecords, recordKey } from './recorder.js'
+export { redactErrorFields } from './redact.js'
 export { parseAddress } from './rules/address.js'
 export { getEngine, install, tameRealm, uninstall } from './runtime.js'
 export { Scope } from './scope.js'

@@ -1,21 +1,56 @@
-// Redaction: targets end up in terminals, CI logs, annotations and reports. Never print a
-// password in a URL, a token-looking argument, or more than a short preview of generated code.
+// Redaction: targets end up in terminals, CI logs, annotations and reports, and a secret printed
+// there cannot be taken back. This is the one place that knows what a secret looks like:
+// - a command (argv, or a shell line read word by word, its layout kept): the value of a secret
+//   flag (`--password X`, `--token=X`, curl's `-u user:pw` and `-b`, `mysql -pX`, `docker login
+//   -p X`, `gh secret set -b X`), a secret header (`Authorization: Bearer …`, `Cookie: …`), a
+//   secret key set to a value (`aws configure set aws_secret_access_key X`, `password=X` in a
+//   connection string, `NAME_TOKEN=X`), URL credentials, token-shaped words;
+// - a code preview: string literals assigned to secret names (`password = "…"`, `apiKey: '…'`);
+// - any text (redactText): what applies without knowing its shape, used on every record when it
+//   is created (engine.ts) and on every line the report formats print (report/display.ts).
+// Masking too much costs a less precise message; masking too little leaks: when in doubt, mask.
 
-const SECRET_FLAG =
-  /^(--?[\w-]*(pass(word)?|passwd|secret|token|api[-_]?key|auth|credential|private[-_]?key)[\w-]*)(=)(.+)$/i
-const SECRET_FLAG_ALONE =
-  /^--?[\w-]*(pass(word)?|passwd|secret|token|api[-_]?key|auth|credential|private[-_]?key)[\w-]*$/i
-const SECRET_ENV = /^([A-Za-z_][A-Za-z0-9_]*(PASS|PASSWORD|SECRET|TOKEN|KEY|AUTH|CREDENTIAL)[A-Za-z0-9_]*)=(.+)$/i
+const MASK = '***'
+
+/** A name that holds a secret: `password`, `api_key`, `AWS_SECRET_ACCESS_KEY`, `_authToken`. */
+const SECRET_NAME =
+  /(?:pass(?:word|wd|phrase)|(?<![a-z])pass(?![a-z])|(?<![a-z])pwd(?![a-z])|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key|(?<![a-z])key(?![a-z])|credential|auth(?!or)|cookie|session[-_]?id|(?<![a-z])otp(?![a-z]))/i
+const SECRET_FLAG = new RegExp(`^(--?[\\w.-]*${SECRET_NAME.source}[\\w.-]*)=(.+)$`, 'is')
+const SECRET_FLAG_ALONE = new RegExp(`^--?[\\w.-]*${SECRET_NAME.source}[\\w.-]*$`, 'i')
+/** `NAME_TOKEN=value`, `password=value` and `//registry/:_authToken=value` as one word. */
+const SECRET_KEY_VALUE = new RegExp(`^([\\w./:@-]*${SECRET_NAME.source}[\\w.-]*)=(.+)$`, 'is')
+const SECRET_KEY = new RegExp(`^[\\w./:@-]*${SECRET_NAME.source}[\\w.-]*$`, 'i')
+/** Headers whose value is a credential. */
+const SECRET_HEADER =
+  /^(\s*(?:proxy-)?(?:authorization|cookie|set-cookie|x-[\w-]*(?:token|key|secret|auth)[\w-]*|[\w-]*api[-_]?key|private-token|x-auth)\s*:\s*)(.*)$/is
+/** Inside text: `key=value` pairs with a secret key (a query string, a connection string). */
+const KEY_VALUE_IN_TEXT = new RegExp(
+  `((?:^|[\\s?&;,"'(])[\\w.-]*${SECRET_NAME.source}[\\w.-]*=)(?![=*])[^\\s&;,"')]+`,
+  'gi',
+)
+/** Inside text: a credential after its scheme. */
+const SCHEME_CREDENTIAL = /\b(Bearer|Basic|Digest)\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]{6,}/g
+/** Inside text: a header line with a credential (`Authorization: Bearer x`, `Cookie: a=b`). */
+const HEADER_IN_TEXT =
+  /\b((?:proxy-)?(?:authorization|cookie|set-cookie|x-[\w-]*(?:token|key|secret)[\w-]*|private-token)\s*:\s*)(?!\s|\*\*\*)[^"'`\n]+/gi
+/** In code: a string literal given to a secret name (`password = "…"`, `apiKey: '…'`, `"token": "…"`). */
+const CODE_ASSIGNMENT = new RegExp(
+  `([\\w$]*${SECRET_NAME.source}[\\w$]*["'\`]?\\s*(?:[:=]|\\?\\?=|\\|\\|=)\\s*)(["'\`])((?:\\\\.|(?!\\2)[^\\\\])*)\\2`,
+  'gi',
+)
+const TOKEN_CANDIDATE = /[A-Za-z0-9_+=.-]{16,}/g
+
 const TOKEN_SHAPES = [
   /^(gh[pousr]_|github_pat_)[A-Za-z0-9_]{16,}$/, // GitHub
+  /^glpat-[A-Za-z0-9_-]{16,}$/, // GitLab
   /^xox[abposr]-[A-Za-z0-9-]{10,}$/, // Slack
   /^(sk|pk|rk)_(live|test)_[A-Za-z0-9]{10,}$/, // Stripe
   /^sk-[A-Za-z0-9_-]{20,}$/, // OpenAI-style
-  /^AKIA[A-Z0-9]{16}$/, // AWS access key id
+  /^(AKIA|ASIA)[A-Z0-9]{16}$/, // AWS access key id
   /^eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/, // JWT
   /^npm_[A-Za-z0-9]{30,}$/, // npm
+  /^AIza[0-9A-Za-z_-]{30,}$/, // Google API key
 ]
-const MASK = '***'
 
 /** Long random-looking strings: 32+ chars of hex or base64 alphabet with mixed classes. */
 function looksRandom(value: string): boolean {
@@ -32,55 +67,293 @@ export function isSecretLike(value: string): boolean {
 export function redactUrls(text: string): string {
   return text
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]*@/gi, `$1${MASK}@`)
-    .replace(/([?&][\w-]*(token|key|secret|password|passwd|auth|sig|signature)[\w-]*=)[^&#\s]+/gi, `$1${MASK}`)
+    .replace(
+      /([?&#][\w.-]*(token|key|secret|password|passwd|auth|sig|signature|code|session)[\w.-]*=)(?!\*\*\*)[^&#\s"'`]+/gi,
+      `$1${MASK}`,
+    )
 }
 
-/** Redacts one argv word. `previous` is the word before it (for `--token VALUE`). */
-export function redactArg(arg: string, previous?: string): string {
-  if (previous !== undefined && SECRET_FLAG_ALONE.test(previous)) return MASK
-  const flag = SECRET_FLAG.exec(arg)
-  if (flag) return `${flag[1]}=${MASK}`
-  const env = SECRET_ENV.exec(arg)
-  if (env) return `${env[1]}=${MASK}`
-  if (isSecretLike(arg)) return MASK
-  return redactUrls(arg)
+/** A token-shaped word masked; a sentence's final dot is not part of the token. */
+function maskToken(word: string): string {
+  if (isSecretLike(word)) return MASK
+  const core = word.replace(/[.-]+$/, '')
+  return core !== word && isSecretLike(core) ? `${MASK}${word.slice(core.length)}` : word
 }
 
+/**
+ * Any text, safe to print: URL credentials, secret `key=value` pairs and flags, credential
+ * headers and schemes, string literals given to secret names, token-shaped words. Idempotent.
+ */
+export function redactText(text: string): string {
+  return redactUrls(text)
+    .replace(HEADER_IN_TEXT, `$1${MASK}`)
+    .replace(SCHEME_CREDENTIAL, `$1 ${MASK}`)
+    .replace(CODE_ASSIGNMENT, (_whole, lead: string, quote: string) => `${lead}${quote}${MASK}${quote}`)
+    .replace(KEY_VALUE_IN_TEXT, `$1${MASK}`)
+    .replace(TOKEN_CANDIDATE, maskToken)
+}
+
+/** `user:password` → `user:***` (curl -u, --proxy-user); a value without a colon is masked whole. */
+function maskUserPassword(value: string): string {
+  const colon = value.indexOf(':')
+  return colon >= 0 ? `${value.slice(0, colon)}:${MASK}` : value
+}
+
+function header(value: string): string | undefined {
+  const match = SECRET_HEADER.exec(value)
+  return match ? `${match[1]}${MASK}` : undefined
+}
+
+const MYSQL_LIKE = /^(mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb[\w-]*)$/
+const CONFIG_VERBS = new Set(['set', 'config', 'configure', 'variable', 'env', 'add'])
+
+/** How a program's flags carry secrets: the value of the flag, or the whole next word. */
+interface Context {
+  program: string
+  /** The words before this one, after the program (subcommands: `login`, `secret set`). */
+  before: readonly string[]
+}
+
+/** The redacted value of `word` as the value of the flag `flag` in `context`, if it is a secret. */
+function flagValue(flag: string, word: string, context: Context): string | undefined {
+  const { program } = context
+  if (program === 'curl' || program === 'wget' || program === 'http' || program === 'httpie') {
+    if (flag === '-u' || flag === '--user' || flag === '-U' || flag === '--proxy-user' || flag === '--http-user') {
+      return maskUserPassword(word)
+    }
+    if (flag === '-b' || flag === '--cookie' || flag === '--oauth2-bearer' || flag === '-a' || flag === '--auth') {
+      return MASK
+    }
+    if (flag === '-H' || flag === '--header' || flag === '--proxy-header') return header(word)
+  }
+  if (flag === '-H' || flag === '--header') return header(word)
+  if (flag === '-c' && program === 'git') {
+    const equals = word.indexOf('=')
+    const key = equals < 0 ? word : word.slice(0, equals)
+    if (equals >= 0 && (/extraheader/i.test(key) || SECRET_NAME.test(key))) {
+      const value = word.slice(equals + 1)
+      return `${key}=${header(value) ?? MASK}`
+    }
+    return undefined
+  }
+  if (flag === '-p' && (program === 'docker' || program === 'podman' || program === 'helm' || program === 'oras')) {
+    return context.before.includes('login') ? MASK : undefined
+  }
+  if (flag === '-u' && (program === 'docker' || program === 'podman') && context.before.includes('login')) {
+    return undefined
+  }
+  if ((flag === '-b' || flag === '--body') && program === 'gh' && context.before.includes('secret')) return MASK
+  if (SECRET_FLAG_ALONE.test(flag) && !/^-[A-Za-z]$/.test(flag) && !/-(stdin|prompt)$/i.test(flag)) {
+    // `--password X`, `--token X`; never a short flag by its letter alone (`-p` is a port to most).
+    return MASK
+  }
+  return undefined
+}
+
+/** Redacts one word of a command, knowing the word before it and the command it is in. */
+function redactWord(word: string, previous: string | undefined, context: Context): string {
+  if (previous !== undefined && /^-/.test(previous)) {
+    const value = flagValue(previous, word, context)
+    if (value !== undefined) return value
+  }
+  const { program } = context
+  if (MYSQL_LIKE.test(program) && /^-p./.test(word)) return `-p${MASK}` // -pPASSWORD, attached
+  if (/^--?[\w.-]+=/.test(word)) {
+    const equals = word.indexOf('=')
+    const flag = word.slice(0, equals)
+    const value = flagValue(flag, word.slice(equals + 1), context)
+    if (value !== undefined) return `${flag}=${value}`
+    const secret = SECRET_FLAG.exec(word)
+    if (secret) return `${secret[1]}=${MASK}`
+  }
+  if ((program === 'curl' || program === 'wget') && /^-u./.test(word)) return `-u${maskUserPassword(word.slice(2))}`
+  const headerValue = header(word)
+  if (headerValue !== undefined) return headerValue
+  // `aws configure set aws_secret_access_key X`, `git config user.password X`, `npm config set _authToken X`
+  if (
+    previous !== undefined &&
+    !previous.startsWith('-') &&
+    !word.startsWith('-') &&
+    !CONFIG_VERBS.has(previous) &&
+    SECRET_KEY.test(previous) &&
+    context.before.some((before) => CONFIG_VERBS.has(before))
+  ) {
+    return MASK
+  }
+  const pair = SECRET_KEY_VALUE.exec(word)
+  if (pair && !word.startsWith('-')) return `${pair[1]}=${MASK}`
+  if (isSecretLike(word)) return MASK
+  return redactText(word)
+}
+
+function basename(file: string): string {
+  const name = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1)
+  return name.replace(/\.(exe|cmd|bat)$/i, '').toLowerCase()
+}
+
+/** Redacts a command's words: `argv[0]` is the program (after any `NAME=value` assignments). */
 export function redactArgv(argv: readonly string[]): string[] {
-  return argv.map((arg, i) => redactArg(arg, i > 0 ? argv[i - 1] : undefined))
+  let start = 0
+  while (start < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[start] as string)) start++
+  const program = basename(argv[start] ?? '')
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string
+    if (i < start) {
+      const pair = SECRET_KEY_VALUE.exec(word)
+      out.push(pair ? `${pair[1]}=${MASK}` : redactText(word))
+      continue
+    }
+    if (i === start) {
+      out.push(redactText(word))
+      continue
+    }
+    const context: Context = { program, before: argv.slice(start + 1, i) }
+    out.push(redactWord(word, i > start ? argv[i - 1] : undefined, context))
+  }
+  return out
 }
 
-/** Redacts secrets inside a shell command line, word by word, keeping its layout. */
-export function redactCommandLine(line: string): string {
-  const words = line.split(/(\s+)/)
-  let previous: string | undefined
-  return words
-    .map((word) => {
-      if (/^\s+$/.test(word) || word === '') return word
-      const redacted = redactArg(word.replace(/^(['"])(.*)\1$/, '$2'), previous)
-      const out = redacted === word.replace(/^(['"])(.*)\1$/, '$2') ? word : redacted
-      previous = word
-      return out
-    })
-    .join('')
+/** Redacts one argv word out of context. `previous` is the word before it (for `--token VALUE`). */
+export function redactArg(arg: string, previous?: string): string {
+  return redactWord(arg, previous, { program: '', before: [] })
+}
+
+interface Token {
+  kind: 'word' | 'space' | 'operator'
+  raw: string
+  /** For a word: its text with quotes and escapes removed. */
+  text: string
+}
+
+/** Splits a shell line into words, spaces and operators, keeping every character (layout). */
+function lex(line: string): Token[] {
+  const tokens: Token[] = []
+  let i = 0
+  while (i < line.length) {
+    const char = line[i] as string
+    if (char === ' ' || char === '\t') {
+      let j = i
+      while (j < line.length && (line[j] === ' ' || line[j] === '\t')) j++
+      tokens.push({ kind: 'space', raw: line.slice(i, j), text: '' })
+      i = j
+      continue
+    }
+    if (';&|\n()'.includes(char)) {
+      const two = line.slice(i, i + 2)
+      const raw = two === '&&' || two === '||' || two === ';;' ? two : char
+      tokens.push({ kind: 'operator', raw, text: raw })
+      i += raw.length
+      continue
+    }
+    let j = i
+    let text = ''
+    while (j < line.length && !' \t;&|\n()'.includes(line[j] as string)) {
+      const c = line[j] as string
+      if (c === "'") {
+        const end = line.indexOf("'", j + 1)
+        const stop = end < 0 ? line.length : end
+        text += line.slice(j + 1, stop)
+        j = stop + 1
+      } else if (c === '"') {
+        j++
+        while (j < line.length && line[j] !== '"') {
+          if (line[j] === '\\' && j + 1 < line.length && '"\\$`\n'.includes(line[j + 1] as string)) j++
+          text += line[j]
+          j++
+        }
+        j++
+      } else if (c === '\\' && j + 1 < line.length) {
+        text += line[j + 1]
+        j += 2
+      } else {
+        text += c
+        j++
+      }
+    }
+    j = Math.min(j, line.length)
+    tokens.push({ kind: 'word', raw: line.slice(i, j), text })
+    i = j
+  }
+  return tokens
 }
 
 /** Quotes a word for display when it holds spaces or quotes. */
 function showWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
+  return /^[\w@%+=:,./*-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
+}
+
+/** Flags that read a secret from stdin: what is piped into them is the secret. */
+const STDIN_SECRET = /^--(password-stdin|with-token|token-stdin)$/
+
+/** Redacts secrets inside a shell line, command by command, keeping its layout. */
+export function redactCommandLine(line: string): string {
+  const tokens = lex(line)
+  let out = ''
+  let segment: Token[] = []
+  // `echo X | docker login --password-stdin`: X is the secret. Each segment that pipes into
+  // such a command has its printed words masked.
+  const pipedSecret = new Set<number>()
+  {
+    let words: string[] = []
+    const segments: string[][] = []
+    const operators: string[] = []
+    for (const token of tokens) {
+      if (token.kind === 'operator') {
+        segments.push(words)
+        operators.push(token.raw)
+        words = []
+      } else if (token.kind === 'word') words.push(token.text)
+    }
+    segments.push(words)
+    for (let i = 0; i + 1 < segments.length; i++) {
+      const program = basename(segments[i]?.[0] ?? '')
+      if (operators[i] === '|' && (program === 'echo' || program === 'printf' || program === 'cat')) {
+        if ((segments[i + 1] ?? []).some((word) => STDIN_SECRET.test(word))) pipedSecret.add(i)
+      }
+    }
+  }
+  let segmentIndex = 0
+  const flush = () => {
+    const words = segment.filter((token) => token.kind === 'word')
+    const texts = words.map((word) => word.text)
+    const redacted = pipedSecret.has(segmentIndex)
+      ? texts.map((text, i) => (i === 0 || text.startsWith('-') ? text : MASK))
+      : redactArgv(texts)
+    segmentIndex++
+    let index = 0
+    for (const token of segment) {
+      if (token.kind !== 'word') {
+        out += token.raw
+        continue
+      }
+      const value = redacted[index++] as string
+      out += value === token.text ? redactText(token.raw) : showWord(value)
+    }
+    segment = []
+  }
+  for (const token of tokens) {
+    if (token.kind === 'operator') {
+      flush()
+      out += token.raw
+    } else segment.push(token)
+  }
+  flush()
+  return out
 }
 
 /** A display string for a command: `git status --short`, redacted and at most `max` chars. */
 export function formatCommand(file: string, args: readonly string[], max = 160): string {
-  const shown = [file, ...args]
-  const redacted = redactArgv(shown).map(showWord).join(' ')
+  const redacted = redactArgv([file, ...args])
+    .map(showWord)
+    .join(' ')
   return truncate(redacted, max)
 }
 
-/** One-line preview of generated code, secrets masked, at most `max` characters. */
+/** One-line preview of generated code, secrets masked (before it is cut), at most `max` characters. */
 export function previewCode(code: string, max = 80): string {
   const oneLine = code.replace(/\s+/g, ' ').trim()
-  const masked = redactUrls(oneLine).replace(/(["'`])([^"'`\s]{16,})\1/g, (whole, quote: string, body: string) =>
+  const masked = redactText(oneLine).replace(/(["'`])([^"'`\s]{16,})\1/g, (whole, quote: string, body: string) =>
     isSecretLike(body) ? `${quote}${MASK}${quote}` : whole,
   )
   return truncate(masked, max)
@@ -88,4 +361,29 @@ export function previewCode(code: string, max = 80): string {
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+
+/**
+ * Redacts, in place, the fields of a refused spawn's error that hold the raw command (`spawnargs`,
+ * `cmd`): what an adapter hands to its runner, which serializes every enumerable field (Jest's
+ * --json results). The program's own error keeps them for the code that caught it; this is for
+ * the copy the runner publishes.
+ */
+export function redactErrorFields(error: unknown): void {
+  if (!error || typeof error !== 'object') return
+  const fields = error as { path?: unknown; spawnargs?: unknown; cmd?: unknown }
+  const set = (key: 'spawnargs' | 'cmd', value: unknown) => {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key)
+    if (descriptor && 'value' in descriptor) Object.defineProperty(error, key, { ...descriptor, value })
+  }
+  const args = fields.spawnargs
+  if (Array.isArray(args) && args.every((arg) => typeof arg === 'string')) {
+    const file = typeof fields.path === 'string' ? fields.path : ''
+    const shell = args.length >= 2 && /^(-c|\/c|\/d|\/s)$/i.test(args[args.length - 2] as string)
+    const head = shell ? args.slice(0, -1) : args
+    const redacted = redactArgv([file, ...head]).slice(1)
+    if (shell) redacted.push(redactCommandLine(args[args.length - 1] as string))
+    set('spawnargs', redacted)
+  }
+  if (typeof fields.cmd === 'string') set('cmd', redactCommandLine(fields.cmd))
 }

@@ -7,6 +7,7 @@ import {
   LeakgateError,
   MAX_LISTED_VIOLATIONS,
   moreViolationsLine,
+  redactErrorFields,
   retellViolation,
   type Scope,
   tameRealm,
@@ -242,7 +243,11 @@ export class FileSession {
       const top = leakFirst(Array.isArray(entry) ? entry[0] : entry, errors)
       if (top) test.errors[index] = Array.isArray(entry) ? [top, entry[1]] : top
     })
-    for (const error of errorsOf(test.errors)) hideOwnFrames(error, this.engine.filter.internalDirs)
+    for (const error of errorsOf(test.errors)) {
+      hideOwnFrames(error, this.engine.filter.internalDirs)
+      // Jest serializes every enumerable field (--json): ours carry no raw command line.
+      if (LeakgateError.is(error)) redactErrorFields(error)
+    }
   }
 
   /**
@@ -294,7 +299,10 @@ export class FileSession {
       state.unhandledErrors.push(error)
     }
     if (more) state.unhandledErrors.push(more)
-    for (const error of errorsOf(state.unhandledErrors)) hideOwnFrames(error, this.engine.filter.internalDirs)
+    for (const error of errorsOf(state.unhandledErrors)) {
+      hideOwnFrames(error, this.engine.filter.internalDirs)
+      if (LeakgateError.is(error)) redactErrorFields(error)
+    }
   }
 }
 

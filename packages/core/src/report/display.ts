@@ -1,25 +1,14 @@
 import path from 'node:path'
-import { isSecretLike, redactUrls } from '../redact.js'
+import { redactText } from '../redact.js'
 import type { LeakgateReport, ReportEvent } from './model.js'
 
 // Helpers shared by the formatters. Records are redacted when they are created; `safeText`
 // redacts again on the way out, because a report file can come from an older or foreign writer
 // and a leaked secret in a CI log cannot be taken back.
 
-const SECRET_ASSIGNMENT =
-  /((?:^|[\s"'(,;])--?[\w-]*(?:pass(?:word)?|passwd|secret|token|api[-_]?key|auth|credential|private[-_]?key)[\w-]*=)[^\s"'),;]+/gi
-const TOKEN_CANDIDATE = /[A-Za-z0-9_+=.-]{16,}/g
-
-/** A token-shaped word masked; a sentence's final dot is not part of the token. */
-function maskToken(word: string): string {
-  if (isSecretLike(word)) return '***'
-  const core = word.replace(/[.-]+$/, '')
-  return core !== word && isSecretLike(core) ? `***${word.slice(core.length)}` : word
-}
-
-/** Text safe to print: URL credentials, secret flags and token-shaped words masked. */
+/** Text safe to print: the same redaction records get when they are created (redact.ts). */
 export function safeText(text: string): string {
-  return redactUrls(text).replace(SECRET_ASSIGNMENT, '$1***').replace(TOKEN_CANDIDATE, maskToken)
+  return redactText(text)
 }
 
 /** `1 violation`, `2 violations`. */
