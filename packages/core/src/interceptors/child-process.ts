@@ -182,6 +182,16 @@ export function checkSpawn(
   })
 }
 
+/**
+ * Whether a child may get the guard: only one whose start was allowed. A start that is a
+ * violation runs in report mode only, and its own events are not recorded: enforce mode would
+ * have refused it, so nothing in it could have failed (report mode records exactly what enforce
+ * mode would fail, issue 10.7).
+ */
+export function mayGuard(outcome: Outcome): boolean {
+  return outcome.ok && outcome.decision?.allowed !== false
+}
+
 /** Puts the preload and this scope's context into an allowed child's environment. */
 export function injectContext(engine: Engine, envPairs: string[] | undefined): void {
   if (!envPairs) return
@@ -253,7 +263,7 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
           const outcome = decideSafely(engine, 'exec', `child_process.${currentApi ?? 'spawn'}`, spawn, () => {
             const read = readSpawnCall(args)
             const decided = checkSpawn(engine, read.call, 'spawn', spawn)
-            if (decided.ok) injectContext(engine, read.call.envPairs)
+            if (mayGuard(decided)) injectContext(engine, read.call.envPairs)
             real = read.real
             return decided
           })
@@ -278,7 +288,7 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
           const outcome = decideSafely(engine, 'exec', `child_process.${currentApi ?? 'spawnSync'}`, spawn, () => {
             const read = readSpawnCall([options])
             const decided = checkSpawn(engine, read.call, 'spawnSync', spawn)
-            if (decided.ok) injectContext(engine, read.call.envPairs)
+            if (mayGuard(decided)) injectContext(engine, read.call.envPairs)
             real = read.real
             return decided
           })

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { MessagePort } from 'node:worker_threads'
 import type { Engine } from '../engine.js'
+import { mayGuard } from './child-process.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
 
@@ -53,6 +54,8 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
         if (message.doEval || isData) {
           const outcome = checkCode(engine, 'new Worker(eval)', message.filename, [message.filename], postMessage)
           if (!outcome.ok) throw outcome.error
+          // A violation in report mode: the worker runs unguarded (see mayGuard in child-process.ts).
+          if (!mayGuard(outcome)) return Reflect.apply(real, this, [message, ...rest])
         }
         const context = engine.childContext(engine.tracker.resolve())
         if (!context || !engine.preloadPath || isData) return Reflect.apply(real, this, [message, ...rest])

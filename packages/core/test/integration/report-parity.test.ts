@@ -100,3 +100,53 @@ describe.each(nodes)('report mode records what enforce mode fails, on $label', (
     expect(report.results['own.direct']).toEqual({ ok: true, value: 2 })
   })
 })
+
+// What a refused start would have run: enforce mode refuses the process (or the eval worker), so
+// nothing in it can fail; report mode lets it run, unguarded, and records only its start. An
+// allowed process is guarded in both modes. 127.0.0.2 is outside for these probes (local is
+// 127.0.0.1 only) and nothing listens there: the connect is refused by the loopback interface.
+const CHILD_PROBE = `
+  const { spawnSync } = require('node:child_process')
+  const { Worker } = require('node:worker_threads')
+  const mode = process.env.PARITY_MODE
+  core.install({ mode, local: ['127.0.0.1'] })
+  core.tameRealm(globalThis)
+  const leak = "require('node:net').connect(9, '127.0.0.2').on('error', () => {}).on('close', () => {})"
+  const t = (fn) => { try { fn(); return 'ok' } catch (e) { return e.code } }
+  const engine = core.getEngine()
+  const r = {}
+  r.refusedChild = t(() => spawnSync(process.execPath, ['-e', leak]))
+  r.refusedWorker = t(() => new Worker(leak, { eval: true }))
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  r.refused = engine.violationsOf(engine.tracker.run).map((v) => v.event + (v.origin ? ' [' + v.origin + ']' : ''))
+  core.allowAudit({ exec: ['node'] })
+  r.allowedChild = t(() => spawnSync(process.execPath, ['-e', leak]))
+  r.all = engine.violationsOf(engine.tracker.run).map((v) => v.event + (v.origin ? ' [' + v.origin + ']' : ''))
+  return r
+`
+
+describe.each(nodes)('a refused start in report mode runs unguarded, on $label', ({ bin }) => {
+  let enforce: Record<string, unknown>
+  let report: Record<string, unknown>
+  beforeAll(async () => {
+    const runs = await Promise.all(
+      ['enforce', 'report'].map(async (mode) => (await probe(bin, CHILD_PROBE, { env: { PARITY_MODE: mode } })).result),
+    )
+    enforce = runs[0] as Record<string, unknown>
+    report = runs[1] as Record<string, unknown>
+  })
+
+  test('the same violations: the start, never what the started code did', () => {
+    expect(enforce.refusedChild).toBe('ok')
+    expect(enforce.refusedWorker).toBe('LEAKGATE_EVAL_BLOCKED')
+    expect(report.refusedWorker).toBe('ok')
+    expect(enforce.refused).toEqual(['child_process.spawnSync', 'new Worker(eval)'])
+    expect(report.refused).toEqual(enforce.refused)
+  })
+
+  test('an allowed process is guarded in both modes: its own leak is recorded', () => {
+    for (const run of [enforce, report]) {
+      expect(run.all).toEqual(['child_process.spawnSync', 'new Worker(eval)', 'net.connect [child]'])
+    }
+  })
+})
