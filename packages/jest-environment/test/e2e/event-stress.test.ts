@@ -4,14 +4,16 @@ import { describeRun, runJest } from './support/run-jest.js'
 
 // fixtures/event-stress: no event lost under load (issue 10.6), with the real Jest CLI. Six
 // files run in three workers, each test compiling templates (allowed), compiling code of its own
-// (the same code three times within a millisecond too), spawning, compiling late and in a worker
-// thread. Every event is counted: the report's counts must be exactly what the tests did.
+// (the same code three times within a millisecond too), spawning, compiling late, in a worker
+// thread and in a child Node process. Every event is counted: the report's counts must be
+// exactly what the tests did.
 
 const FILES = 6
 const TESTS = 5
 const TEMPLATES = 10
 const SAME_CODE = 3
 const WORKER_COMPILES = 4
+const CHILD_COMPILES = 3
 
 /** What the tests did, summed by file, test, phase, event, decision and origin. */
 function expectedCounts(): Record<string, number> {
@@ -26,10 +28,11 @@ function expectedCounts(): Record<string, number> {
       add(`${at} | test | AsyncFunction | allowed | `, TEMPLATES)
       add(`${at} | test | Function | allowed | `, TEMPLATES)
       add(`${at} | test | AsyncFunction | violation | `, 1 + SAME_CODE)
-      add(`${at} | test | child_process.spawnSync | allowed | `, 1)
+      add(`${at} | test | child_process.spawnSync | allowed | `, n === 4 ? 2 : 1)
       add(`${at} | test | child_process.spawnSync | violation | `, 1)
       if (n === 1) add(`${at} | late | AsyncFunction | violation | `, 1)
       if (n === 3) add(`${at} | test | AsyncFunction | allowed | worker`, WORKER_COMPILES)
+      if (n === 4) add(`${at} | test | AsyncFunction | allowed | child`, CHILD_COMPILES)
     }
   }
   return out

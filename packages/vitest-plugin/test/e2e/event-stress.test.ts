@@ -4,18 +4,19 @@ import { cleanup, limited, type RunResult, runFixture, smoke } from './harness.j
 
 // fixtures/event-stress: no event lost under load (issue 10.6), with the real Vitest CLI. Six
 // files run in parallel workers, each test compiling templates (allowed), compiling code of its
-// own (the same code three times within a millisecond too), spawning, compiling late and in a
-// worker thread; two runs at once (threads and forks) load the machine. Every event is counted:
-// the report's counts must be exactly what the tests did. Identical events in the same
-// millisecond were one occurrence to the reporter (and an allowed event's repeat count was
-// dropped as a duplicate of its first line): they were lost.
+// own (the same code three times within a millisecond too), spawning, compiling late, in a
+// worker thread and in a child Node process; the pools (threads, forks, vmThreads) run two at a
+// time to load the machine. Every event is counted: the report's counts must be exactly what the
+// tests did. Identical events in the same millisecond were one occurrence to the reporter (and an
+// allowed event's repeat count was dropped as a duplicate of its first line): they were lost.
 
 const FILES = 6
 const TESTS = 5
 const TEMPLATES = 10
 const SAME_CODE = 3
 const WORKER_COMPILES = 4
-const POOLS = smoke ? ['threads'] : ['threads', 'forks']
+const CHILD_COMPILES = 3
+const POOLS = smoke ? ['threads'] : ['threads', 'forks', 'vmThreads']
 
 /** What the tests did, summed by file, test, phase, event, decision and origin. */
 function expectedCounts(): Record<string, number> {
@@ -30,10 +31,11 @@ function expectedCounts(): Record<string, number> {
       add(`${at} | test | AsyncFunction | allowed | `, TEMPLATES)
       add(`${at} | test | Function | allowed | `, TEMPLATES)
       add(`${at} | test | AsyncFunction | violation | `, 1 + SAME_CODE)
-      add(`${at} | test | child_process.spawnSync | allowed | `, 1)
+      add(`${at} | test | child_process.spawnSync | allowed | `, n === 4 ? 2 : 1)
       add(`${at} | test | child_process.spawnSync | violation | `, 1)
       if (n === 1) add(`${at} | late | AsyncFunction | violation | `, 1)
       if (n === 3) add(`${at} | test | AsyncFunction | allowed | worker`, WORKER_COMPILES)
+      if (n === 4) add(`${at} | test | AsyncFunction | allowed | child`, CHILD_COMPILES)
     }
   }
   return out
