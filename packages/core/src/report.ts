@@ -14,7 +14,7 @@ export {
   updateBaseline,
   writeBaseline,
 } from './report/baseline.js'
-export type { DroppedEvents } from './report/cap.js'
+export { type DroppedEvents, describeDroppedTotal } from './report/cap.js'
 export {
   auditCoverage,
   describeProblem,

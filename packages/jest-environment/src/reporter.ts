@@ -14,6 +14,7 @@ import {
   auditCoverage,
   collectRecords,
   createReport,
+  describeDroppedTotal,
   describeProblem,
   type Incomplete,
   type LeakgateReport,
@@ -281,6 +282,8 @@ export default class LeakgateReporter {
     // Worded as the Vitest plugin's summary: one line a user learns once for both runners.
     const allowed = summary.violations === 0 ? plural(summary.allowed, 'event') : String(summary.allowed)
     const lines = [`leakgate: ${violations}, ${allowed} allowed by rules; report: ${shown}${note}`]
+    const dropped = describeDroppedTotal(report.dropped)
+    if (dropped) lines.push(dropped)
     const incomplete = report.runs[0]?.incomplete
     const unfinished = new Set<string>()
     if (incomplete) {

@@ -1,5 +1,5 @@
 import { type AuditRecord, describeTest, type Mode } from '@leakgate/core'
-import { describeProblem, type LeakgateReport } from '@leakgate/core/report'
+import { describeDroppedTotal, describeProblem, type LeakgateReport } from '@leakgate/core/report'
 
 // What the reporter prints after Vitest's own summary. No colour: it may end up in CI logs.
 
@@ -64,11 +64,13 @@ export function formatSummary(input: SummaryInput): string[] {
     .filter((category) => summary.byCategory[category].violations > 0)
     .map((category) => `${category} ${summary.byCategory[category].violations}`)
   const head = `leakgate: ${plural(summary.violations, 'violation')} (${parts.join(', ')}), ${summary.allowed} allowed by rules${where}`
+  const dropped = describeDroppedTotal(report.dropped)
   if (mode === 'report') {
-    lines.push(`${head} (report mode: nothing was blocked)`, ...list(violations))
+    lines.push(`${head} (report mode: nothing was blocked)`, ...(dropped ? [dropped] : []), ...list(violations))
     return lines
   }
   lines.push(head)
+  if (dropped) lines.push(dropped)
   if (stopped.length > 0) {
     lines.push(
       '',

@@ -121,3 +121,20 @@ export function droppedAllowed(dropped: readonly DroppedEvents[] | undefined): n
   for (const entry of dropped ?? []) total += entry.allowed
   return total
 }
+
+/**
+ * The runners' summary line for what the cap left out, or undefined when nothing was:
+ * `leakgate: 19800 violations and 200 allowed events of 3 tests are counted, not listed: …`.
+ */
+export function describeDroppedTotal(dropped: readonly DroppedEvents[] | undefined): string | undefined {
+  if (!dropped || dropped.length === 0) return undefined
+  const violations = droppedViolations(dropped)
+  const allowed = droppedAllowed(dropped)
+  const parts = [
+    violations > 0 ? `${violations} violation${violations === 1 ? '' : 's'}` : '',
+    allowed > 0 ? `${allowed} allowed event${allowed === 1 ? '' : 's'}` : '',
+  ].filter(Boolean)
+  const tests = `${dropped.length} test${dropped.length === 1 ? '' : 's'}`
+  const verb = violations + allowed === 1 ? 'is' : 'are'
+  return `leakgate: ${parts.join(' and ')} of ${tests} ${verb} counted, not listed: the report keeps ${MAX_EVENTS_PER_TEST} events per test (leakgate report names the tests)`
+}

@@ -52,6 +52,9 @@ describe('fixtures/flood: output and report stay bounded', () => {
   test('every violation failed its test: none is listed as after its file ended', () => {
     expect(run.output).not.toContain('that no failed test shows')
     expect(run.output).toContain('leakgate: 20001 violations (net 10000, eval 10001), 300 allowed by rules')
+    expect(run.output).toContain(
+      'leakgate: 19800 violations and 200 allowed events of 3 tests are counted, not listed: the report keeps 100 events per test (leakgate report names the tests)',
+    )
   })
 
   test('the report keeps 100 events per test and counts the rest', () => {

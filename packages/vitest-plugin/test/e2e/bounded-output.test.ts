@@ -55,6 +55,9 @@ describe('fixtures/flood: output and report stay bounded', () => {
   test('violations left out of meta failed their test: none is called an orphan', () => {
     expect(run.output).not.toContain('failed no test')
     expect(run.output).toContain('leakgate: 20001 violations (net 10000, eval 10001), 300 allowed by rules')
+    expect(run.output).toContain(
+      'leakgate: 19800 violations and 200 allowed events of 3 tests are counted, not listed: the report keeps 100 events per test (leakgate report names the tests)',
+    )
   })
 
   test('the report keeps 100 events per test and counts the rest', () => {
