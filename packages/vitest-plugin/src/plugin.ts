@@ -44,9 +44,76 @@ interface ConfigLike {
   test?: TestConfigLike
 }
 
+interface ViteConfigLike {
+  plugins?: readonly ({ name?: string } | null | undefined)[]
+}
+
 interface VitestPluginContextLike {
-  vitest: VitestLike & { config: { reporters: unknown[] } }
+  vitest: VitestLike & {
+    config: { reporters: unknown[] }
+    /** Every resolved project (set before configureVitest runs, Vitest 3.2 to 5). */
+    projects?: readonly { name?: string; vite?: { config?: ViteConfigLike } }[]
+    /** The root's Vite server. */
+    vite?: { config?: ViteConfigLike }
+  }
   project: ProjectLike & { config: { browser?: { enabled?: boolean }; setupFiles?: string[] } }
+}
+
+function hasLeakgate(config: ViteConfigLike | undefined): boolean {
+  return config?.plugins?.some((plugin) => plugin?.name === 'leakgate') === true
+}
+
+/**
+ * With leakgate() in the root config, the projects it cannot reach: an inline project that does
+ * not extend the root config (`extends: true`, the default only from Vitest 5 on) and lists no
+ * leakgate() of its own runs its tests unguarded, and leaves nothing in the report.
+ */
+export function unreachedProjects(vitest: VitestPluginContextLike['vitest']): string[] {
+  if (!Array.isArray(vitest.projects) || !hasLeakgate(vitest.vite?.config)) return []
+  return vitest.projects
+    .filter((project) => project.vite?.config !== undefined && !hasLeakgate(project.vite.config))
+    .map((project, index) => project.name || `#${index + 1}`)
+}
+
+function listsLeakgate(plugins: unknown, depth = 0): boolean {
+  if (Array.isArray(plugins)) return depth < 4 && plugins.some((plugin) => listsLeakgate(plugin, depth + 1))
+  return typeof plugins === 'object' && plugins !== null && (plugins as { name?: unknown }).name === 'leakgate'
+}
+
+/**
+ * The inline projects of the root config (`test.projects`) that leakgate() in it cannot reach,
+ * by name: one that does not extend the root config (`extends: false`, or no `extends` before
+ * Vitest 5) and lists no leakgate() of its own. Vitest never runs the root's plugins for such a
+ * project (not even configureVitest), so this is decided on the config itself. A project given
+ * by path has a config file of its own, and `extends: 'file'` may bring one: not decided here.
+ */
+export function unreachedInlineProjects(projects: unknown, vitestVersion: string | undefined): string[] {
+  const major = Number(/^(\d+)\./.exec(vitestVersion ?? '')?.[1])
+  if (!Array.isArray(projects) || Number.isNaN(major)) return []
+  const out: string[] = []
+  projects.forEach((entry, index) => {
+    if (entry === null || typeof entry !== 'object') return
+    const project = entry as { extends?: unknown; plugins?: unknown; test?: { name?: unknown } }
+    const extendsRoot = project.extends === undefined ? major >= 5 : project.extends !== false
+    if (extendsRoot || listsLeakgate(project.plugins)) return
+    const name = project.test?.name
+    const label = typeof name === 'string' ? name : (name as { label?: unknown } | undefined)?.label
+    out.push(typeof label === 'string' && label !== '' ? label : `#${index + 1}`)
+  })
+  return out
+}
+
+export function unreachedProjectsMessage(names: readonly string[]): string {
+  const list = names.map((name) => JSON.stringify(name)).join(', ')
+  const one = names.length === 1
+  const example = JSON.stringify(names[0]).replace(/^"|"$/g, "'")
+  return (
+    `the Vitest project${one ? '' : 's'} ${list} ${one ? 'is' : 'are'} not guarded: leakgate() is in the root config, ` +
+    `and ${one ? 'this project neither extends it nor lists' : 'these projects neither extend it nor list'} leakgate() ` +
+    'in its own plugins, so its tests would run unchecked and be missing from the report. Add `extends: true` ' +
+    `to ${one ? 'it' : 'each'} (projects: [{ extends: true, test: { name: ${example}, … } }]), or give ${one ? 'it' : 'each'} ` +
+    "plugins: [leakgate()] of its own. To leave one unguarded on purpose: plugins: [leakgate({ mode: 'off' })] in it."
+  )
 }
 
 const reporters = new WeakMap<object, LeakgateReporter>()
@@ -98,6 +165,19 @@ function installedVitestVersion(root: string): string | undefined {
  */
 export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
   const settings = checkedSettings(options)
+  /** Refuses the run at start; the report says it was refused, so the gate cannot pass it. */
+  const refuse = (message: string, root: string): Error => {
+    const error = unsupported(message)
+    if (settings.report !== false) {
+      const base = settings.core.root ?? root
+      writeRefusedReport(
+        path.resolve(base, settings.report),
+        { framework: 'vitest', node: process.version, mode: settings.core.mode ?? 'enforce', root: base, files: [] },
+        error.message,
+      )
+    }
+    return error
+  }
   const plugin = {
     name: 'leakgate',
     enforce: 'pre' as const,
@@ -112,6 +192,8 @@ export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
       const version = installedVitestVersion(root)
       const problem = checkVitestVersion(version)
       if (problem) throw unsupported(problem)
+      const unreached = unreachedInlineProjects((test as { projects?: unknown }).projects, version)
+      if (unreached.length > 0) throw refuse(unreachedProjectsMessage(unreached), root)
       test.setupFiles = putFirst(([] as string[]).concat(test.setupFiles ?? []), setupFileFor(version))
       // The fallback when configureVitest does not run: no sink, no report, tests still guarded.
       const payload: WorkerPayload = { protocol: 1, options: { ...settings.core, root: settings.core.root ?? root } }
@@ -120,6 +202,8 @@ export function leakgate(options: LeakgatePluginOptions = {}): Plugin {
     configureVitest({ vitest, project }: VitestPluginContextLike): void {
       const problem = checkVitestVersion(vitest.version)
       if (problem) throw unsupported(problem)
+      const unreached = unreachedProjects(vitest)
+      if (unreached.length > 0) throw refuse(unreachedProjectsMessage(unreached), vitest.config.root)
       if (project.config.browser?.enabled) throw unsupported(BROWSER_MODE_MESSAGE)
       // Vitest 5 resolves a project that extends the root config without running this
       // plugin's config hook again: its setup files come from the root's user config. And the
