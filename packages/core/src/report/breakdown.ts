@@ -119,9 +119,10 @@ export function breakdown(gate: Gate, perCategory = Number.POSITIVE_INFINITY): B
     }
     const shown = ofCategory.slice(0, Math.max(perCategory - 1, 0))
     const rest = ofCategory.slice(shown.length)
+    const restSubjects = new Set(rest.map((row) => row.subject))
     const tests = new Set<string>()
     for (const row of rows.values()) {
-      if (row.category === category && rest.some((other) => other.subject === row.subject)) {
+      if (row.category === category && restSubjects.has(row.subject)) {
         for (const test of row.testSet) tests.add(test)
       }
     }

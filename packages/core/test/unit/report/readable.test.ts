@@ -281,6 +281,29 @@ describe('markdown (the job summary)', () => {
   })
 })
 
+describe('a report of 20,000 different hosts and places', () => {
+  test('every format is made in linear time (a few hundred milliseconds, not minutes)', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) =>
+      event({
+        category: 'net',
+        event: 'net.connect',
+        target: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:443`,
+        scope: testScope(i),
+        callSite: { file: 'src/client.ts', line: (i % 500) + 1, column: 1 },
+      }),
+    )
+    const big = evaluateGate({ ...report, events: many, summary: summarize(many) })
+    const started = performance.now()
+    const text = formatGate(big, 'text', { workspace: '/repo' })
+    const markdown = formatGate(big, 'markdown', { workspace: '/repo' })
+    formatGate(big, 'github', { workspace: '/repo' })
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(lines(text).length).toBeLessThan(200)
+    expect(text).toMatch(/ {2}net {7}\(19991 more hosts\)\s+19991\s+0\s+0\s+\d+\n/)
+    expect(lines(markdown).length).toBeLessThan(120)
+  })
+})
+
 describe('github', () => {
   test('one annotation per place, with its tests; the rest of a long list counted in a warning', () => {
     const github = formatGate(gate, 'github', { workspace: '/repo' })
