@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
   type AuditRecord,
   checkOptionKeys,
@@ -58,7 +59,23 @@ interface GlobalConfigLike {
 
 interface TestLike {
   path: string
-  context?: { config?: { testEnvironmentOptions?: Record<string, unknown> } }
+  context?: { config?: { testEnvironment?: string; testEnvironmentOptions?: Record<string, unknown> } }
+}
+
+/** This package's directory (dist/): its environments (node, jsdom) live there. */
+const OWN_DIR = realDir(fileURLToPath(import.meta.url))
+
+function realDir(file: string): string | undefined {
+  try {
+    return path.dirname(fs.realpathSync(file))
+  } catch {
+    return undefined
+  }
+}
+
+/** Does the project run its tests in this package's environment (node or jsdom)? */
+function isOwnEnvironment(environment: string | undefined): boolean {
+  return environment !== undefined && path.isAbsolute(environment) && realDir(environment) === OWN_DIR
 }
 
 const MODES: readonly Mode[] = ['enforce', 'report', 'off']
@@ -104,6 +121,7 @@ export default class LeakgateReporter {
   private readonly modes = new Set<Mode>()
   private readonly results = new Map<string, FileResultLike>()
   private readonly carried: AuditRecord[] = []
+  private readonly unguarded = new Set<string>()
 
   constructor(
     private readonly globalConfig: GlobalConfigLike,
@@ -149,11 +167,15 @@ export default class LeakgateReporter {
     this.modes.clear()
     this.results.clear()
     this.carried.length = 0
+    this.unguarded.clear()
     if (!this.sinkDir) this.openSink()
   }
 
   onTestResult(test: TestLike, result: FileResultLike): void {
     this.results.set(this.relative(result.testFilePath ?? test.path), result)
+    // A project with another environment is not guarded, and not expected to be (one left out
+    // on purpose); its files count only when a guard marked them (a subclass of ours).
+    if (!isOwnEnvironment(test.context?.config?.testEnvironment)) this.unguarded.add(result.testFilePath ?? test.path)
     const options = test.context?.config?.testEnvironmentOptions?.[OPTIONS_KEY] as { mode?: unknown } | undefined
     const mode = options?.mode
     this.modes.add(MODES.includes(mode as Mode) ? (mode as Mode) : 'enforce')
@@ -196,6 +218,7 @@ export default class LeakgateReporter {
     const ran: RanFile[] = []
     for (const result of this.results.values()) {
       const entry: RanFile = { path: result.testFilePath }
+      if (this.unguarded.has(result.testFilePath)) entry.skipped = true
       const error = result.testExecError as { message?: unknown } | undefined
       if (error && typeof error.message === 'string') entry.error = error.message
       ran.push(entry)

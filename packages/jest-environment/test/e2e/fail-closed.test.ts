@@ -105,4 +105,15 @@ describe.skipIf(SMOKE)('the gate refuses a run the guard did not see everywhere'
       expect(verdict.output).toContain('tests/killed.test.js')
     }
   })
+
+  test('a project left unguarded on purpose (another environment) is not incomplete; the guarded one is checked', async () => {
+    const run = await runJest('jest-projects', [], { config: 'jest.unguarded.config.cjs' })
+    const why = describeRun(run)
+    expect(run.code, why).toBe(1)
+    expect(run.report?.runs[0]?.files, why).toEqual(['api/tests/api.test.js', 'web/tests/web.test.js'])
+    expect(run.report?.runs[0]?.incomplete, why).toBeUndefined()
+    // The web project ran without the guard: its echo is not in the report.
+    expect((run.report?.events ?? []).map((event) => event.scope.file)).not.toContain('web/tests/web.test.js')
+    expect(run.output).not.toContain('the run is incomplete')
+  })
 })
