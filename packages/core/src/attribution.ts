@@ -127,19 +127,46 @@ export class FrameFilter {
 /** Frames captured at first: enough to reach the project's code from most call sites. */
 const CAPTURE_DEPTH = 20
 
+/**
+ * Error.captureStackTrace as loaded, before any test ran: a test that replaces the global one
+ * (to make any code look like the framework's) does not change what leakgate sees.
+ */
+const captureStackTrace = Error.captureStackTrace
+
 /** Raw V8 call sites of the current stack above `skip`, at most `limit` of them. */
-function captureSites(skip: (...args: never[]) => unknown, limit: number): NodeJS.CallSite[] {
+export function captureSites(skip: (...args: never[]) => unknown, limit: number): NodeJS.CallSite[] {
   const previousPrepare = Error.prepareStackTrace
   const previousLimit = Error.stackTraceLimit
   const holder = { name: 'Error', message: '' } as { stack?: unknown; name: string; message: string }
   try {
     Error.prepareStackTrace = returnCallSites
+    // An accessor or a read-only property (tampering, reported at the end of the test) would
+    // hand V8 another formatter, one that forges frames: capture around it, or see nothing.
+    if (Error.prepareStackTrace !== returnCallSites) return captureAroundAccessor(holder, skip, limit)
     Error.stackTraceLimit = limit
-    Error.captureStackTrace(holder, skip)
+    Reflect.apply(captureStackTrace, Error, [holder, skip])
     return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : []
   } finally {
     Error.prepareStackTrace = previousPrepare
     Error.stackTraceLimit = previousLimit
+  }
+}
+
+function captureAroundAccessor(
+  holder: { stack?: unknown },
+  skip: (...args: never[]) => unknown,
+  limit: number,
+): NodeJS.CallSite[] {
+  const descriptor = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace')
+  if (!descriptor?.configurable) return []
+  Object.defineProperty(Error, 'prepareStackTrace', { value: returnCallSites, writable: true, configurable: true })
+  try {
+    Error.stackTraceLimit = limit
+    Reflect.apply(captureStackTrace, Error, [holder, skip])
+    const stack = holder.stack
+    return Array.isArray(stack) ? (stack as NodeJS.CallSite[]) : []
+  } finally {
+    Object.defineProperty(Error, 'prepareStackTrace', descriptor)
   }
 }
 

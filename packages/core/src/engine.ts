@@ -1,11 +1,12 @@
 import { threadId } from 'node:worker_threads'
 import { type Frame, FrameFilter, StackCapture } from './attribution.js'
 import { BLOCKED_CODES, LeakgateError } from './errors.js'
-import type { AuditRecord, Category, Decision, EventScope, Mode } from './events.js'
+import type { AuditRecord, Category, Decision, EventScope, Mode, RuleCategory } from './events.js'
 import { EvalSources } from './interceptors/eval-sites.js'
+import { type Restore, verifyRestores } from './interceptors/patch.js'
 import type { Trampolines } from './interceptors/trampoline.js'
 import { MAX_EVENTS_PER_TEST } from './limits.js'
-import { formatShortMessage, formatViolation } from './message.js'
+import { describeTest, formatShortMessage, formatViolation } from './message.js'
 import type { LeakgateOptions } from './options.js'
 import { relativeTo } from './paths.js'
 import { type DecideRequest, decide, isLocal, listRules, normalizeOptions, type Policy } from './policy.js'
@@ -32,7 +33,7 @@ export interface AuditInfo {
 
 /** What an interceptor asks the engine. */
 export interface CheckRequest {
-  category: Category
+  category: RuleCategory
   event: string
   /** Redacted display target. */
   target: string
@@ -65,6 +66,12 @@ export interface CheckRequest {
 export type Outcome = { ok: true; decision?: Decision } | { ok: false; error: Error }
 
 const OK: Outcome = { ok: true }
+
+/**
+ * The stack-capture functions as loaded, before any test ran: attribution calls these, and a
+ * test that replaces them (to make its own frames look like the framework's) is tampering.
+ */
+const realCaptureStackTrace = Error.captureStackTrace
 
 /** Frames in a LeakgateError's stack, at most: what the capture used to hold. */
 const SHOWN_FRAMES = 20
@@ -115,6 +122,17 @@ export class Engine {
   /** The inspector session of `inspectEval`, while it runs. */
   evalInspector: { stop(): void } | undefined
 
+  /** The policy the adapter configured, outside any test: what a test must leave in place. */
+  #armed: Policy | undefined
+  /** The interceptors' restores, checked and repaired at the end of every test and file. */
+  #guards: readonly Restore[] = []
+  /** Per tamed realm: its Function family and eval patches. */
+  readonly #realmGuards = new WeakMap<object, readonly Restore[]>()
+  /** Per tamed realm: its Object.prototype, as it was when tamed. */
+  readonly #realmPrototypes = new WeakMap<object, object>()
+  /** Disturbances seen while deciding (see noteTampering), reported at the next test end. */
+  readonly #noticed: string[] = []
+
   constructor() {
     this.policy = normalizeOptions({}, {})
     this.tracker = new ScopeTracker(new Scope('run', undefined, undefined, undefined))
@@ -133,6 +151,163 @@ export class Engine {
     this.tracker.run.rules = this.policy.config
     if (this.policy.sinkDir) this.recorder.dir = this.policy.sinkDir
     this.active = this.policy.mode !== 'off'
+    // Configured from inside a test (install() called by test code): not what the adapter
+    // armed; the end of the test reports it and puts the armed policy back.
+    if (!this.inTest()) this.#armed = this.active ? this.policy : undefined
+  }
+
+  /** Is test code running (a test's own scope, ended or not: its late work counts too)? */
+  inTest(): boolean {
+    return this.#armed !== undefined && (this.#sealed || this.tracker.resolve().kind === 'test')
+  }
+
+  /** Register mode: the whole program is the code under test, from now on. */
+  #sealed = false
+  seal(): void {
+    this.#sealed = true
+  }
+
+  /**
+   * Removes every patch, unless test code asks: then it is recorded as tampering (in the test)
+   * and the guard stays. Returns whether it uninstalled.
+   */
+  uninstall(syncExports: () => void, skip: (...args: never[]) => unknown): boolean {
+    if (this.refuseFromTest('uninstall() was called by the code under test', skip)) return false
+    this.recorder.flush()
+    for (const untame of [...this.realms.values()]) untame()
+    while (this.restores.length > 0) this.restores.pop()?.()
+    syncExports()
+    this.#guards = []
+    this.#armed = undefined
+    this.installed = false
+    this.active = false
+    return true
+  }
+
+  /** Called from test code, `what` is tampering: recorded in the test, and refused (true). */
+  refuseFromTest(what: string, skip: (...args: never[]) => unknown): boolean {
+    if (!this.inTest()) return false
+    this.recordTampering(this.tracker.resolve(), [what], skip)
+    return true
+  }
+
+  /** Remembers the interceptors' restores as what must stay in place (after installing). */
+  sealGuards(): void {
+    this.#guards = this.restores.slice()
+  }
+
+  /** Remembers a tamed realm's patches as what must stay in place. */
+  guardRealm(global: object, restores: readonly Restore[]): void {
+    this.#realmGuards.set(global, restores)
+    const proto = (global as { Object?: { prototype?: unknown } }).Object?.prototype
+    if (proto && typeof proto === 'object') this.#realmPrototypes.set(global, proto)
+  }
+
+  /** A capture or decision saw the guard disturbed: reported at the end of the current test. */
+  noteTampering(what: string): void {
+    if (this.#armed && !this.#noticed.includes(what)) this.#noticed.push(what)
+  }
+
+  /**
+   * Checks that the guard is as the adapter armed it: the configuration and the on switch, every
+   * patch of the interceptors and of each tamed realm (the patched function still on its module,
+   * prototype or global), the process.execve channel subscription, the stack-capture functions.
+   * Puts back what was disturbed (so later tests stay guarded); returns what it found.
+   */
+  verifyIntegrity(): string[] {
+    const armed = this.#armed
+    if (!armed) return []
+    const found = this.#noticed.splice(0)
+    if (this.policy !== armed) {
+      found.push('the configuration was replaced (install() called by the code under test)')
+      this.policy = armed
+      this.rulesEpoch++
+      this.localHosts.clear()
+      this.tracker.run.rules = armed.config
+    }
+    if (!this.active) {
+      found.push("the guard was switched off (the engine's active flag)")
+      this.active = true
+    }
+    if (!this.installed) {
+      found.push('the guard was uninstalled')
+      this.installed = true
+    }
+    found.push(...verifyRestores(this.#guards))
+    const prototypes = [Object.prototype]
+    for (const global of this.realms.keys()) {
+      const restores = this.#realmGuards.get(global)
+      if (restores) found.push(...verifyRestores(restores))
+      const proto = this.#realmPrototypes.get(global)
+      if (proto && !prototypes.includes(proto)) prototypes.push(proto)
+    }
+    for (const proto of prototypes) {
+      for (const name of READ_NAMES) {
+        if (!Object.hasOwn(proto, name)) continue
+        found.push(`Object.prototype.${name} was set`)
+        try {
+          delete (proto as Record<string, unknown>)[name]
+        } catch {}
+      }
+    }
+    if (Error.captureStackTrace !== realCaptureStackTrace) {
+      found.push('Error.captureStackTrace was replaced')
+      try {
+        Error.captureStackTrace = realCaptureStackTrace
+      } catch {}
+    }
+    const prepare = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace')
+    if (prepare && (!('value' in prepare) || !prepare.writable || !prepare.configurable)) {
+      found.push('Error.prepareStackTrace was made an accessor or read-only')
+      try {
+        Object.defineProperty(Error, 'prepareStackTrace', {
+          value: prepare.get ? undefined : prepare.value,
+          writable: true,
+          configurable: true,
+          enumerable: false,
+        })
+      } catch {}
+    }
+    return found
+  }
+
+  /** Records a LEAKGATE_TAMPERED violation in `scope`: it fails like any other. */
+  recordTampering(scope: Scope, found: readonly string[], skip: (...args: never[]) => unknown): void {
+    const stack = new StackCapture(this.filter, skip)
+    const record: AuditRecord = {
+      v: 1,
+      category: 'tamper',
+      event: 'leakgate.integrity',
+      target: found.join('; '),
+      scope: this.eventScope(scope),
+      ...stack.attribute(this.policy.root),
+      decision: { allowed: false, reason: 'no-rule' },
+      mode: this.policy.mode,
+      blocked: false,
+      code: BLOCKED_CODES.tamper,
+      message: '',
+      count: 1,
+      pid: process.pid,
+      threadId,
+      time: Date.now(),
+    }
+    if (this.origin) record.origin = this.origin
+    record.message = `the guard was tampered with (${record.event}): ${record.target} (${record.code})`
+    const lines = [record.message, '']
+    const test = describeTest(record.scope)
+    if (test) lines.push(`  ${'test'.padEnd(10)} ${test}`)
+    if (record.callSite) {
+      const site = record.callSite
+      lines.push(`  ${'called at'.padEnd(10)} ${site.file}:${site.line}:${site.column}`)
+    }
+    lines.push(
+      `  ${'note'.padEnd(10)} leakgate put the guard back; what ran in between was not audited`,
+      '',
+      '  No rule allows this: remove the code that disturbs the guard (docs/errors/LEAKGATE_TAMPERED.md).',
+    )
+    const error = new LeakgateError('LEAKGATE_TAMPERED', lines.join('\n'), record)
+    this.attachStack(error, stack)
+    this.recordViolation(record, scope, error)
   }
 
   /** Starts a test file's scope, a child of the run, and makes it the current scope. */
@@ -155,6 +330,10 @@ export class Engine {
 
   /** Marks a scope finished: events attributed to it from now on are late. */
   endScope(scope: Scope): void {
+    if (!scope.ended && scope.kind !== 'run') {
+      const found = this.verifyIntegrity()
+      if (found.length > 0) this.recordTampering(scope, found, this.endScope)
+    }
     scope.ended = true
     // Allowed events are written per file, not per test (violations are written at once, and
     // a child process or worker writes everything at once).
@@ -223,8 +402,13 @@ export class Engine {
   /** The flow of one event. Returns whether the operation may proceed. */
   check(request: CheckRequest): Outcome {
     if (!this.active) return OK
-    const scope = request.scope ?? this.tracker.resolve()
-    let stack = request.stack
+    // Optional fields are read as own properties: a property inherited from a polluted
+    // Object.prototype (`benign`, `scope`) must not decide anything.
+    const scope = (hasOwn(request, 'scope') ? request.scope : undefined) ?? this.tracker.resolve()
+    let stack = hasOwn(request, 'stack') ? request.stack : undefined
+    const benign = hasOwn(request, 'benign') ? request.benign : undefined
+    const detected = hasOwn(request, 'detected') ? request.detected : undefined
+    const packages = hasOwn(request, 'packages') ? request.packages : undefined
     const capture = () => {
       if (!stack) {
         stack = new StackCapture(this.filter, request.skip)
@@ -258,12 +442,12 @@ export class Engine {
       levels,
       () => {
         const found = capture().packages()
-        return request.packages ? [...request.packages, ...found] : found
+        return packages ? [...packages, ...found] : found
       },
       () => capture().projectFile(this.policy.root),
     )
-    if (!decision.allowed && decision.reason === 'no-rule' && request.benign !== undefined) {
-      decision = { allowed: true, reason: 'rule', rule: request.benign, source: 'default' }
+    if (!decision.allowed && decision.reason === 'no-rule' && benign !== undefined) {
+      decision = { allowed: true, reason: 'rule', rule: benign, source: 'default' }
     }
     if (decision.allowed) {
       // Identical allowed events (same scope, event, target and rule) are counted, not rebuilt:
@@ -278,13 +462,13 @@ export class Engine {
       if (this.origin) this.recorder.flush()
       return { ok: true, decision }
     }
-    const blocked = this.policy.mode === 'enforce' && request.detected === undefined
+    const blocked = this.policy.mode === 'enforce' && detected === undefined
     const record = this.buildRecord(request, scope, decision, capture(), blocked)
     const message = formatViolation(record, {
       rules: listRules(levels, request.category),
       suggestion: record.suggestion ?? 'true',
       fileTop: record.scope.phase === 'import' && this.fileTopApplies(scope, capture()),
-      ...(request.detected === undefined ? {} : { note: request.detected }),
+      ...(detected === undefined ? {} : { note: detected }),
     })
     const error = new LeakgateError(BLOCKED_CODES[request.category], message, record)
     this.attachStack(error, capture())
@@ -354,7 +538,8 @@ export class Engine {
       time: Date.now(),
       id: nextRecordId(),
     }
-    if (!record.package && request.packages?.[0]) record.package = request.packages[0]
+    const packages = hasOwn(request, 'packages') ? request.packages : undefined
+    if (!record.package && packages?.[0]) record.package = packages[0]
     if (!decision.allowed) {
       record.code = BLOCKED_CODES[request.category]
       record.suggestion = redactText(
@@ -487,6 +672,19 @@ export class Engine {
 }
 
 const violationErrors = new WeakMap<AuditRecord, LeakgateError>()
+
+const hasOwn = Object.hasOwn as <T extends object>(object: T, key: keyof T) => boolean
+
+/**
+ * Names leakgate reads from options, rules and its own requests: given to Object.prototype (by a
+ * test, or a prototype-pollution bug it runs), they could make a read that finds nothing find
+ * something. Reads are of own properties; a test that sets one of these is reported all the same.
+ */
+const READ_NAMES = [
+  ...['mode', 'allow', 'strict', 'inspectEval', 'root', 'local', 'sinkDir', 'net', 'exec', 'eval'],
+  ...['from', 'project', 'matcher', 'benign', 'all', 'rules', 'text', 'raw'],
+  ...['scope', 'stack', 'packages', 'detected', 'host', 'address', 'port', 'anyPort', 'commands', 'unreadable'],
+]
 
 function temporarySinkDir(): string {
   const os = process.getBuiltinModule('node:os') as typeof import('node:os')

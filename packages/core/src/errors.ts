@@ -5,6 +5,7 @@ export type LeakgateErrorCode =
   | 'LEAKGATE_EXEC_BLOCKED'
   | 'LEAKGATE_EVAL_BLOCKED'
   | 'LEAKGATE_INVALID_OPTION'
+  | 'LEAKGATE_TAMPERED'
 
 /** Recognises our errors across package copies and realms, where `instanceof` fails. */
 export const ERROR_BRAND: unique symbol = Symbol.for('leakgate.error') as never
@@ -45,4 +46,5 @@ export const BLOCKED_CODES = {
   net: 'LEAKGATE_NET_BLOCKED',
   exec: 'LEAKGATE_EXEC_BLOCKED',
   eval: 'LEAKGATE_EVAL_BLOCKED',
+  tamper: 'LEAKGATE_TAMPERED',
 } as const

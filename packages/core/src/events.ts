@@ -1,8 +1,14 @@
 // Plain-JSON shapes that cross from a worker to the reporter. Keep them serialisable:
 // no class instances, no functions, no undefined-vs-missing distinctions that matter.
 
-/** What an audited operation does. */
-export type Category = 'net' | 'exec' | 'eval'
+/**
+ * What an audited operation does; `tamper` is code under test disturbing the guard itself
+ * (LEAKGATE_TAMPERED): never allowed by a rule.
+ */
+export type Category = RuleCategory | 'tamper'
+
+/** What rules decide (`allow: { net, exec, eval }`). */
+export type RuleCategory = 'net' | 'exec' | 'eval'
 
 /** `enforce` throws and records, `report` records only, `off` does nothing. */
 export type Mode = 'enforce' | 'report' | 'off'

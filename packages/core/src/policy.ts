@@ -1,5 +1,5 @@
 import type { LeakgateError } from './errors.js'
-import type { Category, Decision, Mode, RuleSource } from './events.js'
+import type { RuleCategory as Category, Decision, Mode, RuleSource } from './events.js'
 import { describeValue, invalidOption } from './option-error.js'
 import type { AllowRules, LeakgateOptions } from './options.js'
 import { EXEC_FORMS, type ExecCommand, type ExecMatcher, matchExec, parseExecRule } from './rules/exec.js'
@@ -155,6 +155,7 @@ const parseExec = (rule: string): Compiled<ExecMatcher> => ({ text: rule, matche
 /** Compiles an `allow` object. `key` names it in errors (`allow`, `allowAudit()`). */
 export function compileRules(value: unknown, key = 'allow'): RuleSet {
   if (value === undefined) value = {}
+  value = ownOnly(value)
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalid(key, `expected an object like { net: [...], exec: [...], eval: [...] }, got ${describe(value)}`)
   }
@@ -173,6 +174,28 @@ export function compileRules(value: unknown, key = 'allow'): RuleSet {
   }
 }
 
+/**
+ * A copy of options or rules holding their own properties only (objects without a prototype,
+ * arrays without holes): what `Object.prototype` or `Array.prototype` inherits is not an option.
+ * A test that sets `Object.prototype.net = true` must not make the next `allowAudit({})` allow
+ * every connection. Other values (functions, class instances) are kept as they are.
+ */
+export function ownOnly<T>(value: T, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth > 16) return value
+  if (Array.isArray(value)) {
+    const copy: unknown[] = []
+    for (let i = 0; i < value.length; i++) copy.push(Object.hasOwn(value, i) ? ownOnly(value[i], depth + 1) : undefined)
+    return copy as T
+  }
+  // A plain object of any realm (Jest's test context has its own Object.prototype).
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return value
+  if (Object.prototype.toString.call(value) !== '[object Object]') return value
+  const copy = Object.create(null) as Record<string, unknown>
+  for (const key of Object.keys(value)) copy[key] = ownOnly((value as Record<string, unknown>)[key], depth + 1)
+  return copy as T
+}
+
 /** The union of two rule sets (allowances merge, never replace). */
 export function mergeRules(a: RuleSet, b: RuleSet): RuleSet {
   const merge = <M>(x: CategoryRules<M>, y: CategoryRules<M>): CategoryRules<M> => ({
@@ -181,8 +204,8 @@ export function mergeRules(a: RuleSet, b: RuleSet): RuleSet {
   })
   const raw: AllowRules = {}
   for (const category of CATEGORIES) {
-    const left = a.raw[category]
-    const right = b.raw[category]
+    const left = Object.hasOwn(a.raw, category) ? a.raw[category] : undefined
+    const right = Object.hasOwn(b.raw, category) ? b.raw[category] : undefined
     if (left === true || right === true) raw[category] = true
     else if (left || right) (raw as Record<string, unknown>)[category] = [...(left ?? []), ...(right ?? [])]
   }
@@ -210,6 +233,7 @@ export function normalizeOptions(
   env: NodeJS.ProcessEnv = process.env,
   spec: OptionSpec = CORE_SPEC,
 ): Policy {
+  options = ownOnly(options)
   checkOptionKeys(options, spec)
   let mode = options.mode === undefined ? 'enforce' : readMode(options.mode, 'mode')
   if (env.LEAKGATE_MODE) mode = readMode(env.LEAKGATE_MODE, 'LEAKGATE_MODE (environment)')
@@ -348,14 +372,14 @@ function decideOne(
     const rules = level.rules[category] as CategoryRules<unknown>
     if (rules.all) return { allowed: true, reason: 'rule', rule: 'true', source: level.source }
     for (const rule of rules.rules) {
-      const ok =
-        rule.matcher !== undefined
-          ? match(rule.matcher)
-          : rule.benign
-            ? BENIGN_GENERATORS.some(fromMatches)
-            : rule.project !== undefined
-              ? projectMatches(rule.project)
-              : fromMatches(rule.from as string)
+      // Own properties only (a polluted Object.prototype.matcher must not match anything).
+      const ok = Object.hasOwn(rule, 'matcher')
+        ? match(rule.matcher)
+        : Object.hasOwn(rule, 'benign') && rule.benign
+          ? BENIGN_GENERATORS.some(fromMatches)
+          : Object.hasOwn(rule, 'project') && rule.project !== undefined
+            ? projectMatches(rule.project)
+            : Object.hasOwn(rule, 'from') && fromMatches(rule.from as string)
       if (ok) return { allowed: true, reason: 'rule', rule: rule.text, source: level.source }
     }
   }

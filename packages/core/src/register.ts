@@ -1,3 +1,4 @@
+import type { Engine } from './engine.js'
 import { LeakgateError } from './errors.js'
 import { install, tameRealm } from './runtime.js'
 
@@ -14,6 +15,26 @@ function refuse(message: string): never {
   process.exit(1)
 }
 
+/**
+ * The program is the code under test: uninstall() or install() from it is tampering, and so is
+ * anything that disturbs the guard (LEAKGATE_TAMPERED). Checked when the process exits: each
+ * one is printed on stderr and, in enforce mode, the exit code becomes 1.
+ */
+function guardUntilExit(engine: Engine): void {
+  if (engine.policy.mode === 'off') return
+  engine.seal()
+  process.on('exit', function checkGuard() {
+    const found = engine.verifyIntegrity()
+    if (found.length > 0) engine.recordTampering(engine.tracker.run, found, checkGuard)
+    const tampered = engine.tracker.run.violations.filter((record) => record.category === 'tamper')
+    if (tampered.length === 0) return
+    for (const record of tampered)
+      process.stderr.write(`leakgate: ${engine.errorFor(record)?.message ?? record.message}\n`)
+    engine.recorder.flush()
+    if (engine.policy.mode === 'enforce') process.exitCode = 1
+  })
+}
+
 const raw = process.env.LEAKGATE_OPTIONS
 let options: object | undefined
 if (raw) {
@@ -26,8 +47,9 @@ if (raw) {
   }
 }
 try {
-  install(options)
+  const engine = install(options)
   tameRealm(globalThis)
+  guardUntilExit(engine)
 } catch (error) {
   if (LeakgateError.is(error) && error.code === 'LEAKGATE_INVALID_OPTION') {
     const where =

@@ -81,6 +81,7 @@ export function installInterceptors(engine: Engine): void {
   // ESM facades of builtins were created from the exports; make named imports see the patches.
   syncBuiltinESMExports()
   engine.installed = true
+  engine.sealGuards()
 }
 
 /**
@@ -96,16 +97,15 @@ export function install(options?: LeakgateOptions): Engine {
   return engine
 }
 
-/** Removes every patch and untames every realm. Recorded events stay readable. */
+/**
+ * Removes every patch and untames every realm. Recorded events stay readable. From inside a test
+ * it does nothing but record a LEAKGATE_TAMPERED violation that fails the test.
+ */
 export function uninstall(): void {
   const engine = lookup()
   if (!engine) return
-  engine.recorder.flush()
-  for (const untame of [...engine.realms.values()]) untame()
-  while (engine.restores.length > 0) engine.restores.pop()?.()
-  syncBuiltinESMExports()
-  engine.installed = false
-  engine.active = false
+  // Called by test code, it is tampering: recorded as LEAKGATE_TAMPERED, the guard stays.
+  engine.uninstall(syncBuiltinESMExports, uninstall)
 }
 
 /** Audits code generation (Function family, eval) in the realm whose global this is. */

@@ -22,7 +22,7 @@ export class Scope {
    * rest are counted in `droppedViolations` (the sink has every one).
    */
   readonly violations: AuditRecord[] = []
-  readonly droppedViolations: Record<Category, number> = { net: 0, exec: 0, eval: 0 }
+  readonly droppedViolations: Record<Category, number> = { net: 0, exec: 0, eval: 0, tamper: 0 }
   /** Set when the test or file finished; events after that are late. */
   ended = false
   /** For a file scope: what it is doing now (`import` while collecting, `hook` in beforeAll). */

@@ -293,8 +293,8 @@ export default class LeakgateReporter {
   private printSummary(report: LeakgateReport, file: string): void {
     const { summary } = report
     const shown = path.relative(process.cwd(), file) || file
-    const categories = (['net', 'exec', 'eval'] as const)
-      .filter((category) => summary.byCategory[category].violations > 0)
+    const categories = (['net', 'exec', 'eval', 'tamper'] as const)
+      .filter((category) => (summary.byCategory[category]?.violations ?? 0) > 0)
       .map((category) => `${category} ${summary.byCategory[category].violations}`)
     const violations =
       summary.violations === 0

@@ -206,7 +206,7 @@ export class FileSession {
     if (state.scope) {
       this.engine.endScope(state.scope)
       const tally = this.engine.violationTally(state.scope)
-      state.dropped += tally.dropped.net + tally.dropped.exec + tally.dropped.eval
+      state.dropped += tally.dropped.net + tally.dropped.exec + tally.dropped.eval + tally.dropped.tamper
       for (const record of tally.records) {
         const identity = recordIdentity(record)
         if (state.seen.has(identity)) continue
@@ -277,7 +277,8 @@ export class FileSession {
       .filter(failsInJest)
       .map((record) => ({ record, error: errorForRecord(this.engine, record) }))
       .filter(({ error }) => !holdsError(state.unhandledErrors, error))
-    const dropped = errors.length > 0 ? tally.dropped.net + tally.dropped.exec + tally.dropped.eval : 0
+    const dropped =
+      errors.length > 0 ? tally.dropped.net + tally.dropped.exec + tally.dropped.eval + tally.dropped.tamper : 0
     const rest = errors.length - FULL_ERRORS + dropped
     const more =
       rest > 0

@@ -237,7 +237,7 @@ function collectMeta(testModules: readonly TestModuleLike[]): { records: AuditRe
     const counts = meta?.dropped
     const first = violations[0]
     if (!counts || !first) return
-    const total = counts.net + counts.exec + counts.eval
+    const total = counts.net + counts.exec + counts.eval + (counts.tamper ?? 0)
     const dropped: DroppedEvents = {
       framework: 'vitest',
       // At most one group per occurrence: how they would have grouped is not known here.
@@ -248,6 +248,7 @@ function collectMeta(testModules: readonly TestModuleLike[]): { records: AuditRe
         net: { violations: counts.net, allowed: 0 },
         exec: { violations: counts.exec, allowed: 0 },
         eval: { violations: counts.eval, allowed: 0 },
+        tamper: { violations: counts.tamper ?? 0, allowed: 0 },
       },
     }
     if (first.scope.file !== undefined) dropped.file = first.scope.file

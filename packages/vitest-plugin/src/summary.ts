@@ -60,8 +60,8 @@ export function formatSummary(input: SummaryInput): string[] {
     lines.push(`leakgate: no violations, ${plural(summary.allowed, 'event')} allowed by rules${where}`)
     return lines
   }
-  const parts = (['net', 'exec', 'eval'] as const)
-    .filter((category) => summary.byCategory[category].violations > 0)
+  const parts = (['net', 'exec', 'eval', 'tamper'] as const)
+    .filter((category) => (summary.byCategory[category]?.violations ?? 0) > 0)
     .map((category) => `${category} ${summary.byCategory[category].violations}`)
   const head = `leakgate: ${plural(summary.violations, 'violation')} (${parts.join(', ')}), ${summary.allowed} allowed by rules${where}`
   const dropped = describeDroppedTotal(report.dropped)

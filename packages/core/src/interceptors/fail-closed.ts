@@ -1,6 +1,6 @@
 import type { Engine, Outcome } from '../engine.js'
 import { BLOCKED_CODES, LeakgateError } from '../errors.js'
-import type { Category } from '../events.js'
+import type { RuleCategory as Category } from '../events.js'
 import type { DecideRequest } from '../policy.js'
 
 // If the guard's own code fails on a call, the call is still decided: an interceptor runs its

@@ -144,7 +144,18 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
       }
     }
     diagnostics.subscribe('process.execve', onExecve)
-    restores.push(() => diagnostics.unsubscribe('process.execve', onExecve))
+    const unsubscribe: Restore = () => {
+      diagnostics.unsubscribe('process.execve', onExecve)
+    }
+    // unsubscribe() answers whether it was subscribed: checking puts it back at once.
+    unsubscribe.label = () => "leakgate's diagnostics_channel subscriber of 'process.execve'"
+    unsubscribe.intact = () => {
+      const subscribed = diagnostics.unsubscribe('process.execve', onExecve)
+      diagnostics.subscribe('process.execve', onExecve)
+      return subscribed
+    }
+    unsubscribe.repair = () => true
+    restores.push(unsubscribe)
   }
 
   installFfi(engine, restores)

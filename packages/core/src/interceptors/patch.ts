@@ -1,10 +1,23 @@
 // Every patch records its own restore; uninstall() runs them last-in-first-out. Originals are
 // captured once and called with Reflect.apply, never through the (possibly patched) property.
+//
+// Originals stay out of reach of test code: no registered symbol leads from a replacement to
+// the function it wraps (a `Symbol.for` key is one line away for anyone). A restore also knows
+// how to tell whether its patch is still in place and how to put it back: the engine checks
+// them at the end of every test (see Engine#verifyIntegrity, LEAKGATE_TAMPERED).
 
-export type Restore = () => void
+export interface Restore {
+  (): void
+  /** What the patch guards, for the message when it was disturbed (`child_process.spawn`). */
+  label?: () => string
+  /** Is the patch still in place? */
+  intact?: () => boolean
+  /** Puts the patch back; false when the platform no longer lets it (a frozen property). */
+  repair?: () => boolean
+}
 
-/** Marks our replacements, so a second engine copy never wraps a wrapper. */
-const kReal = Symbol.for('leakgate.real')
+/** Replacement → the real function it wraps. Module-private: test code cannot reach it. */
+const reals = new WeakMap<object, unknown>()
 /** `util.promisify.custom`, a registered symbol. */
 const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom')
 
@@ -12,11 +25,105 @@ const PROMISIFY_CUSTOM = Symbol.for('nodejs.util.promisify.custom')
 type AnyFunction = (...args: any[]) => any
 
 export function realOf<F>(fn: F): F {
-  return ((fn as unknown as Record<symbol, F> | undefined)?.[kReal] ?? fn) as F
+  return (typeof fn === 'function' && reals.has(fn) ? reals.get(fn) : fn) as F
 }
 
 export function isPatched(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as unknown as Record<symbol, unknown>)[kReal] !== undefined
+  return typeof fn === 'function' && reals.has(fn)
+}
+
+/** Modules leakgate patches (loaded already): looked up by identity to name one in a message. */
+const PATCHED_MODULES = [
+  'child_process',
+  'net',
+  'dns',
+  'dns/promises',
+  'dgram',
+  'tls',
+  'http',
+  'https',
+  'http2',
+  'vm',
+  'worker_threads',
+  'inspector',
+  'module',
+]
+
+/**
+ * `child_process`, `TCP.prototype`, `Function`: a name for a patched object, for messages. Named
+ * when patched (a test may replace what names it), from modules loaded already: never loads one.
+ */
+export function targetName(target: object): string {
+  if (target === globalThis || (target as { globalThis?: unknown }).globalThis === target) return 'globalThis'
+  if (target === process) return 'process'
+  if (typeof target === 'function' && target.name) return target.name
+  const ctor = Object.getOwnPropertyDescriptor(target, 'constructor')?.value as { name?: unknown } | undefined
+  if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name) return `${ctor.name}.prototype`
+  for (const name of PATCHED_MODULES) {
+    try {
+      const exports = process.getBuiltinModule(`node:${name}`) as unknown
+      if (exports === target) return name
+      // `Module.prototype` (node:module is the Module function itself).
+      if (typeof exports === 'function' && exports.prototype === target) return `${exports.name || name}.prototype`
+    } catch {}
+  }
+  return 'an object'
+}
+
+function sameValue(target: object, key: PropertyKey, expected: PropertyDescriptor): boolean {
+  const now = Object.getOwnPropertyDescriptor(target, key)
+  if (!now) return false
+  if ('value' in expected) return now.value === expected.value
+  // The getter decides (a realm's eval); Jest 30 re-wraps the setters of its context's globals.
+  return now.get === expected.get
+}
+
+/** Globals tests stub (`vi.stubGlobal('fetch', …)`, msw, nock): the sockets below stay guarded. */
+const MOCKABLE_GLOBALS = new Set<PropertyKey>(['fetch', 'WebSocket', 'EventSource'])
+
+/**
+ * Is this the surface tests mock? A builtin module's exports (`vi.spyOn(childProcess,
+ * 'execSync')`, `jest.spyOn(dns, 'lookup')`), the prototype of a class it exports
+ * (`net.Socket.prototype.connect`, `http.Agent.prototype`), a global like `fetch` (nock, msw).
+ * A replacement there reaches nothing unguarded: the originals are out of reach, and the native
+ * layer below every one of them (TCP, UDP, c-ares, the process spawners) is patched and
+ * checked. Not checked; everything else is.
+ */
+function isMockable(target: object, key: PropertyKey): boolean {
+  if ((target as { globalThis?: unknown }).globalThis === target) return MOCKABLE_GLOBALS.has(key)
+  for (const name of PATCHED_MODULES) {
+    if (name === 'module') continue
+    let exports: unknown
+    try {
+      exports = process.getBuiltinModule(`node:${name}`)
+    } catch {
+      continue
+    }
+    if (exports === target) return true
+    if (!exports || typeof exports !== 'object') continue
+    for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(exports))) {
+      const value = descriptor.value as { prototype?: unknown } | undefined
+      if (typeof value === 'function' && value.prototype === target) return true
+    }
+  }
+  return false
+}
+
+/** Makes `restore` able to check and repair the property it guards. */
+function guarded(restore: Restore, target: object, key: PropertyKey, installed: PropertyDescriptor): Restore {
+  const label = `${targetName(target)}.${String(key)}`
+  restore.label = () => label
+  if (isMockable(target, key)) return restore
+  restore.intact = () => sameValue(target, key, installed)
+  restore.repair = () => {
+    try {
+      Object.defineProperty(target, key, installed)
+    } catch {
+      return false
+    }
+    return sameValue(target, key, installed)
+  }
+  return restore
 }
 
 /**
@@ -37,21 +144,23 @@ export function patchMethod<F extends AnyFunction>(
   const replacement = make(real)
   Object.defineProperty(replacement, 'name', { value: real.name, configurable: true })
   Object.defineProperty(replacement, 'length', { value: real.length, configurable: true })
-  Object.defineProperty(replacement, kReal, { value: real })
+  reals.set(replacement, real)
   // util.promisify(exec) and friends use the function's own promisify.custom ({ stdout, stderr }).
   const custom = Object.getOwnPropertyDescriptor(real, PROMISIFY_CUSTOM)
   if (custom) Object.defineProperty(replacement, PROMISIFY_CUSTOM, { ...custom, configurable: true })
-  Object.defineProperty(target, key, {
+  const installed: PropertyDescriptor = {
     value: replacement,
     writable: descriptor?.writable ?? true,
     enumerable: descriptor?.enumerable ?? true,
     configurable: true,
-  })
-  restores.push(() => {
+  }
+  Object.defineProperty(target, key, installed)
+  const restore: Restore = () => {
     if ((target as Record<PropertyKey, unknown>)[key] !== replacement) return
     if (descriptor) Object.defineProperty(target, key, descriptor)
     else delete (target as Record<PropertyKey, unknown>)[key]
-  })
+  }
+  restores.push(guarded(restore, target, key, installed))
   return real
 }
 
@@ -63,9 +172,22 @@ export function patchProperty(
   descriptor: PropertyDescriptor,
 ): void {
   const previous = Object.getOwnPropertyDescriptor(target, key)
-  Object.defineProperty(target, key, { configurable: true, ...descriptor })
-  restores.push(() => {
+  const installed: PropertyDescriptor = { configurable: true, ...descriptor }
+  Object.defineProperty(target, key, installed)
+  const restore: Restore = () => {
     if (previous) Object.defineProperty(target, key, previous)
     else delete (target as Record<PropertyKey, unknown>)[key]
-  })
+  }
+  restores.push(guarded(restore, target, key, installed))
+}
+
+/** Checks `restores`; repairs what was disturbed. Returns what was (`… (not restored)` if stuck). */
+export function verifyRestores(restores: readonly Restore[]): string[] {
+  const disturbed: string[] = []
+  for (const restore of restores) {
+    if (!restore.intact || restore.intact()) continue
+    const label = restore.label?.() ?? 'a patch'
+    disturbed.push(`${label} was replaced or removed${restore.repair?.() ? '' : ' (and could not be put back)'}`)
+  }
+  return disturbed
 }

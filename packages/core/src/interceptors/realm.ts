@@ -166,7 +166,9 @@ export function tameRealm(engine: Engine, global: typeof globalThis): () => void
       patchProperty(restores, global, 'Function', { value: guarded, writable: true, enumerable: false })
   }
   tameEval(engine, global, restores)
+  engine.guardRealm(global, restores)
   const untame = () => {
+    if (engine.refuseFromTest('a realm was untamed by the code under test', untame)) return
     for (const restore of restores.reverse()) restore()
     engine.realms.delete(global)
   }

@@ -1,4 +1,5 @@
 import vm from 'node:vm'
+import { captureSites as captureRawSites } from '../attribution.js'
 import type { CompiledScript, CompiledScripts, ImportOption } from './compiled-scripts.js'
 
 // Code the guard lets through must mean what it means without the guard. V8 gives code compiled
@@ -75,18 +76,7 @@ export function callerSite(sites: readonly NodeJS.CallSite[]): NodeJS.CallSite |
 
 /** The top frames below `skip`, cheaply: for when no stack was captured to decide. */
 export function captureSites(skip: (...args: never[]) => unknown): NodeJS.CallSite[] {
-  const previousPrepare = Error.prepareStackTrace
-  const previousLimit = Error.stackTraceLimit
-  const holder: { stack?: unknown } = {}
-  try {
-    Error.prepareStackTrace = (_error, stack) => stack
-    Error.stackTraceLimit = 3
-    Error.captureStackTrace(holder, skip)
-    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : []
-  } finally {
-    Error.prepareStackTrace = previousPrepare
-    Error.stackTraceLimit = previousLimit
-  }
+  return captureRawSites(skip, 3)
 }
 
 export class Trampolines {

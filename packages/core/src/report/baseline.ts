@@ -92,7 +92,7 @@ function orderEntry(entry: BaselineEntry): BaselineEntry {
   return ordered
 }
 
-const CATEGORY_ORDER: Record<Category, number> = { net: 0, exec: 1, eval: 2 }
+const CATEGORY_ORDER: Record<Category, number> = { net: 0, exec: 1, eval: 2, tamper: 3 }
 
 function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
   return (

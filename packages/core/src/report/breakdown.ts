@@ -26,7 +26,7 @@ export interface BreakdownRow {
   others?: number
 }
 
-const ORDER: Record<Category, number> = { net: 0, exec: 1, eval: 2 }
+const ORDER: Record<Category, number> = { net: 0, exec: 1, eval: 2, tamper: 3 }
 
 /** `api.example.com:443` → `api.example.com`; `[::1]:80` → `::1`; a name alone stays as it is. */
 function hostOf(target: string): string {
@@ -111,7 +111,7 @@ export function breakdown(gate: Gate, perCategory = Number.POSITIVE_INFINITY): B
       a.subject.localeCompare(b.subject),
   )
   const out: BreakdownRow[] = []
-  for (const category of ['net', 'exec', 'eval'] as const) {
+  for (const category of ['net', 'exec', 'eval', 'tamper'] as const) {
     const ofCategory = sorted.filter((row) => row.category === category).map(finish)
     if (ofCategory.length <= perCategory) {
       out.push(...ofCategory)

@@ -36,6 +36,7 @@ function emptyDropped(framework: string, file: string | undefined, test: string 
       net: { violations: 0, allowed: 0 },
       exec: { violations: 0, allowed: 0 },
       eval: { violations: 0, allowed: 0 },
+      tamper: { violations: 0, allowed: 0 },
     },
   }
   if (file !== undefined) entry.file = file
@@ -48,9 +49,9 @@ function addCounts(into: DroppedEvents, from: DroppedEvents): void {
   into.events += from.events
   into.violations += from.violations
   into.allowed += from.allowed
-  for (const category of ['net', 'exec', 'eval'] as const) {
-    into.byCategory[category].violations += from.byCategory[category].violations
-    into.byCategory[category].allowed += from.byCategory[category].allowed
+  for (const category of ['net', 'exec', 'eval', 'tamper'] as const) {
+    into.byCategory[category].violations += from.byCategory[category]?.violations ?? 0
+    into.byCategory[category].allowed += from.byCategory[category]?.allowed ?? 0
   }
 }
 

@@ -64,6 +64,8 @@ function quote(value: string): string {
 
 /** The allowance that would accept this event, as source text: `allowAudit({ net: ['host:443'] })`. */
 export function suggestAllowance(event: ReportEvent): string {
+  // No rule allows tampering with the guard: the fix is in the code.
+  if (event.category === 'tamper') return 'remove the code that disturbs the guard (docs/errors/LEAKGATE_TAMPERED.md)'
   const rule = suggestRule(event)
   const rules = `{ ${event.category}: ${rule === 'true' ? 'true' : `[${rule}]`} }`
   if (event.scope.phase === 'run') return `allow: ${rules}`

@@ -146,6 +146,8 @@ export function formatJunit(gate: Gate): string {
 
 /** The error code of the first category the dropped violations are in. */
 function droppedCode(dropped: DroppedEvents): string {
-  const category = (['net', 'exec', 'eval'] as const).find((name) => dropped.byCategory[name].violations > 0) ?? 'net'
+  const category =
+    (['net', 'exec', 'eval', 'tamper'] as const).find((name) => (dropped.byCategory[name]?.violations ?? 0) > 0) ??
+    'net'
   return `LEAKGATE_${category.toUpperCase()}_BLOCKED`
 }

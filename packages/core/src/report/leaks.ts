@@ -97,7 +97,7 @@ export function groupAllowed(events: readonly ReportEvent[]): AllowedGroup[] {
     const subject = subjectOf(event)
     group.subjectCounts.set(subject, (group.subjectCounts.get(subject) ?? 0) + event.count)
   }
-  const order: Record<Category, number> = { net: 0, exec: 1, eval: 2 }
+  const order: Record<Category, number> = { net: 0, exec: 1, eval: 2, tamper: 3 }
   return [...groups.values()]
     .map((group) => ({
       category: group.category,

@@ -142,6 +142,7 @@ export function summarize(
     net: { violations: 0, allowed: 0 },
     exec: { violations: 0, allowed: 0 },
     eval: { violations: 0, allowed: 0 },
+    tamper: { violations: 0, allowed: 0 },
   }
   let violations = 0
   let allowed = 0
@@ -158,9 +159,9 @@ export function summarize(
   for (const entry of dropped) {
     violations += entry.violations
     allowed += entry.allowed
-    for (const category of ['net', 'exec', 'eval'] as const) {
-      byCategory[category].violations += entry.byCategory[category].violations
-      byCategory[category].allowed += entry.byCategory[category].allowed
+    for (const category of ['net', 'exec', 'eval', 'tamper'] as const) {
+      byCategory[category].violations += entry.byCategory[category]?.violations ?? 0
+      byCategory[category].allowed += entry.byCategory[category]?.allowed ?? 0
     }
   }
   return { violations, allowed, byCategory }

@@ -45,11 +45,19 @@ const RULES: Record<Category, RuleText & { id: string }> = {
     short: 'A test compiled code from a string.',
     full: 'A test (or code it ran) compiled code from a string: eval, Function and its siblings, or a vm entry point.',
   },
+  tamper: {
+    id: 'LEAKGATE_TAMPERED',
+    name: 'GuardTampered',
+    short: 'A test disturbed leakgate’s guard.',
+    full: 'A test (or code it ran) switched the guard off, reconfigured it, or removed or replaced one of its patches (a patched function, the process.execve channel subscription, Error.captureStackTrace or Error.prepareStackTrace). leakgate put the guard back; what ran meanwhile was not audited.',
+  },
 }
 
 const INCOMPLETE_RULE = 'LEAKGATE_INCOMPLETE_RUN'
 
 function helpFor(category: Category): string {
+  if (category === 'tamper')
+    return 'Remove the code that disturbs the guard (see docs/errors/LEAKGATE_TAMPERED.md); no rule allows it.'
   return `Fix the test, or allow the call where it is expected: \`allowAudit({ ${category}: [...] })\` in the test, the same shape in the config, or accept it for now with \`leakgate baseline\`.`
 }
 
@@ -171,8 +179,8 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
   for (const event of gate.known) add(event, true)
   // What the report's per-test cap left out: one result per test and category, at the test file.
   for (const entry of gate.dropped) {
-    for (const category of ['net', 'exec', 'eval'] as const) {
-      const count = entry.byCategory[category].violations
+    for (const category of ['net', 'exec', 'eval', 'tamper'] as const) {
+      const count = entry.byCategory[category]?.violations ?? 0
       if (count === 0) continue
       const { rule, index } = indexOf({ category })
       const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'

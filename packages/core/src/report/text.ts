@@ -52,9 +52,9 @@ export function describeDropped(entry: DroppedEvents): string {
   const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
   const parts: string[] = []
   if (entry.violations > 0) {
-    const categories = (['net', 'exec', 'eval'] as const)
-      .filter((category) => entry.byCategory[category].violations > 0)
-      .map((category) => `${category} ${entry.byCategory[category].violations}`)
+    const categories = (['net', 'exec', 'eval', 'tamper'] as const)
+      .filter((category) => (entry.byCategory[category]?.violations ?? 0) > 0)
+      .map((category) => `${category} ${entry.byCategory[category]?.violations ?? 0}`)
     parts.push(`${plural(entry.violations, 'violation')} (${categories.join(', ')})`)
   }
   if (entry.allowed > 0) parts.push(plural(entry.allowed, 'allowed event'))

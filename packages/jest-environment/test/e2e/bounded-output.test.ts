@@ -84,6 +84,7 @@ describe('fixtures/flood: output and report stay bounded', () => {
         net: { violations: 10000, allowed: 300 },
         exec: { violations: 0, allowed: 0 },
         eval: { violations: 10001, allowed: 0 },
+        tamper: { violations: 0, allowed: 0 },
       },
     })
     expect(JSON.stringify(report).length).toBeLessThan(1_000_000)

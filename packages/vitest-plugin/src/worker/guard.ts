@@ -63,7 +63,7 @@ export class FileGuard {
     if (this.engine.tracker.current === scope) this.engine.tracker.current = this.fileScope
     const attempts = this.attempts.get(test.id) ?? []
     const all: AuditRecord[] = []
-    const dropped: Record<Category, number> = { net: 0, exec: 0, eval: 0 }
+    const dropped: Record<Category, number> = { net: 0, exec: 0, eval: 0, tamper: 0 }
     for (const attempt of attempts) {
       const tally = this.engine.violationTally(attempt.scope)
       all.push(...tally.records)

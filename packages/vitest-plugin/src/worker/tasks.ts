@@ -36,7 +36,7 @@ export const META_KEY = 'leakgate'
 export function setMeta(task: TaskLike, violations: AuditRecord[], dropped?: Record<Category, number>): void {
   if (violations.length === 0 && !(META_KEY in task.meta)) return
   const meta: LeakgateMeta = { v: 1, violations: violations.map((record) => ({ ...record })) }
-  if (dropped && dropped.net + dropped.exec + dropped.eval > 0) meta.dropped = { ...dropped }
+  if (dropped && dropped.net + dropped.exec + dropped.eval + dropped.tamper > 0) meta.dropped = { ...dropped }
   task.meta[META_KEY] = meta
 }
 
@@ -48,7 +48,7 @@ export function addDropped(into: Record<Category, number>, from: Readonly<Record
 }
 
 export function droppedTotal(dropped: Readonly<Record<Category, number>>): number {
-  return dropped.net + dropped.exec + dropped.eval
+  return dropped.net + dropped.exec + dropped.eval + dropped.tamper
 }
 
 /** `describe > test`, without the file: the name leakgate's records and messages use. */

@@ -87,6 +87,7 @@ describe('fixtures/flood: output and report stay bounded', () => {
         net: { violations: 10000, allowed: 300 },
         exec: { violations: 0, allowed: 0 },
         eval: { violations: 10001, allowed: 0 },
+        tamper: { violations: 0, allowed: 0 },
       },
     })
     const size = fs.statSync(path.join(run.dir, 'leakgate-report.json')).size

@@ -62,6 +62,7 @@ describe('the report of a test with 250 different violations', () => {
           net: { violations: 0, allowed: 0 },
           exec: { violations: 0, allowed: 0 },
           eval: { violations: 150, allowed: 0 },
+          tamper: { violations: 0, allowed: 0 },
         },
       },
     ])

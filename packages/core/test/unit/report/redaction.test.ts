@@ -63,6 +63,7 @@ const report: LeakgateReport = {
       net: { violations: 1, allowed: 0 },
       exec: { violations: 1, allowed: 1 },
       eval: { violations: 0, allowed: 0 },
+      tamper: { violations: 0, allowed: 0 },
     },
   },
 }
