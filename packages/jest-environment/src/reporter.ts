@@ -59,7 +59,23 @@ interface GlobalConfigLike {
 
 interface TestLike {
   path: string
-  context?: { config?: { testEnvironment?: string; testEnvironmentOptions?: Record<string, unknown> } }
+  context?: {
+    config?: {
+      testEnvironment?: string
+      testEnvironmentOptions?: Record<string, unknown>
+      displayName?: string | { name?: string }
+      rootDir?: string
+    }
+  }
+}
+
+/** `…/node_modules/jest-environment-node/build/index.js` → `jest-environment-node`; else the path. */
+function environmentName(file: string): string {
+  const normalized = file.split(path.sep).join('/')
+  const at = normalized.lastIndexOf('/node_modules/')
+  if (at === -1) return file
+  const [first, second] = normalized.slice(at + '/node_modules/'.length).split('/')
+  return first?.startsWith('@') && second ? `${first}/${second}` : (first ?? file)
 }
 
 /** This package's directory (dist/): its environments (node, jsdom) live there. */
@@ -121,7 +137,10 @@ export default class LeakgateReporter {
   private readonly modes = new Set<Mode>()
   private readonly results = new Map<string, FileResultLike>()
   private readonly carried: AuditRecord[] = []
-  private readonly unguarded = new Set<string>()
+  /** Files of projects with another environment: the project's name and that environment. */
+  private readonly unguarded = new Map<string, { project: string; environment: string }>()
+  /** Projects whose files ran without the guard this run: said in the summary, every run. */
+  private unguardedProjects = new Map<string, { environment: string; files: number }>()
 
   constructor(
     private readonly globalConfig: GlobalConfigLike,
@@ -175,7 +194,14 @@ export default class LeakgateReporter {
     this.results.set(this.relative(result.testFilePath ?? test.path), result)
     // A project with another environment is not guarded, and not expected to be (one left out
     // on purpose); its files count only when a guard marked them (a subclass of ours).
-    if (!isOwnEnvironment(test.context?.config?.testEnvironment)) this.unguarded.add(result.testFilePath ?? test.path)
+    const config = test.context?.config
+    if (!isOwnEnvironment(config?.testEnvironment)) {
+      const name = typeof config?.displayName === 'string' ? config.displayName : config?.displayName?.name
+      this.unguarded.set(result.testFilePath ?? test.path, {
+        project: name || (config?.rootDir ? this.relative(config.rootDir) || '.' : '.'),
+        environment: config?.testEnvironment ?? 'unknown',
+      })
+    }
     const options = test.context?.config?.testEnvironmentOptions?.[OPTIONS_KEY] as { mode?: unknown } | undefined
     const mode = options?.mode
     this.modes.add(MODES.includes(mode as Mode) ? (mode as Mode) : 'enforce')
@@ -215,6 +241,16 @@ export default class LeakgateReporter {
   /** Which files Jest ran that the guard did not see from start to end (undefined: none). */
   private coverage(dir: string | undefined): Incomplete | undefined {
     const marks = dir ? readFileMarks(dir).filter((mark) => mark.time >= this.since) : []
+    // Not expected to be guarded (a project left out on purpose), but never silently: the summary
+    // names each project whose files ran without the guard (a subclass of ours marks its files).
+    const started = new Set(marks.filter((mark) => mark.state === 'start').map((mark) => mark.file))
+    this.unguardedProjects = new Map()
+    for (const [file, { project, environment }] of this.unguarded) {
+      if (started.has(file)) continue
+      const entry = this.unguardedProjects.get(project) ?? { environment, files: 0 }
+      entry.files += 1
+      this.unguardedProjects.set(project, entry)
+    }
     const ran: RanFile[] = []
     for (const result of this.results.values()) {
       const entry: RanFile = { path: result.testFilePath }
@@ -290,6 +326,20 @@ export default class LeakgateReporter {
     return path.relative(this.globalConfig.rootDir, file).split(path.sep).join('/')
   }
 
+  /**
+   * One line per Jest project whose files ran without the guard (another testEnvironment: Jest
+   * gives each project only its own), saying what to add when that was not on purpose.
+   */
+  private explainUnguardedProjects(): string[] {
+    return [...this.unguardedProjects].map(
+      ([project, { environment, files }]) =>
+        `leakgate: the Jest project ${JSON.stringify(project)} runs its tests with testEnvironment ${JSON.stringify(environmentName(environment))}, ` +
+        `not leakgate's: its ${plural(files, 'test file')} ran unguarded and ${files === 1 ? 'is' : 'are'} not in the report. Unless that is on purpose, ` +
+        "add testEnvironment: '@leakgate/jest-environment' (or '@leakgate/jest-environment/jsdom') to that project: " +
+        "Jest does not pass the top level's testEnvironment into `projects`.",
+    )
+  }
+
   private printSummary(report: LeakgateReport, file: string): void {
     const { summary } = report
     const shown = path.relative(process.cwd(), file) || file
@@ -305,6 +355,7 @@ export default class LeakgateReporter {
     // Worded as the Vitest plugin's summary: one line a user learns once for both runners.
     const allowed = summary.violations === 0 ? plural(summary.allowed, 'event') : String(summary.allowed)
     const lines = [`leakgate: ${violations}, ${allowed} allowed by rules; report: ${shown}${note}`]
+    lines.push(...this.explainUnguardedProjects())
     const dropped = describeDroppedTotal(report.dropped)
     if (dropped) lines.push(dropped)
     const incomplete = report.runs[0]?.incomplete
