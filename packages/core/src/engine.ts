@@ -335,6 +335,8 @@ export class Engine {
       if (found.length > 0) this.recordTampering(scope, found, this.endScope)
     }
     scope.ended = true
+    // Its allowances end with it: a child context built for it from now on is built again.
+    this.rulesEpoch++
     // Allowed events are written per file, not per test (violations are written at once, and
     // a child process or worker writes everything at once).
     if (scope.kind !== 'test') this.recorder.flush()

@@ -62,10 +62,15 @@ export class Scope {
     this.rules = mergeRules(this.rules, compileRules(rules, key))
   }
 
-  /** Levels for decide(), most specific first. */
+  /**
+   * Levels for decide(), most specific first. An allowance ends with its test: work a test left
+   * behind (a timer, a queue worker, an AsyncLocalStorage snapshot) is decided by the file's and
+   * the config's rules once the test ended, and still reported as that test's late work.
+   */
   levels(): Level[] {
     const levels: Level[] = []
     for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
+      if (scope.kind === 'test' && scope.ended) continue
       const source = scope.kind === 'test' ? 'test' : scope.kind === 'file' ? 'file' : 'config'
       levels.push({ source, rules: scope.rules })
     }
