@@ -33,7 +33,7 @@ export interface ProjectLike {
 }
 
 interface Meta {
-  leakgate?: { v: number; violations?: AuditRecord[]; dropped?: Record<Category, number> }
+  leakgate?: { v: number; violations?: AuditRecord[]; dropped?: Record<Category, number>; audited?: boolean }
 }
 
 interface ReportedTask {
@@ -111,8 +111,10 @@ export class LeakgateReporter {
     // what the workers left out stand in for the records.
     const dropped = fromBlobs ? capped.map((entry) => entry.dropped) : []
     const run = this.runInfo(testModules, mode)
-    // After --merge-reports the sink of the runs is gone: their marks cannot be checked here.
-    const incomplete = fromBlobs ? undefined : this.coverage(testModules)
+    // After --merge-reports the sinks of the runs are gone: each file's task says instead
+    // whether its guard saw it to its end (a file its worker died in may be missing from the
+    // blobs altogether: each shard's own report names it).
+    const incomplete = fromBlobs ? this.coverageFromBlobs(testModules) : this.coverage(testModules)
     if (incomplete) run.incomplete = incomplete
     const report = createReport(run, records, { dropped })
     let reportPath: string | undefined
@@ -149,6 +151,33 @@ export class LeakgateReporter {
     this.print(formatSummary({ report, mode, reportPath, orphans, violations, stopped }))
     const failing = report.summary.violations > 0 || incomplete !== undefined
     if (mode === 'enforce' && failing && !this.vitest.config.watch) process.exitCode = 1
+  }
+
+  /** The modules of the projects leakgate was added to. */
+  private ours(testModules: readonly TestModuleLike[]): TestModuleLike[] {
+    return testModules.filter(
+      (module) => module.project === undefined || this.projects.has(module.project as ProjectLike),
+    )
+  }
+
+  /** After --merge-reports: the files whose task carries no sign that the guard saw them to their end. */
+  private coverageFromBlobs(testModules: readonly TestModuleLike[]): Incomplete | undefined {
+    const problems: Incomplete['problems'] = []
+    let expected = 0
+    for (const module of this.ours(testModules)) {
+      const audited = module.meta()?.leakgate?.audited === true
+      if (!audited && module.state?.() === 'skipped') continue
+      expected += 1
+      if (audited) continue
+      problems.push({
+        file: path.relative(this.root, module.moduleId).split(path.sep).join('/'),
+        reason: 'not-started',
+        detail:
+          'the merged reports hold no sign that the guard saw this file to its end (it ran without the guard, or its worker stopped)',
+      })
+    }
+    problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''))
+    return problems.length === 0 ? undefined : { expected, audited: expected - problems.length, problems }
   }
 
   /** Which files Vitest ran that the guard did not see from start to end (undefined: none). */

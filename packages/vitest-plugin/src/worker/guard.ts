@@ -1,7 +1,7 @@
 import type { AuditRecord, Category, Scope } from '@leakgate/core'
 import type { CoreModule, Engine } from './engine.js'
 import { errorChain, tidyErrors, violationsError } from './failure.js'
-import { addDropped, droppedTotal, fullName, setMeta, type TaskLike } from './tasks.js'
+import { addDropped, droppedTotal, fullName, markAudited, setMeta, type TaskLike } from './tasks.js'
 
 // One test file's guard: the file scope, a scope per test attempt, and the decisions of what
 // fails. The hooks (hooks.ts) only say when things start and end.
@@ -127,6 +127,7 @@ export class FileGuard {
     this.untame?.()
     const { records: own, dropped } = this.engine.violationTally(this.fileScope)
     setMeta(file, [...own, ...this.deferred], dropped)
+    markAudited(file)
     if (!this.enforcing) return undefined
     if (own.length > 0) {
       const note =

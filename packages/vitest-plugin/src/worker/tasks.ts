@@ -29,6 +29,8 @@ export interface LeakgateMeta {
   violations: AuditRecord[]
   /** Violations beyond those, counted per category (set only when some were). */
   dropped?: Record<Category, number>
+  /** On a file's task: its guard saw the file to its end (read after `--merge-reports`). */
+  audited?: true
 }
 
 export const META_KEY = 'leakgate'
@@ -38,6 +40,12 @@ export function setMeta(task: TaskLike, violations: AuditRecord[], dropped?: Rec
   const meta: LeakgateMeta = { v: 1, violations: violations.map((record) => ({ ...record })) }
   if (dropped && dropped.net + dropped.exec + dropped.eval + dropped.tamper > 0) meta.dropped = { ...dropped }
   task.meta[META_KEY] = meta
+}
+
+/** Marks a file's task: its guard saw it to its end. The blobs carry it to `--merge-reports`. */
+export function markAudited(file: TaskLike): void {
+  const existing = file.meta[META_KEY] as LeakgateMeta | undefined
+  file.meta[META_KEY] = { ...(existing ?? { v: 1, violations: [] }), audited: true }
 }
 
 /** Adds the counts of `from` into `into`. */

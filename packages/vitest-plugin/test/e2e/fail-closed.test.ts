@@ -110,4 +110,33 @@ describe('the gate refuses a run the guard did not see everywhere', () => {
       '✖ leakgate: the run is incomplete: 1 test file of 2 not audited (tests/killed.test.js)',
     )
   })
+
+  test('--merge-reports: shards that ran without the guard (LEAKGATE_MODE=off) make the merged run incomplete', async () => {
+    const dir = path.join(copyFixtures(['vitest-shard']), 'vitest-shard')
+    const shards = await Promise.all(
+      [1, 2].map((index) =>
+        runVitest(dir, {
+          args: [`--shard=${index}/2`, '--reporter=blob'],
+          noJson: true,
+          env: { LEAKGATE_MODE: 'off', LEAKGATE_E2E_REPORT: `leakgate-shard-${index}.json` },
+        }),
+      ),
+    )
+    runs.push(...shards)
+    const merged = await runVitest(dir, { args: ['--merge-reports'] })
+    runs.push(merged)
+    const incomplete = merged.report?.runs[0]?.incomplete
+    expect(incomplete, merged.output.slice(-3000)).toMatchObject({ expected: 4, audited: 0 })
+    expect(incomplete?.problems.map((problem) => [problem.file, problem.reason])).toEqual([
+      ['tests/a-exec.test.js', 'not-started'],
+      ['tests/b-clean.test.js', 'not-started'],
+      ['tests/c-eval.test.js', 'not-started'],
+      ['tests/d-clean.test.js', 'not-started'],
+    ])
+    const verdict = gate(dir)
+    expect(verdict.code, verdict.output).toBe(1)
+    expect(verdict.output).toContain(
+      '✖ leakgate: the run is incomplete: 4 test files of 4 not audited (tests/a-exec.test.js and 3 more)',
+    )
+  })
 })

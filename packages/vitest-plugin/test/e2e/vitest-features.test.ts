@@ -319,6 +319,8 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
       'tests/c-eval.test.js',
       'tests/d-clean.test.js',
     ])
+    // Every file's task says its guard saw it to the end: the merged run is complete.
+    expect(run.report?.runs[0]?.incomplete).toBeUndefined()
   })
 
   test('watch mode: a rerun starts clean', async () => {
