@@ -22,7 +22,7 @@ const PROBE = `
   const LOCAL = ['127.0.0.1', '::1', 'localhost', '*.localhost']
   core.install({ local: LOCAL })
   const cb = (fn) => new Promise((resolve) => { try { fn((error, value) => resolve(error ? kit.describeError(error) : { ok: true, value })) } catch (error) { resolve({ threw: error.code }) } })
-  const resolver = (...servers) => { const r = new dns.Resolver({ timeout: 1000, tries: 1 }); r.setServers(servers); return r }
+  const resolver = (...servers) => { const r = new dns.Resolver({ timeout: 15_000, tries: 1 }); r.setServers(servers); return r }
   const violations = () => core.getEngine().tracker.run.violations.map((v) => v.event + ' ' + v.target)
   const r = {}
 
@@ -34,7 +34,7 @@ const PROBE = `
   r.reverse = await cb((done) => out.reverse('127.0.0.1', done))
   r.txt = await cb((done) => out.resolveTxt('api.localhost', done))
   r.any = await cb((done) => out.resolveAny('localhost', done))
-  const promised = new dns.promises.Resolver({ timeout: 1000, tries: 1 })
+  const promised = new dns.promises.Resolver({ timeout: 15_000, tries: 1 })
   promised.setServers([outside.server])
   r.promises = await kit.attempt(() => promised.resolve6('localhost'))
   r.captured = await cb((done) => capturedResolve4.call(out, 'localhost', done))
@@ -52,7 +52,7 @@ const PROBE = `
   const local = resolver(stub.server)
   r.stubPublic = await cb((done) => local.resolve4('api.example.com', done))
   r.stubReverse = await cb((done) => local.reverse('203.0.113.5', done))
-  r.stubPromises = await kit.attempt(() => { const p = new dns.promises.Resolver({ timeout: 1000, tries: 1 }); p.setServers([stub.server]); return p.resolve4('example.org') })
+  r.stubPromises = await kit.attempt(() => { const p = new dns.promises.Resolver({ timeout: 15_000, tries: 1 }); p.setServers([stub.server]); return p.resolve4('example.org') })
   r.stubQueries = stub.queries.map((q) => q.name)
   r.eventsAfterStub = violations().length
 
