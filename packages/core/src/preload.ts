@@ -1,4 +1,5 @@
 import type { ChildContext } from './engine.js'
+import { enteringLoaderThread } from './interceptors/code.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { getEngine, installInterceptors, tameRealm } from './runtime.js'
 
@@ -38,4 +39,10 @@ if (inherited) {
 /** Called first thing in a worker thread started by a test (see interceptors/worker.ts). */
 export function enterWorker(context: ChildContext): void {
   enter(context, 'worker')
+}
+
+/** Called first thing in Node's loader thread, by the guard module (see interceptors/worker.ts). */
+export function enterLoaderThread(context: ChildContext): void {
+  enter(context, 'worker')
+  enteringLoaderThread()
 }

@@ -45,7 +45,7 @@ function vmEvent(stack: StackCapture): string {
   return 'vm.Script'
 }
 
-function decodeDataUrl(url: string): string {
+export function decodeDataUrl(url: string): string {
   const comma = url.indexOf(',')
   if (comma === -1) return url
   const head = url.slice(0, comma)
@@ -237,6 +237,20 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
   installInspector(engine, restores)
 }
 
+/** The data: resolve hook of this thread, while registered. */
+let dataHooks: { deregister(): void } | undefined
+
+/**
+ * Called in Node's loader thread once the preload has installed (preload.ts, enterLoaderThread).
+ * Node 22's loader thread cannot run synchronous hooks beside its own chain (resolving the next
+ * hooks module throws ERR_METHOD_NOT_IMPLEMENTED for resolveSync): there, the data: hook goes.
+ */
+export function enteringLoaderThread(): void {
+  if (Number(process.versions.node.split('.')[0]) >= 24) return
+  dataHooks?.deregister()
+  dataHooks = undefined
+}
+
 function installDataImports(engine: Engine, restores: Restore[]): void {
   const registerHooks = (Module as unknown as { registerHooks?: (hooks: object) => { deregister(): void } })
     .registerHooks
@@ -249,7 +263,11 @@ function installDataImports(engine: Engine, restores: Restore[]): void {
     return nextResolve(specifier, context)
   }
   const hooks = registerHooks({ resolve })
-  restores.push(() => hooks.deregister())
+  dataHooks = hooks
+  restores.push(() => {
+    if (dataHooks === hooks) dataHooks = undefined
+    hooks.deregister()
+  })
 }
 
 /**

@@ -1,7 +1,10 @@
+import Module from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { MessagePort } from 'node:worker_threads'
+import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { mayGuard } from './child-process.js'
+import { decodeDataUrl } from './code.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
 
@@ -12,7 +15,18 @@ import { checkCode } from './realm.js'
 // for a `Worker` class captured before install. `new Worker(code, { eval: true })` (and a
 // `data:` URL) is code from a string: decided here, refused by throwing from the constructor.
 //
-// Cannot see: a worker started before install.
+// Node's loader thread (`module.register()`, Node 20.6+) is an internal worker: its `loadScript`
+// cannot be rewritten and it skips `--require` preloads, so hooks ran unguarded there. The
+// first `register` request Node's own loader posts to it after install (recognised by the two
+// internal frames that post it, so a look-alike message of the code's own is never touched, and
+// a `register` captured before install is seen too) is preceded by a guard module's: registered
+// from inside that request, before its message is posted (Node's request is synchronous and
+// answered before the test's is sent), its `initialize` enters the worker's context (this
+// policy, the scope of the test that registered). The test's request then goes as it was. A
+// hooks module given as a `data:` URL is code from a string.
+//
+// Cannot see: a worker started before install; what a loader thread started before install
+// does until a hooks module is registered after install.
 
 interface LoadScript {
   type: 'loadScript'
@@ -40,6 +54,39 @@ function prepend(prelude: string, code: string): string {
   return `${head}${prelude}${code.slice(head.length)}`
 }
 
+interface RegisterRequest {
+  method: 'register'
+  args: [specifier: unknown, parentURL: unknown, data?: unknown, transferList?: unknown]
+}
+
+function isRegisterRequest(message: unknown): message is RegisterRequest {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { method?: unknown }).method === 'register' &&
+    Array.isArray((message as { args?: unknown }).args)
+  )
+}
+
+/** The request comes from Node's loader (`makeSyncRequest` via the internal worker), not from code. */
+function postedByNodeLoader(engine: Engine, skip: (...args: never[]) => unknown): boolean {
+  const frames = new StackCapture(engine.filter, skip, 2).rawFrames()
+  return frames[0]?.file === 'node:internal/worker' && frames[1]?.file === 'node:internal/modules/esm/hooks'
+}
+
+// Registered in the loader thread before the test's hooks module: its initialize enters the guard.
+const LOADER_GUARD = `data:text/javascript,${encodeURIComponent(
+  "import{createRequire}from'node:module';export function initialize(d){createRequire(d.preload)(d.preload).enterLoaderThread(d.context)}",
+)}`
+const realRegister = (
+  Module as unknown as { register?: (specifier: string, parent?: unknown, options?: object) => void }
+).register
+
+/** Once per process: the loader thread is one, and stays guarded once entered. */
+let loaderGuarded = false
+/** While the guard module's own request is made. */
+let guarding = false
+
 export function installWorkers(engine: Engine, restores: Restore[]): void {
   patchMethod<(message: unknown, ...rest: unknown[]) => void>(
     restores,
@@ -47,6 +94,10 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
     'postMessage',
     (real) =>
       function postMessage(this: unknown, message: unknown, ...rest: unknown[]) {
+        if (engine.active && isRegisterRequest(message) && postedByNodeLoader(engine, postMessage)) {
+          guardLoader(engine, message, postMessage)
+          return Reflect.apply(real, this, [message, ...rest])
+        }
         if (!engine.active || !isLoadScript(message) || message.isInternal) {
           return Reflect.apply(real, this, [message, ...rest])
         }
@@ -76,4 +127,25 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
         return Reflect.apply(real, this, [rewritten, ...rest])
       },
   )
+}
+
+/** Decides a hooks module from a string, and guards the loader thread before its first hooks module. */
+function guardLoader(engine: Engine, message: RegisterRequest, skip: (...args: never[]) => unknown): void {
+  if (guarding) return
+  const specifier = message.args[0]
+  if (typeof specifier === 'string' && specifier.startsWith('data:')) {
+    const outcome = checkCode(engine, 'module.register(data:)', decodeDataUrl(specifier), [specifier], skip)
+    if (!outcome.ok) throw outcome.error
+    if (!mayGuard(outcome)) return
+  }
+  if (loaderGuarded || typeof realRegister !== 'function') return
+  const context = engine.childContext(engine.tracker.resolve())
+  if (!context || !engine.preloadPath) return
+  loaderGuarded = true
+  guarding = true
+  try {
+    Reflect.apply(realRegister, Module, [LOADER_GUARD, undefined, { data: { preload: engine.preloadPath, context } }])
+  } finally {
+    guarding = false
+  }
 }
