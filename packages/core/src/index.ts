@@ -53,6 +53,12 @@ export { getEngine, install, tameRealm, uninstall } from './runtime.js'
 export { Scope } from './scope.js'
 export { closest, didYouMean } from './suggest.js'
 export {
+  isSupportedVersion,
+  SUPPORTED_FRAMEWORKS,
+  type SupportedFramework,
+  unsupportedJestMessage,
+} from './support.js'
+export {
   type CheckContext,
   CORE_OPTION_KEYS,
   checkOptionKeys,

@@ -1,4 +1,6 @@
 import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from '@jest/environment'
+import { unsupportedJestMessage } from '@leakgate/core'
+import { unsupportedJest } from './base.js'
 import type { CircusEvent, CircusState } from './circus.js'
 import { installFromConfig, type JestConfigLike, rawOptionsOf, readOptions } from './options.js'
 import { FileSession } from './session.js'
@@ -37,6 +39,10 @@ export function makeLeakgateEnvironment<T extends EnvironmentClass>(Base: T): T 
   const engine = prepareEngine()
   const Environment = class extends (Base as unknown as BaseClass) {
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+      // Jest 27 and older pass the project config itself: nothing below could read it.
+      if (typeof config !== 'object' || config === null || !('projectConfig' in config)) {
+        throw unsupportedJest(unsupportedJestMessage('27.0.0', '27 or older') as string)
+      }
       const jestConfig = config as unknown as JestConfigLike
       installFromConfig(readOptions(jestConfig))
       engine.onOrphanViolation ??= noteOrphan

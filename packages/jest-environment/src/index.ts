@@ -1,4 +1,4 @@
-import { loadBaseEnvironment } from './base.js'
+import { loadBaseEnvironment, refusingEnvironment, unsupportedBase } from './base.js'
 import { type EnvironmentClass, makeLeakgateEnvironment } from './environment.js'
 import { inTestRealm, unavailableInTestRealm } from './realm.js'
 
@@ -18,6 +18,10 @@ function createNodeEnvironment(): EnvironmentClass {
       }
     } as unknown as EnvironmentClass
   }
+  // An unsupported Jest is refused before its environment is loaded (Jest 24 to 27 construct
+  // environments differently and crashed inside ours; Jest 28 ran without any test failing).
+  const refusal = unsupportedBase('jest-environment-node')
+  if (refusal) return refusingEnvironment(refusal)
   const Base = loadBaseEnvironment(
     'jest-environment-node',
     () =>

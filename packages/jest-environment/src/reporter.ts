@@ -9,6 +9,7 @@ import {
   type Mode,
   OPTION_CHECKS,
   outputPathProblem,
+  unsupportedJestMessage,
   withoutFrames,
 } from '@leakgate/core'
 import {
@@ -25,6 +26,7 @@ import {
   writeRefusedReport,
   writeReport,
 } from '@leakgate/core/report'
+import { unsupportedJest } from './base.js'
 import { OPTIONS_KEY } from './options.js'
 import { ownRequire, resolveFromProject } from './resolve.js'
 import { carriedRecords, type FileResultLike, unaccountedViolations } from './results.js'
@@ -160,6 +162,17 @@ export default class LeakgateReporter {
         this.outputFile(),
         { framework: 'jest', node: process.version, mode: 'enforce', root: globalConfig.rootDir, files: [] },
         message,
+      )
+      throw error
+    }
+    // An unsupported Jest stops here, before any test, with the versions that are supported.
+    const refusal = unsupportedJestMessage(jestVersion(globalConfig.rootDir))
+    if (refusal) {
+      const error = unsupportedJest(refusal)
+      writeRefusedReport(
+        this.outputFile(),
+        { framework: 'jest', node: process.version, mode: 'enforce', root: globalConfig.rootDir, files: [] },
+        error.message,
       )
       throw error
     }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { docsUrl } from '../links.js'
+import { isSupportedVersion, SUPPORTED_FRAMEWORKS, type SupportedFramework } from '../support.js'
 import { VERSION } from '../version.js'
 import { parseCommandArgs, stringValue } from './args.js'
 import {
@@ -29,6 +30,20 @@ function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean;
   const findings: Finding[] = []
   const vitest = findPackage('vitest', dir)
   const jest = findPackage('jest', dir)
+  // A version the adapters refuse at start (the matrix's lines only) fails here too, and is not
+  // probed: Jest 24 and 26 crashed inside the environment, Jest 28 ran without failing anything.
+  const unsupported = (name: SupportedFramework, version: string | undefined): boolean => {
+    if (!version || isSupportedVersion(name, version) !== false) return false
+    const upgrade = name === 'jest' ? 'Upgrade Jest to 29 or 30' : 'Upgrade Vitest to 3.2 or later'
+    findings.push({
+      status: 'fail',
+      topic: name,
+      detail: `${version}: not supported; leakgate supports ${SUPPORTED_FRAMEWORKS[name]} and refuses this version at start. ${upgrade}.`,
+    })
+    return true
+  }
+  const vitestRefused = unsupported('vitest', vitest?.version)
+  const jestRefused = unsupported('jest', jest?.version)
   const check = (
     name: string,
     version: string | undefined,
@@ -59,17 +74,21 @@ function frameworkFindings(dir: string): { findings: Finding[]; vitest: boolean;
     // Only a framework configured with leakgate gets a probe: the others would prove nothing.
     return using.length > 0
   }
-  const hasVitest = check(
-    'vitest',
-    vitest?.version,
-    vitestConfigs(dir),
-    ['@leakgate/vitest-plugin'],
-    `Add the plugin (npx --no-install leakgate init does it): see ${docsUrl('vitest.md#configure')}.`,
-  )
+  const hasVitest =
+    !vitestRefused &&
+    check(
+      'vitest',
+      vitest?.version,
+      vitestConfigs(dir),
+      ['@leakgate/vitest-plugin'],
+      `Add the plugin (npx --no-install leakgate init does it): see ${docsUrl('vitest.md#configure')}.`,
+    )
   const adapter = findPackage('@leakgate/jest-environment', dir)
-  const resolved = jest && adapter ? resolveJestConfig(dir, jest.dir) : undefined
+  const resolved = jest && adapter && !jestRefused ? resolveJestConfig(dir, jest.dir) : undefined
   let hasJest: boolean
-  if (jest && adapter && resolved) {
+  if (jestRefused) {
+    hasJest = false
+  } else if (jest && adapter && resolved) {
     // Jest resolved the config itself: compare real paths, whatever the config's spelling.
     const home = fs.realpathSync(adapter.dir) + path.sep
     const ours = (file: string) => {

@@ -201,6 +201,31 @@ describe('doctor in configured projects', () => {
     ).toEqual([])
   }, 60_000)
 
+  test('an unsupported framework version fails, naming the supported ones, and is not probed (issue 10.10)', () => {
+    const project = temporaryDir()
+    for (const [name, version] of [
+      ['jest', '24.9.0'],
+      ['vitest', '2.1.9'],
+    ]) {
+      const dir = path.join(project, 'node_modules', name as string)
+      fs.mkdirSync(dir, { recursive: true })
+      writeJson(path.join(dir, 'package.json'), { name, version })
+    }
+    fs.writeFileSync(
+      path.join(project, 'jest.config.cjs'),
+      "module.exports = { testEnvironment: '@leakgate/jest-environment' }\n",
+    )
+    const result = leakgate(project, ['doctor'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('✖ jest')
+    expect(result.stdout).toContain(
+      '24.9.0: not supported; leakgate supports Jest 29 and 30 and refuses this version at start. Upgrade Jest to 29 or 30.',
+    )
+    expect(result.stdout).toContain('2.1.9: not supported; leakgate supports Vitest 3.2, 4.x and 5.x')
+    expect(result.stdout).not.toMatch(/probe: (jest|vitest)/)
+    fs.rmSync(project, { recursive: true, force: true })
+  })
+
   test('a guard that does nothing is caught: exit 1', () => {
     const project = temporaryDir()
     const fake = path.join(project, 'node_modules/@leakgate/core')
