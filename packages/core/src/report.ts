@@ -44,6 +44,7 @@ export {
   summarize,
   writeRefusedReport,
   writeReport,
+  writeUnfinishedReport,
 } from './report/model.js'
 export { readReport } from './report/read.js'
 export { VERSION } from './version.js'

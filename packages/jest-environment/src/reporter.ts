@@ -25,6 +25,7 @@ import {
   readFileMarks,
   writeRefusedReport,
   writeReport,
+  writeUnfinishedReport,
 } from '@leakgate/core/report'
 import { unsupportedJest } from './base.js'
 import { OPTIONS_KEY } from './options.js'
@@ -201,6 +202,15 @@ export default class LeakgateReporter {
     this.carried.length = 0
     this.unguarded.clear()
     if (!this.sinkDir) this.openSink()
+    // Until this run ends its report says it has not: a Jest that dies on the way leaves that
+    // behind, which the gate refuses, never an earlier run's green.
+    writeUnfinishedReport(this.outputFile(), {
+      framework: 'jest',
+      node: process.version,
+      mode: 'enforce',
+      root: this.globalConfig.rootDir,
+      files: [],
+    })
   }
 
   onTestResult(test: TestLike, result: FileResultLike): void {

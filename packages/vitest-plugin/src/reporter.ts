@@ -12,6 +12,7 @@ import {
   type RunInfo,
   readFileMarks,
   writeReport,
+  writeUnfinishedReport,
 } from '@leakgate/core/report'
 import { effectiveMode, type PluginSettings } from './options.js'
 import { mergeRecords, scopeKey, shownAtImport, unaccounted } from './records.js'
@@ -87,6 +88,13 @@ export class LeakgateReporter {
 
   onTestRunStart(): void {
     this.startedAt = new Date()
+    // Until this run ends its report says it has not: a runner that dies on the way (Vitest 3
+    // ends the whole run when a fork is killed, before any reporter's end) leaves that behind,
+    // which the gate refuses, never an earlier run's green.
+    const mode = effectiveMode(this.settings)
+    if (mode !== 'off' && this.settings.report !== false) {
+      writeUnfinishedReport(path.resolve(this.root, this.settings.report), this.runInfo([], mode))
+    }
     // Each run (a watch-mode rerun too) appends to its own directory: it starts clean.
     if (this.runs > 0) {
       const previous = this.runDir

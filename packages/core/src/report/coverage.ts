@@ -112,6 +112,25 @@ export function refusedRun(message: string): Incomplete {
   return { expected: 0, audited: 0, problems: [{ reason: 'options', detail: firstLine(message) }] }
 }
 
+/**
+ * A run that has not reached its end. Written at the start of each run and replaced by the real
+ * report when the run ends: a runner that dies on the way (a crash, an interrupt, a worker whose
+ * loss it cannot survive, as Vitest 3 cannot) leaves this behind, never an earlier run's green.
+ */
+export function unfinishedRun(): Incomplete {
+  return {
+    expected: 0,
+    audited: 0,
+    problems: [
+      {
+        reason: 'not-finished',
+        detail:
+          'the run did not reach its end: the test runner stopped before leakgate could write its report (a crash, an interrupt, or a worker it could not do without), so nothing of this run was audited to its end',
+      },
+    ],
+  }
+}
+
 /** `tests/a.test.js: the file did not finish ...` */
 export function describeProblem(problem: IncompleteProblem): string {
   return problem.file ? `${problem.file}: ${problem.detail}` : problem.detail

@@ -5,7 +5,7 @@ import type { AuditRecord, Category, Mode } from '../events.js'
 import { readRecords, recordKey } from '../recorder.js'
 import { VERSION } from '../version.js'
 import { capPerTest, type DroppedEvents } from './cap.js'
-import { type Incomplete, refusedRun } from './coverage.js'
+import { type Incomplete, refusedRun, unfinishedRun } from './coverage.js'
 import { fingerprintOf } from './fingerprint.js'
 
 // The run report: one versioned JSON document per run, written by the adapters' reporters,
@@ -244,10 +244,23 @@ export function writeReport(file: string, report: LeakgateReport): void {
  * anyway, with the same message).
  */
 export function writeRefusedReport(file: string, run: Omit<RunInfo, 'startedAt'>, message: string): void {
+  writeIncompleteReport(file, run, refusedRun(message))
+}
+
+/**
+ * Written when a run starts, replaced when it ends: a runner that stops on the way leaves a
+ * report that says the run did not finish (`incomplete`, reason `not-finished`), so the gate
+ * refuses it instead of reading an earlier run's report as this one's. Best effort, as above.
+ */
+export function writeUnfinishedReport(file: string, run: Omit<RunInfo, 'startedAt'>): void {
+  writeIncompleteReport(file, run, unfinishedRun())
+}
+
+function writeIncompleteReport(file: string, run: Omit<RunInfo, 'startedAt'>, incomplete: Incomplete): void {
   const now = new Date().toISOString()
   try {
-    writeReport(file, createReport({ ...run, startedAt: now, finishedAt: now, incomplete: refusedRun(message) }, []))
+    writeReport(file, createReport({ ...run, startedAt: now, finishedAt: now, incomplete }, []))
   } catch {
-    // the message itself still stops the run
+    // the runner's own failure (or the run's end) says the rest
   }
 }
