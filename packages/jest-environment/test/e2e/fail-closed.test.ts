@@ -58,7 +58,11 @@ describe.skipIf(SMOKE)('the gate refuses a run the guard did not see everywhere'
   })
 
   test('a bad reporter option stops Jest at start, and leaves a refused report where the gate looks', async () => {
-    const run = await runJest('jest-invalid-options', [], { config: 'jest.reporter.config.cjs', copy: true, keep: true })
+    const run = await runJest('jest-invalid-options', [], {
+      config: 'jest.reporter.config.cjs',
+      copy: true,
+      keep: true,
+    })
     try {
       expect(run.code, describeRun(run)).toBe(1)
       const file = path.join(run.fixtureDir, 'leakgate-report.json')

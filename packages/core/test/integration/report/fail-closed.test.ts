@@ -99,6 +99,23 @@ describe('a worker killed mid-file', () => {
         },
       ],
     })
+    // A file that failed while it was imported, for a leak the guard refused (Vitest runs none
+    // of its hooks, so no end mark): audited, its worker lived on. Any other error of a started
+    // file that did not end still counts as a stopped worker.
+    const refusedAtImport = (error: string) =>
+      auditCoverage([{ path: path.join(root, 'tests/killed.test.js'), error }], readFileMarks(sink), root)
+    expect(
+      refusedAtImport('blocked Function of "(data) => 1" (LEAKGATE_EVAL_BLOCKED)\n\n  test  tests/killed.test.js'),
+    ).toBeUndefined()
+    expect(
+      refusedAtImport('LeakgateError: blocked child_process.spawnSync of "git" (LEAKGATE_EXEC_BLOCKED)'),
+    ).toBeUndefined()
+    for (const error of [
+      'Worker exited unexpectedly',
+      'The service is no longer running: blocked child_process.spawn of "esbuild" (LEAKGATE_EXEC_BLOCKED)',
+    ]) {
+      expect(refusedAtImport(error)?.problems.map((problem) => problem.reason)).toEqual(['not-finished'])
+    }
     // A killed file the runner does not list at all (Vitest drops it) is still found by its mark.
     const unlisted = auditCoverage([{ path: path.join(root, 'tests/whole.test.js') }], readFileMarks(sink), root)
     expect(unlisted?.problems.map((problem) => [problem.file, problem.reason])).toEqual([
