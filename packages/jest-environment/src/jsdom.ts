@@ -20,7 +20,9 @@ function createJsdomEnvironment(): EnvironmentClass {
   }
   // An unsupported Jest is refused before its environment is loaded (Jest 24 to 27 construct
   // environments differently and crashed inside ours; Jest 28 ran without any test failing).
-  const refusal = unsupportedBase('jest-environment-jsdom')
+  // Before Jest 28 jest-environment-jsdom came with jest, nested where a project cannot resolve
+  // it: then jest's own version says it (not 'install jest-environment-jsdom@30').
+  const refusal = unsupportedBase('jest-environment-jsdom') ?? unsupportedBase('jest')
   if (refusal) return refusingEnvironment(refusal)
   const Base = loadBaseEnvironment(
     'jest-environment-jsdom',
