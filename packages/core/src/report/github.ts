@@ -61,10 +61,13 @@ function location(gate: Gate, event: ReportEvent, workspace: string) {
 }
 
 export function formatAnnotation(gate: Gate, event: ReportEvent, workspace: string): string {
-  const lines = [
-    `${describeEvent(event)} (${event.code ?? event.category})${event.count > 1 ? ` ×${event.count}` : ''}`,
-  ]
-  lines.push(`test: ${describeScope(event)}`)
+  const head = `${describeEvent(event)} (${event.code ?? event.category})${event.count > 1 ? ` ×${event.count}` : ''}`
+  return annotation(gate, event, workspace, head, `test: ${describeScope(event)}`)
+}
+
+/** One error annotation: its head line, who ran it, where, through what, and the line that allows it. */
+function annotation(gate: Gate, event: ReportEvent, workspace: string, head: string, who: string): string {
+  const lines = [head, who]
   if (event.callSite) lines.push(`called at: ${describeSite(event.callSite)}`)
   if (event.package) lines.push(`via: ${event.via ? `${event.package} (${describeSite(event.via)})` : event.package}`)
   lines.push(`to allow: ${suggestAllowance(event)}`)
@@ -88,22 +91,8 @@ const MAX_ANNOTATED_PLACES = 50
 export function formatPlaceAnnotation(gate: Gate, place: LeakGroup, workspace: string): string {
   const event = place.first
   if (place.events.length === 1) return formatAnnotation(gate, event, workspace)
-  const lines = [`${describeEvent(event)} (${event.code ?? event.category}) ×${place.count}`]
-  lines.push(`tests: ${describeTests(place.tests)}`)
-  if (event.callSite) lines.push(`called at: ${describeSite(event.callSite)}`)
-  if (event.package) lines.push(`via: ${event.via ? `${event.package} (${describeSite(event.via)})` : event.package}`)
-  lines.push(`to allow: ${suggestAllowance(event)}`)
-  const where = location(gate, event, workspace)
-  return workflowCommand(
-    'error',
-    {
-      file: where.file,
-      line: where.line,
-      col: where.col,
-      title: `leakgate: ${event.event} (${event.code ?? event.category})`,
-    },
-    safeText(lines.join('\n')),
-  )
+  const head = `${describeEvent(event)} (${event.code ?? event.category}) ×${place.count}`
+  return annotation(gate, event, workspace, head, `tests: ${describeTests(place.tests)}`)
 }
 
 export function formatGithub(gate: Gate, options: GithubOptions): string {
