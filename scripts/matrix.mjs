@@ -3,9 +3,9 @@
 // come from the npm registry as packages) × every supported framework line (Vitest 3.2, 4, 5;
 // Jest 29, 30). Each framework line is installed once into .matrix/<line>/ (cached by a stamp of
 // what it holds) together with the packed @leakgate packages, and each cell runs that adapter's
-// e2e smoke suite with the real CLI inside a fresh network namespace.
+// e2e suite with the real CLI inside a fresh network namespace.
 //
-//   node scripts/matrix.mjs [--only vitest-3.2,jest-29] [--nodes 20,22] [--smoke] [--write docs/matrix.md]
+//   node scripts/matrix.mjs [--help] [--only vitest-3.2,jest-29] [--nodes 20,22] [--smoke] [--write docs/matrix.md]
 //
 // Each cell runs the adapter's whole e2e suite; --smoke runs only its shared-fixture checks.
 //
@@ -190,8 +190,24 @@ function main() {
       nodes: { type: 'string' },
       smoke: { type: 'boolean', default: false },
       write: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   })
+  if (values.help) {
+    const usage = fs
+      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1)
+    const header = usage.slice(
+      0,
+      usage.findIndex((line) => !line.startsWith('//')),
+    )
+    console.log(header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n'))
+    console.log(
+      `framework lines: ${Object.keys(FRAMEWORKS).join(', ')}; Nodes: 20, ${Object.keys(NODE_VERSIONS).join(', ')}`,
+    )
+    return
+  }
   const lines = values.only ? values.only.split(',') : Object.keys(FRAMEWORKS)
   for (const line of lines) {
     if (!FRAMEWORKS[line]) {
