@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/report.ts', 'src/preload.ts', 'src/register.ts', 'src/cli.ts'],
+  entry: ['src/index.ts', 'src/report.ts', 'src/session.ts', 'src/preload.ts', 'src/register.ts', 'src/cli.ts'],
   format: ['esm', 'cjs'],
   platform: 'node',
   target: 'node20',

@@ -20,7 +20,9 @@ import type { LeakgateOptions } from './options.js'
 // Jest's test context) the engine lives in the outer realm: it is loaded there, never created
 // inside a realm that will be thrown away.
 
-const KEY = Symbol.for('leakgate.engine')
+/** Where the engine of this process is found (on `process` and on each realm's global). */
+export const ENGINE_KEY: unique symbol = Symbol.for('leakgate.engine') as never
+const KEY = ENGINE_KEY
 const here = path.dirname(fileURLToPath(import.meta.url))
 
 /** TypeScript loaders compile files through Module#_compile: trusted like the frameworks. */
