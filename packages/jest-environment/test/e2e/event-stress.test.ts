@@ -1,5 +1,10 @@
-import type { LeakgateReport } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
+import {
+  expectedStressCounts,
+  STRESS_FILES,
+  STRESS_TESTS,
+  stressCounts,
+} from '../../../core/test/support/event-stress.js'
 import { describeRun, runJest } from './support/run-jest.js'
 
 // fixtures/event-stress: no event lost under load (issue 10.6), with the real Jest CLI. Six
@@ -8,57 +13,11 @@ import { describeRun, runJest } from './support/run-jest.js'
 // thread and in a child Node process. Every event is counted: the report's counts must be
 // exactly what the tests did.
 
-const FILES = 6
-const TESTS = 5
-const TEMPLATES = 10
-const SAME_CODE = 3
-const WORKER_COMPILES = 4
-const CHILD_COMPILES = 3
-
-/** What the tests did, summed by file, test, phase, event, decision and origin. */
-function expectedCounts(): Record<string, number> {
-  const out: Record<string, number> = {}
-  const add = (key: string, count: number) => {
-    out[key] = (out[key] ?? 0) + count
-  }
-  for (let f = 1; f <= FILES; f++) {
-    const file = `tests/stress-${f}.test.js`
-    for (let n = 1; n <= TESTS; n++) {
-      const at = `${file} | stress ${n}`
-      add(`${at} | test | AsyncFunction | allowed | `, TEMPLATES)
-      add(`${at} | test | Function | allowed | `, TEMPLATES)
-      add(`${at} | test | AsyncFunction | violation | `, 1 + SAME_CODE)
-      add(`${at} | test | child_process.spawnSync | allowed | `, n === 4 ? 2 : 1)
-      add(`${at} | test | child_process.spawnSync | violation | `, 1)
-      if (n === 1) add(`${at} | late | AsyncFunction | violation | `, 1)
-      if (n === 3) add(`${at} | test | AsyncFunction | allowed | worker`, WORKER_COMPILES)
-      if (n === 4) add(`${at} | test | AsyncFunction | allowed | child`, CHILD_COMPILES)
-    }
-  }
-  return out
-}
-
-function countsOf(report: LeakgateReport | undefined): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const e of report?.events ?? []) {
-    const key = [
-      e.scope.file,
-      e.scope.test ?? '',
-      e.scope.phase,
-      e.event,
-      e.decision.allowed ? 'allowed' : 'violation',
-      e.origin ?? '',
-    ].join(' | ')
-    out[key] = (out[key] ?? 0) + e.count
-  }
-  return out
-}
-
 describe('fixtures/event-stress (report mode, parallel workers)', () => {
   test('three workers: every event is in the report', async () => {
     const run = await runJest('event-stress', ['--maxWorkers=3'], { timeout: 240_000 })
     expect(run.code, describeRun(run)).toBe(0)
-    expect(run.results?.numPassedTests, describeRun(run)).toBe(FILES * TESTS)
-    expect(countsOf(run.report)).toEqual(expectedCounts())
+    expect(run.results?.numPassedTests, describeRun(run)).toBe(STRESS_FILES * STRESS_TESTS)
+    expect(stressCounts(run.report)).toEqual(expectedStressCounts())
   }, 300_000)
 })

@@ -1,34 +1,11 @@
-import type { LeakgateReport } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
-import { checkExpected, type Expected, readExpected } from './support/expected.js'
+import { inReportMode, reportedViolations } from '../../../core/test/support/report-parity.js'
+import { checkExpected, readExpected } from './support/expected.js'
 import { describeRun, runJest } from './support/run-jest.js'
 
 // fixtures/report-parity: report mode records exactly what enforce mode fails (issue 10.7), with
 // the real Jest CLI: the fixture in enforce mode meets expected.json; in report mode every test
 // passes and the violations are the same ones (a reference to eval never called is in neither).
-
-/** The same expectations with every test passing: report mode refuses nothing. */
-function inReportMode(expected: Expected): Expected {
-  const files = Object.fromEntries(
-    Object.entries(expected.files).map(([file, spec]) => [
-      file,
-      {
-        ...spec,
-        status: undefined,
-        tests: Object.fromEntries(Object.entries(spec.tests).map(([name, t]) => [name, { ...t, status: 'pass' }])),
-      },
-    ]),
-  )
-  return { ...expected, files } as Expected
-}
-
-/** Each violation as the baseline sees a leak: what, where, which test (no line, no mode). */
-function violations(report: LeakgateReport | undefined): string[] {
-  return (report?.events ?? [])
-    .filter((event) => !event.decision.allowed)
-    .map((event) => `${event.scope.file} > ${event.scope.test}: ${event.category} ${event.event} ${event.target}`)
-    .sort()
-}
 
 describe('fixtures/report-parity (enforce and report mode)', () => {
   const expected = readExpected('report-parity')
@@ -44,7 +21,7 @@ describe('fixtures/report-parity (enforce and report mode)', () => {
     expect(checkExpected(report, inReportMode(expected)), describeRun(report)).toEqual([])
     expect(report.report?.runs[0]?.mode).toBe('report')
     expect(report.code, describeRun(report)).toBe(0)
-    expect(violations(report.report)).toEqual(violations(enforce.report))
-    expect(violations(report.report)).toHaveLength(4)
+    expect(reportedViolations(report.report)).toEqual(reportedViolations(enforce.report))
+    expect(reportedViolations(report.report)).toHaveLength(4)
   }, 300_000)
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { checkExpected, loadExpected } from './expected.js'
+import { checkExpected, readExpected } from './expected.js'
 import { cleanup, type RunResult, runFixture } from './harness.js'
 
 // fixtures/allowance-ends (issue 12.8): an allowance ends with its test. A timer, an
@@ -7,7 +7,7 @@ import { cleanup, type RunResult, runFixture } from './harness.js'
 // refused, late work of that test, failing the file; with the real Vitest CLI.
 
 describe('fixtures/allowance-ends (enforce mode)', () => {
-  const expected = loadExpected('allowance-ends')
+  const expected = readExpected('allowance-ends')
   let run: RunResult
   beforeAll(async () => {
     run = await runFixture('allowance-ends', { timeout: 180_000 })

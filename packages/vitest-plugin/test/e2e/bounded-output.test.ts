@@ -1,7 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ReportEvent } from '@leakgate/core/report'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  CONNECT_TEST,
+  expectFloodReport,
+  FLOOD_FILE,
+  FLOOD_OUTCOMES,
+  FLOOD_SUMMARY_LINES,
+  FUNCTION_TEST,
+} from '../../../core/test/support/flood.js'
 import { cleanup, copyFixtures, type RunResult, runFixture, runVitest, testResult } from './harness.js'
 
 // Issue 11.5, with the real Vitest CLI on fixtures/flood: tests that swallow 10,000 refused
@@ -9,11 +16,6 @@ import { cleanup, copyFixtures, type RunResult, runFixture, runVitest, testResul
 // Before the cap the run printed 1.9 MB (every one of the 9,999 "more" violations, twice) and
 // wrote a 15.7 MB report; now a failure lists ten and counts the rest, and the report keeps a
 // hundred events per test and counts what it leaves out.
-
-const FILE = 'tests/flood.test.js'
-const FUNCTION_TEST = 'swallows 10,000 refused new Function calls'
-const CONNECT_TEST = 'swallows 10,000 refused connects'
-const ALLOWED_TEST = 'makes 300 allowed connects'
 
 describe('fixtures/flood: output and report stay bounded', () => {
   let run: RunResult
@@ -26,11 +28,9 @@ describe('fixtures/flood: output and report stay bounded', () => {
 
   test('the tests fail or pass as before', () => {
     expect(run.code, tail()).toBe(1)
-    expect(testResult(run, FILE, FUNCTION_TEST)?.status).toBe('failed')
-    expect(testResult(run, FILE, CONNECT_TEST)?.status).toBe('failed')
-    expect(testResult(run, FILE, 'leaks once')?.status).toBe('failed')
-    expect(testResult(run, FILE, ALLOWED_TEST)?.status).toBe('passed')
-    expect(testResult(run, FILE, 'stays clean')?.status).toBe('passed')
+    for (const [name, outcome] of Object.entries(FLOOD_OUTCOMES)) {
+      expect(testResult(run, FLOOD_FILE, name)?.status, name).toBe(outcome === 'pass' ? 'passed' : 'failed')
+    }
   })
 
   test('the terminal gets a few kilobytes, not megabytes', () => {
@@ -39,7 +39,7 @@ describe('fixtures/flood: output and report stay bounded', () => {
   })
 
   test('a failure lists ten violations, counts the rest and names the report', () => {
-    const message = testResult(run, FILE, FUNCTION_TEST)?.failureMessages.join('\n') ?? ''
+    const message = testResult(run, FLOOD_FILE, FUNCTION_TEST)?.failureMessages.join('\n') ?? ''
     expect(message).toContain('blocked Function of "return 0" (LEAKGATE_EVAL_BLOCKED)')
     expect(message).toContain('and 9,999 more violations:')
     expect(message).toContain('blocked Function of "return 9" (LEAKGATE_EVAL_BLOCKED)')
@@ -47,49 +47,22 @@ describe('fixtures/flood: output and report stay bounded', () => {
     expect(message).toContain(
       '… and 9,990 more violations not listed here: the leakgate report counts them all (npx leakgate report)',
     )
-    const connects = testResult(run, FILE, CONNECT_TEST)?.failureMessages.join('\n') ?? ''
+    const connects = testResult(run, FLOOD_FILE, CONNECT_TEST)?.failureMessages.join('\n') ?? ''
     expect(connects).toContain('and 9,999 more violations:')
     expect(connects).toContain('… and 9,990 more violations not listed here')
   })
 
   test('violations left out of meta failed their test: none is called an orphan', () => {
     expect(run.output).not.toContain('failed no test')
-    expect(run.output).toContain('leakgate: 20001 violations (net 10000, eval 10001), 300 allowed by rules')
-    expect(run.output).toContain(
-      'leakgate: 19800 violations and 200 allowed events of 3 tests are counted, not listed: the report keeps 100 events per test (leakgate report names the tests)',
-    )
+    for (const line of FLOOD_SUMMARY_LINES) expect(run.output).toContain(line)
   })
 
   test('the report keeps 100 events per test and counts the rest', () => {
     const report = run.report
     expect(report, tail()).toBeDefined()
     if (!report) return
-    const perTest = new Map<string, ReportEvent[]>()
-    for (const event of report.events) {
-      const key = event.scope.test ?? ''
-      perTest.set(key, [...(perTest.get(key) ?? []), event])
-    }
-    expect(perTest.get(FUNCTION_TEST)).toHaveLength(100)
-    expect(perTest.get(CONNECT_TEST)).toHaveLength(100)
-    expect(perTest.get(ALLOWED_TEST)).toHaveLength(100)
-    expect(perTest.get('leaks once')).toHaveLength(1)
-    const dropped = (test: string) => report.dropped?.find((entry) => entry.test === test)
-    expect(dropped(FUNCTION_TEST)).toMatchObject({ file: FILE, events: 9900, violations: 9900, allowed: 0 })
-    expect(dropped(FUNCTION_TEST)?.byCategory.eval.violations).toBe(9900)
-    expect(dropped(CONNECT_TEST)).toMatchObject({ events: 9900, violations: 9900, allowed: 0 })
-    expect(dropped(CONNECT_TEST)?.byCategory.net.violations).toBe(9900)
-    expect(dropped(ALLOWED_TEST)).toMatchObject({ events: 200, violations: 0, allowed: 200 })
-    expect(report.dropped).toHaveLength(3)
-    expect(report.summary).toEqual({
-      violations: 20001,
-      allowed: 300,
-      byCategory: {
-        net: { violations: 10000, allowed: 300 },
-        exec: { violations: 0, allowed: 0 },
-        eval: { violations: 10001, allowed: 0 },
-        tamper: { violations: 0, allowed: 0 },
-      },
-    })
+    expectFloodReport(report)
+    // The file as written (indented), not only its JSON.
     const size = fs.statSync(path.join(run.dir, 'leakgate-report.json')).size
     expect(size).toBeLessThan(1_000_000)
   })
@@ -118,7 +91,7 @@ describe('fixtures/flood through blob reports and --merge-reports', () => {
     expect(violations(FUNCTION_TEST)).toHaveLength(100)
     expect(violations(CONNECT_TEST)).toHaveLength(100)
     const dropped = (test: string) => report.dropped?.find((entry) => entry.test === test)
-    expect(dropped(FUNCTION_TEST)).toMatchObject({ file: FILE, violations: 9900, allowed: 0 })
+    expect(dropped(FUNCTION_TEST)).toMatchObject({ file: FLOOD_FILE, violations: 9900, allowed: 0 })
     expect(dropped(CONNECT_TEST)?.byCategory.net.violations).toBe(9900)
     expect(merged.output).not.toContain('failed no test')
     expect(merged.output.length).toBeLessThan(64_000)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { checkExpected, loadExpected } from './expected.js'
+import { checkExpected, readExpected } from './expected.js'
 import { cleanup, limited, type RunResult, runFixture, smoke } from './harness.js'
 
 // fixtures/codegen-shapes: shapes of code generation from real suites (issue 10), against its
@@ -15,7 +15,7 @@ const poolArgs = (pool: string) =>
     : [`--pool=${pool}`]
 
 describe('fixtures/codegen-shapes (enforce mode)', () => {
-  const expected = loadExpected('codegen-shapes')
+  const expected = readExpected('codegen-shapes')
   let runs: RunResult[] = []
   beforeAll(async () => {
     runs = await limited(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { checkExpected, loadExpected } from './expected.js'
+import { checkExpected, readExpected } from './expected.js'
 import { cleanup, type RunResult, runFixture, testResult } from './harness.js'
 
 // fixtures/project-rule: a rule for the project's own files (issue 10.11), with the real Vitest
@@ -9,7 +9,7 @@ import { cleanup, type RunResult, runFixture, testResult } from './harness.js'
 const FILE = 'tests/project-code.test.js'
 
 describe('fixtures/project-rule (enforce mode)', () => {
-  const expected = loadExpected('project-rule')
+  const expected = readExpected('project-rule')
   let run: RunResult
   beforeAll(async () => {
     run = await runFixture('project-rule')

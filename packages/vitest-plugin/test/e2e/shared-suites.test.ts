@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { checkExpected, loadExpected } from './expected.js'
+import { checkExpected, readExpected } from './expected.js'
 import { cleanup, isolated, limited, type RunResult, runFixture, smoke, testResult } from './harness.js'
 
 // The shared fixtures (fixtures/leaky, fixtures/clean) against their expected.json, in every
@@ -19,7 +19,7 @@ const VM_POOL_SKIPS = {
 const isVmPool = (pool: string | undefined) => pool === 'vmThreads' || pool === 'vmForks'
 
 describe.skipIf(!isolated)('fixtures/leaky (enforce mode)', () => {
-  const expected = loadExpected('leaky')
+  const expected = readExpected('leaky')
   let runs: RunResult[] = []
   beforeAll(async () => {
     runs = await limited(
@@ -72,7 +72,7 @@ describe.skipIf(!isolated)('fixtures/leaky (enforce mode)', () => {
 })
 
 describe('fixtures/spawn-shapes (refused spawns look like Node’s failed spawns)', () => {
-  const expected = loadExpected('spawn-shapes')
+  const expected = readExpected('spawn-shapes')
   let runs: RunResult[] = []
   beforeAll(async () => {
     runs = await limited(
@@ -93,7 +93,7 @@ describe('fixtures/spawn-shapes (refused spawns look like Node’s failed spawns
 })
 
 describe.skipIf(!isolated)('fixtures/clean (must stay green)', () => {
-  const expected = loadExpected('clean')
+  const expected = readExpected('clean')
   let runs: RunResult[] = []
   beforeAll(async () => {
     runs = await limited(

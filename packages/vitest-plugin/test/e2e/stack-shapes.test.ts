@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { checkExpected, loadExpected } from './expected.js'
+import { checkExpected, readExpected } from './expected.js'
 import { cleanup, type RunResult, runFixture } from './harness.js'
 
 // fixtures/stack-shapes (issue 10.13): failures as a person reads them, with the real Vitest CLI.
@@ -10,7 +10,7 @@ const OWN_FRAMES =
   /realm-\w+\.[cm]?js|runInScope|leakgateTest|leakgateFile|packages\/(core|vitest-plugin)\/dist|@leakgate\//
 
 describe('fixtures/stack-shapes (enforce mode)', () => {
-  const expected = loadExpected('stack-shapes')
+  const expected = readExpected('stack-shapes')
   let run: RunResult
   beforeAll(async () => {
     run = await runFixture('stack-shapes', { timeout: 180_000 })

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 // @ts-expect-error: a plain ES module of the fixture, shared with the Jest e2e test
 import { pasteSuggestions } from '../../../../fixtures/suggestions/paste.mjs'
-import { checkExpected, loadExpected } from './expected.js'
+import { checkExpected, readExpected } from './expected.js'
 import { cleanup, copyFixtures, type RunResult, runVitest } from './harness.js'
 
 // fixtures/suggestions (issue 10.12): every suggestion, pasted where it says, makes its test
@@ -18,7 +18,7 @@ describe('fixtures/suggestions: pasted, each suggestion works', () => {
 
   test('the failing run says where each allowance goes', async () => {
     before = await runVitest(dir, { timeout: 180_000 })
-    expect(checkExpected(before, loadExpected('suggestions')), before.output.slice(-3000)).toEqual([])
+    expect(checkExpected(before, readExpected('suggestions')), before.output.slice(-3000)).toEqual([])
     expect(before.output).toMatch(
       /FAIL +tests\/describe-body\.test\.js[\s\S]*?To allow it in this file \(at its top\): {2}allowAudit\(\{ eval: /,
     )

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { checkExpected, loadExpected } from './expected.js'
+import { checkExpected, readExpected } from './expected.js'
 import { cleanup, type RunResult, runFixture } from './harness.js'
 
 // fixtures/tamper (issue 12.9): a test that disturbs the guard fails with LEAKGATE_TAMPERED, and
 // the guard is put back for the tests after it, with the real Vitest CLI.
 
 describe('fixtures/tamper (enforce mode)', () => {
-  const expected = loadExpected('tamper')
+  const expected = readExpected('tamper')
   let run: RunResult
   beforeAll(async () => {
     run = await runFixture('tamper', { timeout: 180_000 })
