@@ -22,5 +22,7 @@ if (result.status !== 0) {
 }
 if (quiet) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  console.log(`leakgate: built @leakgate/core, @leakgate/vitest-plugin and @leakgate/jest-environment (${seconds}s)`)
+  console.log(
+    `leakgate: built @leakgate/core, @leakgate/vitest-plugin, @leakgate/jest-environment and @leakgate/mocha (${seconds}s)`,
+  )
 }
