@@ -103,6 +103,8 @@ export class Engine {
   readonly restores: (() => void)[] = []
   /** Realms tamed with tameRealm(), and how to untame them. */
   readonly realms = new Map<object, () => void>()
+  /** Every tamed realm by its `Function.prototype` (vm contexts included): each is tamed once. */
+  readonly tamedRealms = new WeakMap<object, { untame: () => void; restores: readonly Restore[] }>()
   /** Called for a violation whose test and file have both ended (nothing left to fail). */
   onOrphanViolation: ((record: AuditRecord, error: LeakgateError) => void) | undefined
   /** Set in a child process or worker started by a test: where its events came from. */

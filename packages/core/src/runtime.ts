@@ -12,6 +12,7 @@ import { installNativeAccess } from './interceptors/native-access.js'
 import { findNatives } from './interceptors/natives.js'
 import { installNet } from './interceptors/net.js'
 import { tameRealm as tame } from './interceptors/realm.js'
+import { installShadowRealm } from './interceptors/shadow-realm.js'
 import { installWorkers } from './interceptors/worker.js'
 import type { LeakgateOptions } from './options.js'
 
@@ -79,6 +80,7 @@ export function installInterceptors(engine: Engine): void {
   installChildProcess(engine, natives, restores)
   installNativeAccess(engine, restores)
   installCode(engine, natives, restores)
+  installShadowRealm(engine, restores)
   installWorkers(engine, restores)
   // ESM facades of builtins were created from the exports; make named imports see the patches.
   syncBuiltinESMExports()

@@ -98,6 +98,10 @@ export class FileSession {
       writable: true,
     })
     tameRealm(global as typeof globalThis)
+    // Jest's own realm, one property away from the test (`Buffer.constructor`,
+    // `jest.fn.constructor`): tamed too (issue 12.3); Jest's and Babel's code generation there
+    // is the framework's own.
+    tameRealm(globalThis)
   }
 
   /** Called for every circus event, synchronously (add_test and add_hook are dispatched sync). */

@@ -4,6 +4,7 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
+import { installContexts } from './contexts.js'
 import { decideUnreadable } from './fail-closed.js'
 import { type Natives, quietBinding } from './natives.js'
 import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
@@ -63,6 +64,8 @@ function isTrusted(engine: Engine, stack: StackCapture): boolean {
 }
 
 export function installCode(engine: Engine, natives: Natives, restores: Restore[]): void {
+  // Before the compile hook below: its probe script is leakgate's own.
+  const contexts = installContexts(engine, restores)
   const scripts = new CompiledScripts()
   const RealScript = realOf(vm.Script)
   const realCompileFunction = realOf(vm.compileFunction)
@@ -83,6 +86,9 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           }
         }
         const script = Reflect.construct(target, args, newTarget) as object
+        // The context it is compiled for (vm.runInContext, vm.runInNewContext): a realm to tame
+        // before the script runs there.
+        if (args[6] !== undefined) contexts.tame(args[6])
         if (engine.mode === 'report') engine.evalSources.note(args[1], args[0])
         if (typeof args[7] === 'symbol') {
           scripts.note(args[1], {
@@ -120,6 +126,14 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         // Each parameter read once: what is decided is what compiles (a getter could answer
         // differently the second time). Node requires strings; it says so for anything else.
         const list = Array.isArray(params) ? Array.from(params as unknown[]) : params
+        // The context it compiles in, read once and tamed: Node reads that same value.
+        if (options !== null && typeof options === 'object') {
+          const parsingContext = (options as { parsingContext?: unknown }).parsingContext
+          if (parsingContext !== undefined) {
+            contexts.tame(parsingContext)
+            options = Object.create(options, { parsingContext: { value: parsingContext, enumerable: true } })
+          }
+        }
         if (engine.active) {
           const names = Array.isArray(list) ? list.map((param) => (typeof param === 'string' ? param : '?')) : []
           const body = typeof code === 'string' ? code : ''
@@ -152,6 +166,15 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
   if (typeof RealSourceTextModule === 'function') {
     const guarded: new (...args: unknown[]) => object = new Proxy(RealSourceTextModule, {
       construct: function compileModule(target, args, newTarget): object {
+        // The context it links in, read once and tamed: Node reads that same value.
+        const given = args[1]
+        if (given !== null && typeof given === 'object') {
+          const context = (given as { context?: unknown }).context
+          if (context !== undefined) {
+            contexts.tame(context)
+            args[1] = Object.create(given, { context: { value: context, enumerable: true } })
+          }
+        }
         const options = (args[1] ?? {}) as { identifier?: unknown; importModuleDynamically?: unknown }
         const identifier = typeof options.identifier === 'string' ? options.identifier : undefined
         // Node requires a string source; anything else fails in the constructor, as without us.

@@ -127,10 +127,14 @@ function makeGuardedConstructor(engine: Engine, Real: AnyConstructor, event: str
 }
 
 /** The four code-generating constructors of the realm whose global is `global`. */
-function realmConstructors(global: typeof globalThis): [string, AnyConstructor][] {
-  const RealFunction = global.Function as unknown as AnyConstructor
-  let siblings: unknown[]
-  if (global === globalThis) {
+function realmConstructors(global: typeof globalThis, parts: RealmParts): [string, AnyConstructor][] {
+  // A context's global may hold another `Function` (a sandbox's own): its prototype's is the realm's.
+  const RealFunction = (parts.functionPrototype?.constructor ?? global.Function) as unknown as AnyConstructor
+  const given = parts.siblings
+  let siblings: readonly unknown[]
+  if (given) {
+    siblings = given
+  } else if (global === globalThis) {
     siblings = [async () => {}, function* () {}, async function* () {}]
   } else {
     try {
@@ -150,12 +154,49 @@ function realmConstructors(global: typeof globalThis): [string, AnyConstructor][
   return out
 }
 
+/** How a realm is tamed: what the caller knows of it already. */
+export interface RealmParts {
+  /** The realm's own `Function.prototype`, read by code that ran there (not through its global). */
+  functionPrototype?: object
+  /** An async function, a generator and an async generator made in that realm (by syntax). */
+  siblings?: readonly unknown[]
+  /**
+   * Held weakly (a vm context the code under test made): not in `engine.realms`, whose realms
+   * are checked at every test end and kept until uninstall; untamed at uninstall if still alive.
+   */
+  weak?: boolean
+}
+
+/** The `Function.prototype` a realm is known by (each realm is tamed once, whatever its global). */
+function functionPrototypeOf(global: typeof globalThis): object | undefined {
+  try {
+    const proto = (global.Function as { prototype?: unknown } | undefined)?.prototype
+    return typeof proto === 'function' ? proto : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Tames the realm of `global`; returns the function that untames it. */
-export function tameRealm(engine: Engine, global: typeof globalThis): () => void {
+export function tameRealm(engine: Engine, global: typeof globalThis, parts: RealmParts = {}): () => void {
   const existing = engine.realms.get(global)
   if (existing) return existing
+  const proto = parts.functionPrototype ?? functionPrototypeOf(global)
+  const known = proto ? engine.tamedRealms.get(proto) : undefined
+  if (known) {
+    // Tamed already (a context tamed when it was made, now named by an adapter): one taming,
+    // held strongly from now on if asked so. What the context's maker did to it since is put
+    // right (jsdom copies the context's `eval` onto its window, which is the sandbox: the copy
+    // would shadow the accessor).
+    for (const restore of known.restores) if (restore.intact && !restore.intact()) restore.repair?.()
+    if (!parts.weak) {
+      engine.guardRealm(global, known.restores)
+      engine.realms.set(global, known.untame)
+    }
+    return known.untame
+  }
   const restores: Restore[] = []
-  for (const [name, Real] of realmConstructors(global)) {
+  for (const [name, Real] of realmConstructors(global, parts)) {
     const guarded = makeGuardedConstructor(engine, Real, name)
     patchProperty(restores, Real.prototype as object, 'constructor', {
       value: guarded,
@@ -166,13 +207,18 @@ export function tameRealm(engine: Engine, global: typeof globalThis): () => void
       patchProperty(restores, global, 'Function', { value: guarded, writable: true, enumerable: false })
   }
   tameEval(engine, global, restores)
-  engine.guardRealm(global, restores)
   const untame = () => {
     if (engine.refuseFromTest('a realm was untamed by the code under test', untame)) return
     for (const restore of restores.reverse()) restore()
-    engine.realms.delete(global)
+    restores.length = 0
+    for (const [key, value] of engine.realms) if (value === untame) engine.realms.delete(key)
+    if (proto) engine.tamedRealms.delete(proto)
   }
-  engine.realms.set(global, untame)
+  if (proto) engine.tamedRealms.set(proto, { untame, restores })
+  if (!parts.weak) {
+    engine.guardRealm(global, restores)
+    engine.realms.set(global, untame)
+  }
   return untame
 }
 

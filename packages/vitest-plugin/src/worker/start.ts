@@ -28,6 +28,10 @@ export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi): void {
   if (engine.mode === 'off') return
   const isolatedRealm = inVmContext()
   const untame = core.tameRealm(globalThis)
+  // The vm pools' outer realm (the worker's own) is one property away from the test
+  // (`Buffer.constructor`): tamed too, for the worker's life (issue 12.3). Core's default is
+  // the realm core was loaded in, the worker's.
+  if (isolatedRealm) core.tameRealm()
   const unlend = isolatedRealm ? lendSourceMaps() : undefined
   const testPath = vitest.expect.getState().testPath as string
   const fileScope = engine.enterFile(testPath)
