@@ -24,13 +24,27 @@ const REALMS_PROBE = `
     'exports.scriptNew = (code, sandbox, options) => new vm.Script(code).runInNewContext(sandbox, options)',
     'exports.create = (sandbox, options) => vm.createContext(sandbox, options)',
     'exports.compile = (code, context) => vm.compileFunction(code, [], { parsingContext: context })',
+    'exports.module = async (code, context) => { const m = new vm.SourceTextModule(code, { context }); await m.link(() => {}); await m.evaluate(); return m.namespace }',
   ].join('\\n'))
   const runner = require(path.join(base, 'node_modules/vm-runner'))
   const DONT = vm.constants && vm.constants.DONT_CONTEXTIFY
+  // Contexts made before install: tamed when a script, compileFunction or a module is compiled for them.
+  const made = () => vm.createContext({})
+  const early = { run: [made(), made()], compile: [made(), made()], module: [made(), made()] }
   core.install({})
   core.tameRealm(globalThis)
   core.getEngine().filter.frameworkPaths.push('/node_modules/vm-runner/')
   const t = (fn) => { try { const value = fn(); return { ok: true, value: typeof value === 'function' ? 'function' : value } } catch (e) { return kit.describeError(e) } }
+  const late = async (index) => ({
+    runInContext: t(() => runner.inContext('Function', early.run[index])('return 20')()),
+    compileFunction: t(() => runner.compile('return Function', early.compile[index])()('return 21')()),
+    sourceTextModule: vm.SourceTextModule
+      ? await runner.module('export default () => Function("return 22")()', early.module[index]).then(
+          (namespace) => t(() => namespace.default()),
+          (error) => kit.describeError(error),
+        )
+      : 'unsupported',
+  })
   const vectors = () => ({
     functionHandedOut: t(() => runner.inNew('Function')('return 1')()),
     functionInside: t(() => runner.inNew('() => Function("return 2")()')()),
@@ -53,6 +67,7 @@ const REALMS_PROBE = `
   })
   const r = {}
   r.refused = vectors()
+  r.refusedEarly = await late(0)
   r.events = core.getEngine().tracker.run.violations.map((v) => v.event + ' ' + v.target)
   r.message = core.getEngine().errorFor(core.getEngine().tracker.run.violations[0]).message.split('\\n')
   const before = core.getEngine().tracker.run.violations.length
@@ -76,6 +91,7 @@ const REALMS_PROBE = `
   r.cleanEvents = core.getEngine().tracker.run.violations.slice(before).map((v) => v.event + ' ' + v.target)
   core.allowAudit({ eval: true })
   r.allowed = vectors()
+  r.allowedEarly = await late(1)
   r.allowedEvents = core.getEngine().tracker.run.violations.length - before
   core.uninstall()
   r.untamed = runner.inNew('Function.prototype.constructor === Function && typeof Object.getOwnPropertyDescriptor(globalThis, "eval").value')
@@ -88,7 +104,7 @@ const refused = { ok: false, code: 'LEAKGATE_EVAL_BLOCKED', leakgate: true }
 describe.each(nodes)('vm contexts are tamed when made, on $label', ({ bin }) => {
   let r: Probed
   beforeAll(async () => {
-    r = (await probe(bin, REALMS_PROBE)).result
+    r = (await probe(bin, REALMS_PROBE, { args: ['--experimental-vm-modules', '--no-warnings'] })).result
   }, 60_000)
 
   test("a context's Function family and eval are refused, however the context was made", () => {
@@ -96,6 +112,18 @@ describe.each(nodes)('vm contexts are tamed when made, on $label', ({ bin }) => 
       if (value === 'unsupported') continue
       expect(value, key).toMatchObject(refused)
     }
+  })
+
+  test('a context made before install is tamed when a script, compileFunction or a module is compiled for it', () => {
+    const early = r.refusedEarly as Record<string, unknown>
+    expect(early.runInContext).toMatchObject(refused)
+    expect(early.compileFunction).toMatchObject(refused)
+    expect(early.sourceTextModule).toMatchObject(refused)
+    expect(r.allowedEarly).toEqual({
+      runInContext: { ok: true, value: 20 },
+      compileFunction: { ok: true, value: 21 },
+      sourceTextModule: { ok: true, value: 22 },
+    })
   })
 
   test('decided like the main realm: the same events, attributed to the caller', () => {
