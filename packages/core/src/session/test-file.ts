@@ -23,6 +23,12 @@ export interface EndFileOptions {
   errors?: readonly unknown[]
 }
 
+/** Options of `TestFile.startAttempt()`. */
+export interface StartAttemptOptions {
+  /** The running attempt of the parent test, for a subtest. */
+  within?: TestAttempt
+}
+
 interface TestState {
   attempts: TestAttempt[]
 }
@@ -83,17 +89,27 @@ export class TestFile implements AttemptOwner {
    * Starts an attempt of a test (the first, or a retry: a fresh scope, so its allowances start
    * empty). `name` is the full name, `describe > test`; `key` tells two tests of the same name
    * apart (the runner's id), and ties the attempts of one test together (default: the name).
+   * `within`: the running attempt of the test this one is a subtest of (node:test's `t.test()`):
+   * the parent's allowances hold in it, and work it leaves behind fails the parent while the
+   * parent runs. A parent that already ended is ignored (the subtest is the file's).
    */
-  startAttempt(name: string, key: string = name): TestAttempt {
+  startAttempt(name: string, key: string = name, options: StartAttemptOptions = {}): TestAttempt {
     let state = this.#tests.get(key)
     if (!state) {
       state = { attempts: [] }
       this.#tests.set(key, state)
     }
-    const scope = this.#engine.createTestScope(name, this.#scope)
+    const within = options.within
+    const parent = within && !within.ended && this.#owns(within) ? scopeOfAttempt(within) : this.#scope
+    const scope = this.#engine.createTestScope(name, parent)
     const attempt = new TestAttempt(this.#engine, this, scope, key, state.attempts.length)
     state.attempts.push(attempt)
     return attempt
+  }
+
+  /** Was `attempt` started by this file? */
+  #owns(attempt: TestAttempt): boolean {
+    return this.#tests.get(attempt.key)?.attempts.includes(attempt) === true
   }
 
   /** The attempt of this test started last (ended or not), if any. */

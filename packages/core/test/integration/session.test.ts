@@ -114,6 +114,24 @@ const LIFE = `
   seq.end()
   out.afterSequential = (await hit()).code
 
+  // A subtest (node:test's t.test()): the parent's allowance holds in it; another test's does not.
+  const parent = file.startAttempt('parent')
+  out.subtests = await parent.run(async () => {
+    core.allowAudit({ net: [kit.EXTERNAL] })
+    const sub = file.startAttempt('parent > sub', 'parent > sub', { within: parent })
+    const viaParent = (await sub.run(() => hit())).ok
+    const endSub = sub.end()
+    const other = file.startAttempt('not a subtest')
+    const unrelated = (await other.run(() => hit())).code
+    other.end()
+    return { viaParent, subError: endSub.error === undefined, subRecords: endSub.records.length, unrelated }
+  })
+  out.subtests.parentError = parent.end().error === undefined
+  // Once the parent ended, a subtest started within it is the file's: no allowance of the parent.
+  const orphanSub = file.startAttempt('parent > late sub', 'parent > late sub', { within: parent })
+  out.subtests.afterParentEnded = (await orphanSub.run(() => hit())).code
+  out.subtests.orphanFails = orphanSub.end().error !== undefined
+
   // Late work: an allowance ends with its test; the late violation fails the file.
   const late = file.startAttempt('starts a timer')
   late.run(() => { core.allowAudit({ net: [kit.EXTERNAL] }); setTimeout(() => hit().then((r) => { out.lateResult = r.code }), 30) })
@@ -233,6 +251,18 @@ describe.each(nodes)('the session API on $label', ({ bin }) => {
     expect(r.reportConnect).toBe(true)
     expect(r.sinkDir).toBe(true)
     expect(r.sunk).toEqual([['report', false]])
+  })
+
+  test('a subtest runs under its parent attempt: the parent allowance holds while the parent runs', () => {
+    expect(r.subtests).toEqual({
+      viaParent: true,
+      subError: true,
+      subRecords: 0,
+      unrelated: 'LEAKGATE_NET_BLOCKED',
+      parentError: true,
+      afterParentEnded: 'LEAKGATE_NET_BLOCKED',
+      orphanFails: true,
+    })
   })
 
   test('enter() scopes sequential code to the attempt until it ends', () => {
