@@ -23,6 +23,6 @@ if (result.status !== 0) {
 if (quiet) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   console.log(
-    `leakgate: built @leakgate/core, @leakgate/vitest-plugin, @leakgate/jest-environment and @leakgate/mocha (${seconds}s)`,
+    `leakgate: built @leakgate/core, @leakgate/vitest-plugin, @leakgate/jest-environment, @leakgate/mocha and @leakgate/node-test (${seconds}s)`,
   )
 }

@@ -1,0 +1,144 @@
+import path from 'node:path'
+import type * as NodeTest from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { LeakgateError } from '@leakgate/core'
+import { openSession } from '@leakgate/core/session'
+import { FileGuard } from './guard.js'
+import { loadOptions } from './options.js'
+import { RunReport, refuseRun, SINK_ENV } from './report.js'
+import { whenTestClassFound } from './runner.js'
+
+// What leakgate does in this process, by the part it plays in node:test (measured on Node
+// 20.20, 22.23, 24.21 and 26.10):
+// - `runner`: `node --test` itself with process isolation (the default). `--require` preloads
+//   run here, `--import` ones do not. It only starts test processes: leakgate audits nothing in
+//   it (its spawns are the runner's own), makes the run's sink and writes the report at exit.
+// - `file`: a test process the runner started (NODE_TEST_CONTEXT is set), running one file
+//   (its argv[1]): the file is guarded; the runner's process writes the report.
+// - `direct`: a test file run as `node --import @leakgate/node-test file.test.js`: guarded,
+//   and this process writes the report too.
+// - `in-process`: `node --test --test-isolation=none` (Node 22.8+): every file in this
+//   process. Not supported yet: refused with a message, never run unguarded.
+// - `none`: a worker thread (workers inherit execArgv) or a process a test started (it
+//   inherits NODE_OPTIONS and NODE_TEST_CONTEXT): core's own guard follows those, in the scope
+//   of the test that started them.
+
+export type Role = 'runner' | 'file' | 'direct' | 'in-process' | 'none'
+
+/** The runner's pid, set by it for its test processes: it writes the report. */
+export const RUNNER_ENV = 'LEAKGATE_NODE_TEST_RUNNER'
+
+function isolationNone(execArgv: readonly string[]): boolean {
+  return execArgv.some(
+    (arg, index) =>
+      /^--(experimental-)?test-isolation=none$/.test(arg) ||
+      (/^--(experimental-)?test-isolation$/.test(arg) && execArgv[index + 1] === 'none'),
+  )
+}
+
+export function role(execArgv: readonly string[], env: NodeJS.ProcessEnv, mainThread: boolean, ppid: number): Role {
+  if (!mainThread || env.LEAKGATE_CONTEXT) return 'none'
+  if (env.NODE_TEST_CONTEXT) return env[RUNNER_ENV] && env[RUNNER_ENV] !== String(ppid) ? 'none' : 'file'
+  if (execArgv.includes('--test')) return isolationNone(execArgv) ? 'in-process' : 'runner'
+  return 'direct'
+}
+
+function refuse(message: string): never {
+  process.stderr.write(`leakgate: ${message}\n`)
+  process.exit(1)
+}
+
+/**
+ * The options, or the end of this process with the message (exit code 1). `withReport`: this
+ * process writes the report, so a report that says the run was refused replaces any earlier one
+ * (the gate must not read an old green report as this run's).
+ */
+function loadOrRefuse(withReport: boolean): ReturnType<typeof loadOptions> {
+  try {
+    return loadOptions()
+  } catch (error) {
+    if (!LeakgateError.is(error)) throw error
+    if (withReport) refuseRun(process.cwd(), error.message)
+    refuse(error.message)
+  }
+}
+
+function startRunner(): void {
+  const { options } = loadOrRefuse(true)
+  const mode = process.env.LEAKGATE_MODE ?? options.mode ?? 'enforce'
+  if (mode === 'off') return
+  const report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report')
+  process.env[SINK_ENV] = report.sinkDir
+  process.env[RUNNER_ENV] = String(process.pid)
+  process.on('exit', () => {
+    if (report.finish()) process.exitCode = 1
+  })
+}
+
+/** This package's files: the wrappers around tests are left out of stacks, never blamed. */
+const OWN_DIR = path.dirname(fileURLToPath(import.meta.url)) + path.sep
+
+function guardFile(file: string, withReport: boolean): void {
+  const { options } = loadOrRefuse(withReport)
+  const mode = process.env.LEAKGATE_MODE ?? options.mode ?? 'enforce'
+  if (mode === 'off') return
+  let report: RunReport | undefined
+  if (withReport) {
+    report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report')
+    process.env[SINK_ENV] = report.sinkDir
+  }
+  let session: ReturnType<typeof openSession>
+  try {
+    session = openSession({
+      framework: 'node-test',
+      version: process.versions.node,
+      options,
+      ownDirs: [OWN_DIR],
+      onOrphan: (_record, error) => {
+        // After the file's tests and hooks: nothing of node:test's is left to fail.
+        process.stderr.write(`\nleakgate: a violation after the file's tests and hooks ended:\n${error.message}\n\n`)
+        if (mode === 'enforce') process.exitCode = 1
+      },
+    })
+  } catch (error) {
+    if (LeakgateError.is(error)) refuse(error.message)
+    throw error
+  }
+  const testFile = session.enterFile(file, { realm: globalThis, fileTop: 'sync' })
+  const guard = new FileGuard(testFile)
+  whenTestClassFound((Test, root) => guard.patch(Test, root))
+  const nodeTest = process.getBuiltinModule('node:test') as unknown as typeof NodeTest
+  // Creates the root test now (the class is found) and registers the file's check.
+  nodeTest.after(guard.fileHook)
+  guard.placeFileHook(file)
+  process.on('exit', () => {
+    // The file's `after` hook never ran (the process is leaving early): what it had is shown here.
+    const { error } = testFile.end()
+    if (error) {
+      process.stderr.write(`\nleakgate: ${error.message}\n\n`)
+      if (mode === 'enforce') process.exitCode = 1
+    }
+    if (report?.finish()) process.exitCode = 1
+  })
+}
+
+export function guardThisProcess(what: Role): void {
+  switch (what) {
+    case 'runner':
+      startRunner()
+      break
+    case 'file':
+    case 'direct': {
+      const file = process.argv[1]
+      if (!file) refuse('@leakgate/node-test guards a test file; this process runs none (no script given).')
+      guardFile(path.resolve(file), what === 'direct')
+      break
+    }
+    case 'none':
+      break
+    case 'in-process':
+      refuse(
+        '--test-isolation=none runs every test file in the runner process; @leakgate/node-test does not support it yet. Run with process isolation (the default).',
+      )
+  }
+}
