@@ -23,7 +23,10 @@ import { tameRealm } from './realm.js'
 // the context's globals on the context itself (Node 20-24); on Node 26 a context's own globals
 // live on its sandbox, so a sandbox shows `eval` and `Function` as own, non-enumerable properties.
 //
-// Cannot see: a context made before install and then run by `script.runInContext(ctx)` (a vm
+// Cannot see: the real eval a context's maker copied onto its sandbox by value from code the
+// guard trusts (jsdom does, for each window it makes: an iframe's `contentWindow.eval` is the
+// real one; the adapters put the accessor back on the test's own window when they name it, and
+// jsdom's own code calls that copied eval as it sets up each window); a context made before install and then run by `script.runInContext(ctx)` (a vm
 // export given that context tames it); one made through `process.binding('contextify')` (that
 // binding access is itself an event, native-access.ts).
 
@@ -98,7 +101,8 @@ export class ContextRealms {
 
   /** Tames the realm of a context object (anything else is left to Node to refuse). */
   tame(context: unknown): void {
-    if (!isObject(context) || this.#seen.has(context)) return
+    if (!isObject(context)) return
+    if (this.#seen.has(context)) return
     let parts: unknown
     try {
       parts = Reflect.apply(this.#runInContext, this.#probe, [context])

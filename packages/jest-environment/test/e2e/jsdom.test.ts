@@ -16,7 +16,7 @@ import {
 } from './support/run-jest.js'
 
 describe.skipIf(SMOKE)("'@leakgate/jest-environment/jsdom'", () => {
-  test('inline <script>, on* attributes, XHR and the window’s eval are caught; window setup is not', async () => {
+  test('inline <script>, on* attributes, XHR, the window’s eval and an iframe’s Function are caught; window setup is not', async () => {
     const run = await runJest('jest-jsdom')
     const why = describeRun(run)
     expect(run.code, why).toBe(1)
@@ -32,8 +32,12 @@ describe.skipIf(SMOKE)("'@leakgate/jest-environment/jsdom'", () => {
     expect(failed('an onclick attribute fails the test')).toContain('blocked Function of')
     expect(failed('XHR to an outside host fails the test')).toMatch(/blocked net\.connect to "127\.0\.0\.2:\d+"/)
     expect(failed("the window's own eval fails the test")).toContain('blocked eval of "1 + 1"')
+    expect(failed("an iframe's window is a realm too: its Function fails the test")).toContain(
+      'blocked Function of "return 5"',
+    )
     const events = (run.report?.events ?? []).map((event) => [event.scope.test, event.category, event.decision.allowed])
     expect(events).toEqual([
+      ["an iframe's window is a realm too: its Function fails the test", 'eval', false],
       ['an inline script fails the test', 'eval', false],
       ['an onclick attribute fails the test', 'eval', false],
       ["the window's own eval fails the test", 'eval', false],

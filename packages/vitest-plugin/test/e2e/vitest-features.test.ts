@@ -308,7 +308,7 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
     ['forks', 'jsdomForks'],
     ['vmThreads', 'jsdomVmThreads'],
   ] as const)(
-    'jsdom (%s): the DOM is free; <script>, on* attributes and XHR to an outside host are caught',
+    "jsdom (%s): the DOM is free; <script>, on* attributes, an iframe's Function and XHR to an outside host are caught",
     async (_, key) => {
       const run = await scenarios.get(key)
       const status = (title: string) => testResult(run, 'tests/dom.test.js', title)?.status
@@ -316,9 +316,11 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
       expect(status('an inline <script> is code generation')).toBe('failed')
       expect(status('an on* attribute is code generation')).toBe('failed')
       expect(status('an XHR to an outside host is caught')).toBe('failed')
+      expect(status("an iframe's window is a realm too: its Function is caught")).toBe('failed')
       const seen = violations(run).map((event) => `${event.scope.test} | ${event.category}`)
       expect([...new Set(seen)].sort()).toEqual([
         'an XHR to an outside host is caught | net',
+        "an iframe's window is a realm too: its Function is caught | eval",
         'an inline <script> is code generation | eval',
         'an on* attribute is code generation | eval',
       ])
