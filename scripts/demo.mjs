@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The demo (`npm run demo`): a small project whose tests leak — a payment client calling its real
 // API and swallowing the error, a version read from git, a template engine compiling code — run
-// with the real Vitest and the real Jest CLIs in enforce mode, then the CI gate over both reports.
+// with the real Vitest and Jest CLIs and Node's own test runner in enforce mode, then the CI gate
+// over the three reports.
 //
 // The "API" is a documentation address (203.0.113.10), never routable, and the runs happen in a
 // fresh network namespace. Where namespaces are unavailable, the demo points the client at
@@ -32,7 +33,7 @@ function run(command, args, env) {
   return { status: result.status, isolated: plan.isolated }
 }
 
-const built = ['core', 'vitest-plugin', 'jest-environment'].every((name) =>
+const built = ['core', 'vitest-plugin', 'jest-environment', 'node-test'].every((name) =>
   fs.existsSync(path.join(root, 'packages', name, 'dist')),
 )
 if (!built) {
@@ -57,10 +58,10 @@ console.log(`fixtures/demo is a small project whose tests leak the way real suit
   tests/templates.test.js  1 test compiles a template (new Function)  eval  (a 2nd test allows it: passes)
   tests/cart.test.js       plain code                                 passes
 
-Vitest, then Jest, run them with leakgate in enforce mode (nothing allowed beyond this machine):
-each runner fails those 4 tests, each with a LeakgateError naming the leak and the line that
-would allow it, and passes the other 2. Then the CI gate reads both reports: 8 violations (the
-same 4 leaks, once per runner) and exits 1. Nothing leaves this machine: the "API" is a
+Vitest, Jest, then Node's own test runner run them with leakgate in enforce mode (nothing
+allowed beyond this machine): each runner fails those 4 tests, each with a LeakgateError naming
+the leak and the line that would allow it, and passes the other 2. Then the CI gate reads the
+three reports: 12 violations (the same 4 leaks, once per runner) and exits 1. Nothing leaves this machine: the "API" is a
 documentation address${isolated ? ', inside a network namespace of its own' : ' (127.0.0.2 here)'}.`)
 
 banner('Vitest: npx vitest run   (fixtures/demo, plugins: [leakgate()])')
@@ -69,20 +70,52 @@ const vitest = run('npx', ['vitest', 'run'], env)
 banner("Jest: npx jest   (fixtures/demo, testEnvironment: '@leakgate/jest-environment')")
 const jest = run('npx', ['jest'], env)
 
+// node:test has no config file: the options come from LEAKGATE_OPTIONS (or "leakgate" in
+// package.json). The shared globals (test, expect) come from fixtures/node-test-support.
+banner('node:test: node --test --require @leakgate/node-test   (fixtures/demo)')
+const demoTests = fs
+  .readdirSync(path.join(demo, 'tests'))
+  .filter((name) => name.endsWith('.test.js'))
+  .sort()
+  .map((name) => `tests/${name}`)
+const nodeTest = run(
+  process.execPath,
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--require',
+    '@leakgate/node-test',
+    '--import',
+    '../node-test-support/globals.mjs',
+    ...demoTests,
+  ],
+  {
+    ...env,
+    LEAKGATE_OPTIONS: JSON.stringify({
+      report: '.leakgate/node-test-report.json',
+      ...(env.DEMO_LOCAL ? { local: env.DEMO_LOCAL.split(',') } : {}),
+    }),
+  },
+)
+
 banner('The CI gate: npx --no-install leakgate report .leakgate/*.json')
-const reportFiles = ['vitest-report.json', 'jest-report.json'].map((name) => path.join('.leakgate', name))
+const reportFiles = ['vitest-report.json', 'jest-report.json', 'node-test-report.json'].map((name) =>
+  path.join('.leakgate', name),
+)
 const gate = spawnSync(process.execPath, [path.join(root, 'packages/core/dist/cli.mjs'), 'report', ...reportFiles], {
   cwd: demo,
   stdio: 'inherit',
 })
 
 // The demo suite leaks on purpose: every run must fail, and the gate must say so.
-const expected = vitest.status === 1 && jest.status === 1 && gate.status === 1
+const expected = vitest.status === 1 && jest.status === 1 && nodeTest.status === 1 && gate.status === 1
 banner('What happened')
-console.log(`vitest exited ${vitest.status}, jest exited ${jest.status}, the gate exited ${gate.status}.`)
+console.log(
+  `vitest exited ${vitest.status}, jest exited ${jest.status}, node --test exited ${nodeTest.status}, the gate exited ${gate.status}.`,
+)
 if (expected) {
   console.log('As announced: 4 tests failed in each runner, one per leak, even the one whose error the code')
-  console.log('swallowed, and the gate failed the build on both reports (8 violations: 4 leaks, 2 runners).')
+  console.log('swallowed, and the gate failed the build on the three reports (12 violations: 4 leaks, 3 runners).')
   console.log("Allow a leak where it belongs with allowAudit(), or record today's leaks with")
   console.log('`npx --no-install leakgate baseline` so CI fails only on new ones.')
 } else {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The supported matrix, run for real: every supported Node (20 is the system one; 22, 24, 26
 // come from the npm registry as packages) × every supported framework line (Vitest 3.2, 4, 5;
-// Jest 29, 30; Mocha 11.7, 12.0). Each framework line is installed once into .matrix/<line>/ (cached by a stamp of
+// Jest 29, 30; Mocha 11.7, 12.0; node:test). Each framework line is installed once into .matrix/<line>/ (cached by a stamp of
 // what it holds) together with the packed @leakgate packages, and each cell runs that adapter's
 // e2e suite with the real CLI inside a fresh network namespace.
 //
@@ -76,6 +76,13 @@ export const FRAMEWORKS = {
     label: 'Mocha 12.0',
     deps: ['mocha@12.0.3'],
   },
+  'node-test': {
+    adapter: 'node-test',
+    label: 'node:test',
+    // node:test is Node's own: the line holds the packed adapter and what the shared fixtures
+    // import (the standalone expect for their globals).
+    deps: ['expect@30.5.2'],
+  },
 }
 
 /** Packages the fixtures use, at the versions the repository itself is tested with. */
@@ -114,7 +121,7 @@ function packPackages() {
   const build = run('npm', ['run', 'build', '--silent'], { stdio: 'inherit' })
   if (build.status !== 0) throw new Error('build failed')
   const tarballs = {}
-  for (const name of ['core', 'vitest-plugin', 'jest-environment', 'mocha']) {
+  for (const name of ['core', 'vitest-plugin', 'jest-environment', 'mocha', 'node-test']) {
     const packed = run('npm', ['pack', '--silent', '--pack-destination', packs], {
       cwd: path.join(root, 'packages', name),
     })

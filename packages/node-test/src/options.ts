@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { LeakgateError, type LeakgateOptions, normalizeOptions } from '@leakgate/core'
+import { LeakgateError, type LeakgateOptions, normalizeOptions, OPTION_CHECKS, type OptionSpec } from '@leakgate/core'
 
 // Where the options come from: node:test has no config file of its own, so the project's
 // package.json ("leakgate": { ... }), and LEAKGATE_OPTIONS (a JSON object, as for
@@ -9,8 +9,20 @@ import { LeakgateError, type LeakgateOptions, normalizeOptions } from '@leakgate
 
 export const OPTIONS_ENV = 'LEAKGATE_OPTIONS'
 
+export const DEFAULT_REPORT = 'leakgate-report.json'
+
+/** The keys this adapter adds to core's (and the one it manages), for core's validator. */
+const SPEC: OptionSpec = {
+  extra: { report: OPTION_CHECKS.outputFileOrFalse },
+  managed: { sinkDir: '@leakgate/node-test manages its own sink; set `report` for where the report goes' },
+  example: '"leakgate": { "allow": { "net": ["api.example.com:443"] } }',
+}
+
 export interface LoadedOptions {
+  /** Core's options (without `report`). */
   options: LeakgateOptions
+  /** Where the report goes, relative to the root (default leakgate-report.json), or false. */
+  report: string | false
   /** Where they were read, for messages. */
   sources: string[]
 }
@@ -67,12 +79,13 @@ export function loadOptions(cwd = process.cwd(), env: NodeJS.ProcessEnv = proces
     sources.push(`${OPTIONS_ENV} (environment)`)
   }
   try {
-    normalizeOptions(options as LeakgateOptions, env)
+    normalizeOptions(options as LeakgateOptions, env, { ...SPEC, base: cwd })
   } catch (error) {
     if (LeakgateError.is(error) && sources.length > 0 && !error.message.includes(' in ')) {
       throw new LeakgateError(error.code, `${error.message}\n\n  in ${sources.join(' and ')}`)
     }
     throw error
   }
-  return { options: options as LeakgateOptions, sources }
+  const { report = DEFAULT_REPORT, ...core } = options as LeakgateOptions & { report?: string | false }
+  return { options: core, report, sources }
 }

@@ -34,8 +34,8 @@ function runInfo(root: string, mode: Mode): Omit<RunInfo, 'startedAt'> {
 }
 
 /** The run was refused (bad options): its report says so, for the gate. */
-export function refuseRun(root: string, message: string): void {
-  writeRefusedReport(path.join(root, REPORT_FILE), runInfo(root, 'enforce'), message)
+export function refuseRun(root: string, message: string, report: string | false = REPORT_FILE): void {
+  if (report !== false) writeRefusedReport(path.resolve(root, report), runInfo(root, 'enforce'), message)
 }
 
 export class RunReport {
@@ -44,14 +44,18 @@ export class RunReport {
   private readonly info: Omit<RunInfo, 'startedAt'>
   private finished = false
 
+  private readonly reportFile: string | undefined
+
+  /** `report`: the report's path relative to `root`, or false for none (the sink is still read). */
   constructor(
     private readonly root: string,
     mode: Mode,
-    private readonly reportFile = path.join(root, REPORT_FILE),
+    report: string | false = REPORT_FILE,
   ) {
+    this.reportFile = report === false ? undefined : path.resolve(root, report)
     this.sinkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-node-test-'))
     this.info = runInfo(root, mode)
-    writeUnfinishedReport(this.reportFile, this.info)
+    if (this.reportFile) writeUnfinishedReport(this.reportFile, this.info)
   }
 
   /** Writes the report and prints the summary; returns true when the run must fail. */
@@ -72,9 +76,9 @@ export class RunReport {
     }
     if (incomplete) run.incomplete = incomplete
     const report = createReport(run, records)
-    const where = path.relative(process.cwd(), this.reportFile) || this.reportFile
+    const where = this.reportFile ? path.relative(process.cwd(), this.reportFile) || this.reportFile : 'none'
     try {
-      writeReport(this.reportFile, report)
+      if (this.reportFile) writeReport(this.reportFile, report)
     } catch (error) {
       process.stderr.write(`${(error as Error).message}\n`)
       return true

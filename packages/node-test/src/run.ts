@@ -37,12 +37,13 @@ export function run(options: RunOptions = {}): ReturnType<typeof NodeTest.run> {
       "invalid leakgate option isolation: 'none' runs every test file in this process; @leakgate/node-test does not support it yet. Leave isolation at 'process' (the default).",
     )
   }
-  const { options: leakgate } = loadOptions((options as { cwd?: string }).cwd ?? process.cwd())
+  const { options: leakgate, report: reportPath } = loadOptions((options as { cwd?: string }).cwd ?? process.cwd())
   const mode = process.env.LEAKGATE_MODE ?? leakgate.mode ?? 'enforce'
   if (mode === 'off') return nodeTest.run(options)
   const report = new RunReport(
     leakgate.root ?? (options as { cwd?: string }).cwd ?? process.cwd(),
     mode as 'enforce' | 'report',
+    reportPath,
   )
   const saved = {
     NODE_OPTIONS: process.env.NODE_OPTIONS,

@@ -64,10 +64,10 @@ function loadOrRefuse(withReport: boolean): ReturnType<typeof loadOptions> {
 }
 
 function startRunner(): void {
-  const { options } = loadOrRefuse(true)
+  const { options, report: reportPath } = loadOrRefuse(true)
   const mode = process.env.LEAKGATE_MODE ?? options.mode ?? 'enforce'
   if (mode === 'off') return
-  const report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report')
+  const report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report', reportPath)
   process.env[SINK_ENV] = report.sinkDir
   process.env[RUNNER_ENV] = String(process.pid)
   process.on('exit', () => {
@@ -79,12 +79,12 @@ function startRunner(): void {
 const OWN_DIR = path.dirname(fileURLToPath(import.meta.url)) + path.sep
 
 function guardFile(file: string, withReport: boolean): void {
-  const { options } = loadOrRefuse(withReport)
+  const { options, report: reportPath } = loadOrRefuse(withReport)
   const mode = process.env.LEAKGATE_MODE ?? options.mode ?? 'enforce'
   if (mode === 'off') return
   let report: RunReport | undefined
   if (withReport) {
-    report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report')
+    report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report', reportPath)
     process.env[SINK_ENV] = report.sinkDir
   }
   let session: ReturnType<typeof openSession>

@@ -114,6 +114,25 @@ describe('bad options stop the run before any test, naming the key and where it 
     }
   })
 
+  test('a report path that is not one; sinkDir, which the adapter manages', async () => {
+    for (const [options, key] of [
+      [{ report: 5 }, 'report'],
+      [{ sinkDir: '/tmp/x' }, 'sinkDir'],
+    ] as const) {
+      const run = await runFixture('node-test-scopes', {
+        globals: false,
+        env: { LEAKGATE_OPTIONS: JSON.stringify(options) },
+      })
+      try {
+        expect(run.code).toBe(1)
+        expect(run.output).toMatch(new RegExp(`leakgate: invalid leakgate option ${key}\\b`))
+        expect(run.output).not.toContain('✔')
+      } finally {
+        cleanup(run)
+      }
+    }
+  })
+
   test('a JSON that does not parse', async () => {
     const run = await runFixture('node-test-scopes', { globals: false, env: { LEAKGATE_OPTIONS: '{mode:' } })
     try {
@@ -122,5 +141,43 @@ describe('bad options stop the run before any test, naming the key and where it 
     } finally {
       cleanup(run)
     }
+  })
+})
+
+describe("run() from '@leakgate/node-test/run'", () => {
+  let run: NodeTestRun
+  beforeAll(async () => {
+    const dir = copyFixture('node-test-scopes')
+    fs.writeFileSync(
+      path.join(dir, 'run-tests.mjs'),
+      [
+        "import path from 'node:path'",
+        "import { spec } from 'node:test/reporters'",
+        "import { run } from '@leakgate/node-test/run'",
+        "const files = ['tests/subtests.test.mjs', 'tests/clean.test.mjs'].map((file) => path.resolve(file))",
+        'run({ files })',
+        "  .on('test:fail', () => { process.exitCode = 1 })",
+        '  .compose(spec)',
+        '  .pipe(process.stdout)',
+        '',
+      ].join('\n'),
+    )
+    run = await runNodeTest(dir, {
+      preload: 'none',
+      globals: false,
+      script: 'run-tests.mjs',
+      env: { LEAKGATE_OPTIONS: options },
+    })
+  })
+  afterAll(() => cleanup(run))
+
+  test('each test process runs guarded, and the report is written when the stream ends', () => {
+    expect(run.output).toMatch(/✖ the default export of node:test is guarded too/)
+    expect(run.output).toMatch(/✔ a parent allowance reaches its subtests/)
+    expect(run.output).toMatch(/✔ subtests on loopback/)
+    expect(run.output).toMatch(/leakgate: 4 violations \(net 0, exec 4, eval 0\), 1 allowed by rules/)
+    expect(run.code).toBe(1)
+    expect(run.report?.runs[0]?.files).toEqual(['tests/clean.test.mjs', 'tests/subtests.test.mjs'])
+    expect(run.report?.runs[0]?.incomplete).toBeUndefined()
   })
 })

@@ -70,7 +70,9 @@ export function readJson<T>(file: string): T | undefined {
 /** A fresh copy of `fixtures/_shared`, the node:test support files and the named fixture. */
 export function copyFixture(name: string): string {
   const base = runnerDir ? path.join(runnerDir, 'work') : path.join(repoRoot, '.cache', 'e2e')
-  const root = path.join(base, `node-test-${name}-${randomUUID().slice(0, 8)}`)
+  fs.mkdirSync(base, { recursive: true })
+  // Its real path: node:test names files by theirs (a runner dir may be reached through a link).
+  const root = path.join(fs.realpathSync(base), `node-test-${name}-${randomUUID().slice(0, 8)}`)
   for (const part of ['_shared', 'node-test-support', name]) {
     fs.cpSync(path.join(fixturesDir, part), path.join(root, part), {
       recursive: true,
