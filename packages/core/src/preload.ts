@@ -1,6 +1,6 @@
 import type { ChildContext } from './engine.js'
-import { enteringLoaderThread } from './interceptors/code.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
+import { enteringLoaderThread } from './interceptors/module-loader.js'
 import { getEngine, installInterceptors, tameRealm } from './runtime.js'
 
 // Loaded with `--require` (NODE_OPTIONS) into workers and child processes, and by the adapters

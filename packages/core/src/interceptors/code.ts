@@ -1,4 +1,3 @@
-import Module from 'node:module'
 import vm from 'node:vm'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
@@ -6,6 +5,7 @@ import { isNodeOperation } from '../node-operations.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
 import { installContexts } from './contexts.js'
 import { decideUnreadable } from './fail-closed.js'
+import { decidedDataModules, guardDataModules, installModuleLoader } from './module-loader.js'
 import { type Natives, quietBinding } from './natives.js'
 import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
 import { checkCode } from './realm.js'
@@ -19,10 +19,10 @@ import { Trampolines } from './trampoline.js'
 //   reference captured before install is caught too. Decided as it compiles, so a script's run
 //   has no leakgate frame in its stack (Node's own internal scripts are built without it);
 // - `vm.compileFunction` (export only: internal/vm destructured the binding at startup) and
-//   `vm.SourceTextModule` (under --experimental-vm-modules);
-// - `Module.prototype._compile` called by anything but Node's own loader (and known TypeScript
-//   loaders): that is compiling a string as a module;
-// - `import('data:...')` through a synchronous resolve hook (Node 22+, `module.registerHooks`);
+//   `vm.SourceTextModule` (under --experimental-vm-modules; a data: module made from a class
+//   captured before install, as Vitest's vm pools do, is decided when it is linked);
+// - code from strings through the module system: `Module.prototype._compile`, loader hooks'
+//   sources, `Module.wrap`, `import('data:...')` (module-loader.ts);
 // - the inspector's messages that compile code (`Runtime.evaluate`, `compileScript`,
 //   `callFunctionOn`, `Debugger.evaluateOnCallFrame`, a breakpoint's condition …), at the
 //   native `dispatch` of its connection.
@@ -32,11 +32,8 @@ import { Trampolines } from './trampoline.js'
 //
 // Cannot see: a client of the inspector's own port (`inspector.open()`, then a WebSocket to
 // it): its messages reach V8 without passing a session's connection;
-// `import('data:')` on Node 20 outside code the framework loads itself;
 // `vm.compileFunction` captured before install; a `ContextifyScript` built from
 // `process.binding('contextify')` (that binding access is itself an event, native-access.ts).
-
-type Skip = (...args: never[]) => unknown
 
 /** `vm.runInNewContext` when that export was used, else `vm.Script`. */
 function vmEvent(stack: StackCapture): string {
@@ -44,18 +41,6 @@ function vmEvent(stack: StackCapture): string {
   const outer = vmFrames[vmFrames.length - 1]
   if (vmFrames.length >= 2 && outer?.fn) return `vm.${outer.fn}`
   return 'vm.Script'
-}
-
-export function decodeDataUrl(url: string): string {
-  const comma = url.indexOf(',')
-  if (comma === -1) return url
-  const head = url.slice(0, comma)
-  const body = url.slice(comma + 1)
-  try {
-    return head.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body)
-  } catch {
-    return body
-  }
 }
 
 /** Trusted code generation: the framework's own (by caller) or one of Node's internal operations. */
@@ -196,6 +181,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           }
         }
         const module = Reflect.construct(target, args, newTarget === guarded ? target : newTarget)
+        if (identifier?.startsWith('data:')) decidedDataModules.add(module)
         if (identifier !== undefined) {
           scripts.note(identifier, {
             import: { kind: 'callback', value: options.importModuleDynamically, identifier },
@@ -207,90 +193,11 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
       },
     })
     patchProperty(restores, vm, 'SourceTextModule', { value: guarded, writable: true, enumerable: true })
+    guardDataModules(engine, RealSourceTextModule, restores)
   }
 
-  const ModuleProto = (Module as unknown as { prototype: Record<string, unknown> }).prototype
-  // Every ordinary require compiles its module inside that module's own load(): that is the
-  // loader (or a loader hook such as ts-node's) at work, recognised without a stack capture.
-  let loading: unknown
-  patchMethod<(filename: string) => unknown>(
-    restores,
-    ModuleProto,
-    'load',
-    (realLoad) =>
-      function load(this: unknown, filename: string) {
-        const previous = loading
-        loading = this
-        try {
-          return Reflect.apply(realLoad, this, [filename])
-        } finally {
-          loading = previous
-        }
-      },
-  )
-  patchMethod<(content: string, filename: string, ...rest: unknown[]) => unknown>(
-    restores,
-    ModuleProto,
-    '_compile',
-    (real) =>
-      function _compile(this: unknown, content: string, filename: string, ...rest: unknown[]) {
-        scripts.forget(filename)
-        if (engine.mode === 'report') engine.evalSources.note(filename, content)
-        if (engine.active && this !== loading) {
-          // Node's own loader is the caller for every ordinary require: decide by the first frame.
-          const stack = new StackCapture(engine.filter, _compile as Skip, 3)
-          const caller = stack.rawFrames()[0]
-          if (caller && !engine.filter.isInternal(caller.file) && !isTrusted(engine, stack)) {
-            const outcome = checkCode(
-              engine,
-              'Module._compile',
-              String(content),
-              [filename],
-              _compile as Skip,
-              new StackCapture(engine.filter, _compile as Skip),
-            )
-            if (!outcome.ok) throw outcome.error
-          }
-        }
-        return Reflect.apply(real, this, [content, filename, ...rest])
-      },
-  )
-
-  installDataImports(engine, restores)
+  installModuleLoader(engine, scripts, restores)
   installInspector(engine, restores)
-}
-
-/** The data: resolve hook of this thread, while registered. */
-let dataHooks: { deregister(): void } | undefined
-
-/**
- * Called in Node's loader thread once the preload has installed (preload.ts, enterLoaderThread).
- * Node 22's loader thread cannot run synchronous hooks beside its own chain (resolving the next
- * hooks module throws ERR_METHOD_NOT_IMPLEMENTED for resolveSync): there, the data: hook goes.
- */
-export function enteringLoaderThread(): void {
-  if (Number(process.versions.node.split('.')[0]) >= 24) return
-  dataHooks?.deregister()
-  dataHooks = undefined
-}
-
-function installDataImports(engine: Engine, restores: Restore[]): void {
-  const registerHooks = (Module as unknown as { registerHooks?: (hooks: object) => { deregister(): void } })
-    .registerHooks
-  if (typeof registerHooks !== 'function') return
-  function resolve(specifier: string, context: unknown, nextResolve: (specifier: string, context: unknown) => unknown) {
-    if (engine.active && typeof specifier === 'string' && specifier.startsWith('data:')) {
-      const outcome = checkCode(engine, 'import(data:)', decodeDataUrl(specifier), [specifier], resolve as Skip)
-      if (!outcome.ok) throw outcome.error
-    }
-    return nextResolve(specifier, context)
-  }
-  const hooks = registerHooks({ resolve })
-  dataHooks = hooks
-  restores.push(() => {
-    if (dataHooks === hooks) dataHooks = undefined
-    hooks.deregister()
-  })
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine.js'
-import { decodeDataUrl } from './code.js'
+import { decodeDataUrl } from './module-loader.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
 

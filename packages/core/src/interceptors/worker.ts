@@ -4,7 +4,7 @@ import { MessagePort } from 'node:worker_threads'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { mayGuard } from './child-process.js'
-import { decodeDataUrl } from './code.js'
+import { decodeDataUrl, noteLoaderHooks, noteLoaderThreadStart } from './module-loader.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
 
@@ -68,6 +68,11 @@ function isRegisterRequest(message: unknown): message is RegisterRequest {
   )
 }
 
+/** The internal worker that runs `module.register()` hooks (internal/modules/esm/worker). */
+function isLoaderThread(message: LoadScript): boolean {
+  return message.isInternal === true && message.filename.includes('modules/esm/worker')
+}
+
 /** The request comes from Node's loader (`makeSyncRequest` via the internal worker), not from code. */
 function postedByNodeLoader(engine: Engine, skip: (...args: never[]) => unknown): boolean {
   const frames = new StackCapture(engine.filter, skip, 2).rawFrames()
@@ -99,6 +104,8 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
           return Reflect.apply(real, this, [message, ...rest])
         }
         if (!engine.active || !isLoadScript(message) || message.isInternal) {
+          // Node's loader thread starting: its hooks are all registered after install.
+          if (engine.active && isLoadScript(message) && isLoaderThread(message)) noteLoaderThreadStart()
           return Reflect.apply(real, this, [message, ...rest])
         }
         const isData = message.doEval === false && message.filename.startsWith('data:')
@@ -138,6 +145,9 @@ function guardLoader(engine: Engine, message: RegisterRequest, skip: (...args: n
     if (!outcome.ok) throw outcome.error
     if (!mayGuard(outcome)) return
   }
+  // The loader hands its results back to this thread: compare them with the files from now on.
+  // A TypeScript loader's are its transforms (trusted like the frameworks).
+  if (!new StackCapture(engine.filter, skip).fromFramework()) noteLoaderHooks()
   if (loaderGuarded || typeof realRegister !== 'function') return
   const context = engine.childContext(engine.tracker.resolve())
   if (!context || !engine.preloadPath) return

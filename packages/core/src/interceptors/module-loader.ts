@@ -1,0 +1,395 @@
+import fs from 'node:fs'
+import Module from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { StackCapture } from '../attribution.js'
+import type { Engine } from '../engine.js'
+import { isNodeOperation } from '../node-operations.js'
+import type { CompiledScripts } from './compiled-scripts.js'
+import { patchMethod, type Restore } from './patch.js'
+import { checkCode } from './realm.js'
+
+// Code from strings through the module system (issue 12.5). Loading a module compiles the source
+// of a real file: that is no event. Anything else a loader compiles is code from a string:
+// - `Module.prototype._compile` called by hand (`new Module()._compile`, `module.constructor`),
+//   and, while Node loads a module, called with anything but that file's content by anyone but
+//   Node's own handlers and the TypeScript loaders: a `Module._extensions` / `require.extensions`
+//   handler or a `_compile` wrapper of a test's (`Module._compile`);
+// - Node's own `.js` handler when `fs.readFileSync` (which it reads the file through) was replaced
+//   and hands it something else than the file;
+// - a changed `Module.wrap` / `Module.wrapper`: its code is compiled around every module
+//   (`Module.wrap`);
+// - the `source` a `module.registerHooks` `load` hook returns (Node 22.15+, 23.5+) that is
+//   neither what the hooks below it gave nor the file's own content (`module.registerHooks(load)`);
+// - on Node 22+, the `source` the `load` hooks of `module.register()` (run in Node's loader
+//   thread) hand back, when the loader thread was started after install: seen by this thread's
+//   own synchronous hook, which runs outside them (`module.register(load)`);
+// - `import('data:…')`, whoever imports it (a Vitest test's goes through Vitest's module
+//   runner, which imports it natively from its own frames), decided when it loads
+//   (`import(data:)`): `import.meta.resolve('data:…')` compiles nothing. In a framework's vm
+//   realm (Jest's ESM mode, Vitest's vm pools) a data: module is a `vm.SourceTextModule` whose
+//   identifier is the URL: decided when it is made (code.ts) or, made from a class captured
+//   before install (Vitest's vm pools), when it or a module importing it is linked, before it runs.
+// TypeScript loaders (ts-node, tsx, @swc-node/register, @babel/register, esbuild-register,
+// pirates) compile a file's transformed code: their `_compile` calls and their hooks are trusted
+// (the framework list of attribution.ts).
+//
+// Cannot see: `import('data:…')` on Node 20 outside a vm realm (no synchronous hooks); a `load`
+// hook of `module.register()` on Node 20 (no synchronous hooks), or when
+// the loader thread ran hooks from the start (`--import`/`--loader`: a TypeScript loader's output
+// is not the file's content either); what a TypeScript loader is asked to transform.
+
+type Skip = (...args: never[]) => unknown
+type LoadResult = { format?: unknown; source?: unknown; shortCircuit?: unknown }
+type NextLoad = (url: string, context?: unknown) => LoadResult
+type LoadHook = (url: string, context: unknown, nextLoad: NextLoad) => LoadResult
+type RegisterHooks = (hooks: { resolve?: unknown; load?: unknown }) => { deregister(): void }
+
+export function decodeDataUrl(url: string): string {
+  const comma = url.indexOf(',')
+  if (comma === -1) return url
+  const head = url.slice(0, comma)
+  const body = url.slice(comma + 1)
+  try {
+    return head.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body)
+  } catch {
+    return body
+  }
+}
+
+/** Trusted code generation: the framework's own (by caller) or one of Node's internal operations. */
+function isTrusted(engine: Engine, stack: StackCapture): boolean {
+  return stack.fromFramework() || isNodeOperation(stack, engine.filter)
+}
+
+/** A module source as text (a hook may hand over a string, a Buffer, a TypedArray or an ArrayBuffer). */
+function sourceText(source: unknown): string {
+  if (typeof source === 'string') return source
+  if (ArrayBuffer.isView(source)) return Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString()
+  if (source instanceof ArrayBuffer) return Buffer.from(source).toString()
+  return String(source)
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** The data: hooks of this thread, while registered. */
+let dataHooks: { deregister(): void } | undefined
+/** `module.register()` hooks run in a loader thread started after install: compare what they give. */
+let loaderResultsChecked = false
+/** The loader thread was started after install (its internal `loadScript` was seen). */
+let loaderStartedAfterInstall = false
+
+/**
+ * Called in Node's loader thread once the preload has installed (preload.ts, enterLoaderThread).
+ * Node 22's loader thread cannot run synchronous hooks beside its own chain (resolving the next
+ * hooks module throws ERR_METHOD_NOT_IMPLEMENTED for resolveSync): there, the data: hook goes.
+ */
+export function enteringLoaderThread(): void {
+  if (Number(process.versions.node.split('.')[0]) >= 24) return
+  dataHooks?.deregister()
+  dataHooks = undefined
+}
+
+/** worker.ts: Node's loader thread is being started now (after install). */
+export function noteLoaderThreadStart(): void {
+  loaderStartedAfterInstall = true
+}
+
+/**
+ * worker.ts: code registered a `module.register()` hooks module (not a TypeScript loader). From
+ * now on, what the loader thread's hooks hand back is compared with the files, if that thread
+ * holds no hooks of before install (theirs would not be the files' content either).
+ */
+export function noteLoaderHooks(): void {
+  if (loaderStartedAfterInstall) loaderResultsChecked = true
+}
+
+export function installModuleLoader(engine: Engine, scripts: CompiledScripts, restores: Restore[]): void {
+  // Captured at install: what a test replaces later is compared with these.
+  const readFile = fs.readFileSync
+  const ownContent = (filename: string): string | undefined => {
+    try {
+      return stripBom(Reflect.apply(readFile, fs, [filename, 'utf8']) as string)
+    } catch {
+      return undefined
+    }
+  }
+  const ModuleStatics = Module as unknown as { wrap: unknown; wrapper: unknown }
+  const realWrap = ModuleStatics.wrap
+  const realWrapper = ModuleStatics.wrapper
+  const [wrapHead, wrapTail] = Array.isArray(realWrapper) ? (realWrapper as unknown[]) : []
+
+  /** The code a changed `Module.wrap` / `Module.wrapper` puts around `content`; undefined when unchanged. */
+  function changedWrapper(content: string): string | undefined {
+    const wrap = ModuleStatics.wrap
+    const wrapper = ModuleStatics.wrapper
+    if (wrap === realWrap && wrapper === realWrapper) {
+      const list = realWrapper as unknown[]
+      if (list[0] === wrapHead && list[1] === wrapTail) return undefined
+      return `${String(list[0])}${content}${String(list[1])}`
+    }
+    if (typeof wrap !== 'function') return String(wrap)
+    try {
+      return String(Reflect.apply(wrap, Module, [content]))
+    } catch {
+      return Function.prototype.toString.call(wrap)
+    }
+  }
+
+  const ModuleProto = (Module as unknown as { prototype: Record<string, unknown> }).prototype
+  // Every ordinary require compiles its module inside that module's own load(): that is the
+  // loader (or a loader hook such as ts-node's) at work.
+  let loading: unknown
+  patchMethod<(filename: string) => unknown>(
+    restores,
+    ModuleProto,
+    'load',
+    (realLoad) =>
+      function load(this: unknown, filename: string) {
+        const previous = loading
+        loading = this
+        try {
+          return Reflect.apply(realLoad, this, [filename])
+        } finally {
+          loading = previous
+        }
+      },
+  )
+
+  /**
+   * Is this `_compile`, made while its module loads, the loader compiling the file? Node's own
+   * handler with the real `fs.readFileSync` (no I/O of ours), a TypeScript loader, or anyone
+   * handing over the file's very content.
+   */
+  function compilesOwnFile(content: unknown, filename: unknown, skip: Skip): boolean {
+    const stack = new StackCapture(engine.filter, skip, 3)
+    const caller = stack.rawFrames()[0]
+    if (caller?.file.startsWith('node:') && fs.readFileSync === readFile) return true
+    if (caller && !caller.file.startsWith('node:') && isTrusted(engine, stack)) return true
+    return typeof filename === 'string' && typeof content === 'string' && ownContent(filename) === stripBom(content)
+  }
+
+  patchMethod<(content: string, filename: string, ...rest: unknown[]) => unknown>(
+    restores,
+    ModuleProto,
+    '_compile',
+    (real) =>
+      function _compile(this: unknown, content: string, filename: string, ...rest: unknown[]) {
+        scripts.forget(filename)
+        if (engine.mode === 'report') engine.evalSources.note(filename, content)
+        if (engine.active) {
+          const wrapped = changedWrapper(String(content))
+          if (wrapped !== undefined) {
+            const outcome = checkCode(engine, 'Module.wrap', wrapped, [filename], _compile as Skip, undefined, {
+              untrusted: true,
+            })
+            if (!outcome.ok) throw outcome.error
+          } else if (this === loading) {
+            if (!compilesOwnFile(content, filename, _compile as Skip)) {
+              const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
+              if (!outcome.ok) throw outcome.error
+            }
+          } else {
+            // Called by hand: Node's own operations and the frameworks are the exceptions.
+            const stack = new StackCapture(engine.filter, _compile as Skip, 3)
+            const caller = stack.rawFrames()[0]
+            if (caller && !engine.filter.isInternal(caller.file) && !isTrusted(engine, stack)) {
+              const outcome = checkCode(
+                engine,
+                'Module._compile',
+                String(content),
+                [filename],
+                _compile as Skip,
+                new StackCapture(engine.filter, _compile as Skip),
+              )
+              if (!outcome.ok) throw outcome.error
+            }
+          }
+        }
+        return Reflect.apply(real, this, [content, filename, ...rest])
+      },
+  )
+
+  installLoadHooks(engine, restores, ownContent)
+}
+
+/** Same source as the hooks below gave (the very string or buffer, or equal text)? */
+function sameSource(source: unknown, below: unknown): boolean {
+  if (source === below) return true
+  if (below === undefined || below === null || source === undefined || source === null) return false
+  return sourceText(source) === sourceText(below)
+}
+
+function installLoadHooks(engine: Engine, restores: Restore[], ownContent: (filename: string) => string | undefined) {
+  const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks
+  if (typeof registerHooks !== 'function') return
+
+  /** Is `source` the content of the file `url` names? */
+  function isFileContent(url: string, source: unknown): boolean {
+    if (!url.startsWith('file:')) return false
+    let file: string
+    try {
+      file = fileURLToPath(url)
+    } catch {
+      return false
+    }
+    const content = ownContent(file)
+    return content !== undefined && content === stripBom(sourceText(source))
+  }
+
+  function decideSource(event: string, url: string, source: unknown, skip: Skip): void {
+    const outcome = checkCode(engine, event, sourceText(source), [url], skip, undefined, { untrusted: true })
+    if (!outcome.ok) throw outcome.error
+  }
+
+  // This thread's own hooks, registered at install: later ones run before them. Their load is the
+  // last step before Node compiles: a data: module's source, and what the loader thread handed
+  // back (Node 22+ runs the synchronous hooks outside the asynchronous chain).
+  function load(url: string, context: unknown, nextLoad: NextLoad): LoadResult {
+    const result = nextLoad(url, context)
+    if (!engine.active || typeof url !== 'string' || result === null || typeof result !== 'object') return result
+    if (url.startsWith('data:')) {
+      const copy = { ...result }
+      decideSource('import(data:)', url, copy.source, load as Skip)
+      return copy
+    }
+    if (loaderResultsChecked && !url.startsWith('node:')) {
+      const copy = { ...result }
+      if (copy.source !== undefined && copy.source !== null && !isFileContent(url, copy.source)) {
+        decideSource('module.register(load)', url, copy.source, load as Skip)
+      }
+      return copy
+    }
+    return result
+  }
+  const hooks = Reflect.apply(registerHooks, Module, [{ load }]) as { deregister(): void }
+  dataHooks = hooks
+  restores.push(() => {
+    if (dataHooks === hooks) dataHooks = undefined
+    hooks.deregister()
+  })
+
+  // Hooks a test registers: a `load` result whose source neither came from the hooks below nor is
+  // the file's content was made by the hook. The hooks object is read once.
+  patchMethod<RegisterHooks>(
+    restores,
+    Module as unknown as Record<string, unknown>,
+    'registerHooks',
+    (real) =>
+      function registerHooks(this: unknown, given) {
+        if (given === null || typeof given !== 'object') return Reflect.apply(real, this, [given])
+        const { resolve, load: hook } = given
+        if (!engine.active || typeof hook !== 'function') return Reflect.apply(real, this, [{ resolve, load: hook }])
+        if (isTrusted(engine, new StackCapture(engine.filter, registerHooks as Skip))) {
+          return Reflect.apply(real, this, [{ resolve, load: hook }])
+        }
+        function guardedLoad(url: string, context: unknown, nextLoad: NextLoad): LoadResult {
+          let below: unknown
+          const next: NextLoad = (nextUrl, nextContext) => {
+            const result = nextLoad(nextUrl, nextContext)
+            below = result !== null && typeof result === 'object' ? result.source : undefined
+            return result
+          }
+          const result = Reflect.apply(hook as LoadHook, undefined, [url, context, next]) as LoadResult
+          if (!engine.active || result === null || typeof result !== 'object') return result
+          const copy = { ...result }
+          const source = copy.source
+          if (
+            source !== undefined &&
+            source !== null &&
+            !sameSource(source, below) &&
+            !isFileContent(String(url), source)
+          ) {
+            decideSource('module.registerHooks(load)', String(url), source, guardedLoad as Skip)
+          }
+          return copy
+        }
+        return Reflect.apply(real, this, [{ resolve, load: guardedLoad }])
+      },
+  )
+}
+
+/** data: modules decided already (when they were made, code.ts): not decided again when linked. */
+export const decidedDataModules = new WeakSet<object>()
+
+/**
+ * A `vm.SourceTextModule` whose identifier is a data: URL, made from the class captured before
+ * install: decided when linked (the module itself, and every module its linker hands over, nested
+ * imports included), or evaluated, before any of its code runs. The identifier is read through
+ * vm's own getter: what a data: module is made of is its URL.
+ */
+export function guardDataModules(engine: Engine, SourceTextModule: { prototype: object }, restores: Restore[]): void {
+  const base = Object.getPrototypeOf(SourceTextModule.prototype) as Record<string, unknown> | null
+  const identifierOf = base && Object.getOwnPropertyDescriptor(base, 'identifier')?.get
+  if (!base || typeof identifierOf !== 'function') return
+
+  function decide(module: unknown, skip: Skip): void {
+    if (!engine.active || module === null || typeof module !== 'object' || decidedDataModules.has(module)) return
+    let identifier: unknown
+    try {
+      identifier = Reflect.apply(identifierOf as () => unknown, module, [])
+    } catch {
+      return // not a vm module: Node says so
+    }
+    if (typeof identifier !== 'string' || !identifier.startsWith('data:')) return
+    decidedDataModules.add(module)
+    const outcome = checkCode(engine, 'import(data:)', decodeDataUrl(identifier), [identifier], skip, undefined, {
+      untrusted: true,
+    })
+    if (!outcome.ok) {
+      decidedDataModules.delete(module)
+      throw outcome.error
+    }
+  }
+
+  patchMethod<(linker: unknown, ...rest: unknown[]) => unknown>(
+    restores,
+    base,
+    'link',
+    (real) =>
+      function link(this: unknown, linker: unknown, ...rest: unknown[]) {
+        decide(this, link as Skip)
+        let given = linker
+        if (engine.active && typeof linker === 'function') {
+          given = function linked(this: unknown, ...args: unknown[]) {
+            const result = Reflect.apply(linker, this, args) as unknown
+            if (result !== null && typeof (result as { then?: unknown }).then === 'function') {
+              return Promise.resolve(result).then((module) => {
+                decide(module, linked as Skip)
+                return module
+              })
+            }
+            decide(result, linked as Skip)
+            return result
+          }
+        }
+        return Reflect.apply(real, this, [given, ...rest])
+      },
+  )
+  patchMethod<(...args: unknown[]) => unknown>(
+    restores,
+    base,
+    'evaluate',
+    (real) =>
+      function evaluate(this: unknown, ...args: unknown[]) {
+        decide(this, evaluate as Skip)
+        return Reflect.apply(real, this, args)
+      },
+  )
+  const linkRequests = (SourceTextModule.prototype as Record<string, unknown>).linkRequests
+  if (typeof linkRequests === 'function') {
+    patchMethod<(modules: unknown, ...rest: unknown[]) => unknown>(
+      restores,
+      SourceTextModule.prototype as Record<string, unknown>,
+      'linkRequests',
+      (real) =>
+        function linkRequests(this: unknown, modules: unknown, ...rest: unknown[]) {
+          const list = Array.isArray(modules) ? Array.from(modules as unknown[]) : modules
+          decide(this, linkRequests as Skip)
+          if (Array.isArray(list)) for (const module of list) decide(module, linkRequests as Skip)
+          return Reflect.apply(real, this, [list, ...rest])
+        },
+    )
+  }
+}
