@@ -49,7 +49,7 @@ export {
 export { readRecords, recordKey } from './recorder.js'
 export { redactErrorFields } from './redact.js'
 export { parseAddress } from './rules/address.js'
-export { getEngine, install, tameRealm, uninstall } from './runtime.js'
+export { getEngine, guardModuleClass, install, tameRealm, uninstall } from './runtime.js'
 export { Scope } from './scope.js'
 export { closest, didYouMean } from './suggest.js'
 export {

@@ -8,6 +8,7 @@ import { installCode } from './interceptors/code.js'
 import { installDgram } from './interceptors/dgram.js'
 import { installDns } from './interceptors/dns.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
+import { guardModuleClass as guardModules } from './interceptors/module-loader.js'
 import { installNativeAccess } from './interceptors/native-access.js'
 import { findNatives } from './interceptors/natives.js'
 import { installNet } from './interceptors/net.js'
@@ -115,4 +116,14 @@ export function uninstall(): void {
 /** Audits code generation (Function family, eval) in the realm whose global this is. */
 export function tameRealm(global: typeof globalThis = globalThis): () => void {
   return tame(getEngine(), global)
+}
+
+/**
+ * Guards a test framework's own CommonJS module class (the `node:module` Vitest's vm pools give a
+ * test's context): a `_compile` that hands it anything but a file's content, from anyone but the
+ * framework or a TypeScript loader, is decided as eval. Node's own class is guarded at install.
+ * Returns the undo.
+ */
+export function guardModuleClass(ModuleClass: unknown): () => void {
+  return guardModules(getEngine(), ModuleClass)
 }

@@ -393,3 +393,48 @@ export function guardDataModules(engine: Engine, SourceTextModule: { prototype: 
     )
   }
 }
+
+/** Module classes of a framework's own guarded already (one per vm context). */
+const guardedClasses = new WeakSet<object>()
+/** fs.readFileSync as loaded, before any test ran. */
+const loadedReadFileSync = fs.readFileSync
+
+/**
+ * A test framework's own CommonJS module class (Vitest's vm pools hand the test's context one
+ * that compiles with `vm.Script` from the framework's frames): its `_compile` called by anything
+ * but the framework's own handler or a TypeScript loader, with anything but the file's content (a
+ * test's `require.extensions` handler), is decided like Node's. Returns the undo.
+ */
+export function guardModuleClass(engine: Engine, ModuleClass: unknown): () => void {
+  const proto = (ModuleClass as { prototype?: Record<string, unknown> } | null)?.prototype
+  const real = proto?._compile
+  if (!proto || typeof real !== 'function' || guardedClasses.has(proto)) return () => {}
+  guardedClasses.add(proto)
+  function _compile(this: unknown, content: unknown, filename: unknown, ...rest: unknown[]) {
+    if (engine.active) {
+      const stack = new StackCapture(engine.filter, _compile as Skip, 3)
+      if (!stack.fromFramework()) {
+        let own: string | undefined
+        try {
+          own =
+            typeof filename === 'string'
+              ? stripBom(Reflect.apply(loadedReadFileSync, fs, [filename, 'utf8']) as string)
+              : undefined
+        } catch {
+          own = undefined
+        }
+        if (typeof content !== 'string' || own !== stripBom(content)) {
+          const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
+          if (!outcome.ok) throw outcome.error
+        }
+      }
+    }
+    return Reflect.apply(real as (...args: unknown[]) => unknown, this, [content, filename, ...rest])
+  }
+  Object.defineProperty(proto, '_compile', { value: _compile, writable: true, configurable: true })
+  return () => {
+    if (proto._compile === _compile)
+      Object.defineProperty(proto, '_compile', { value: real, writable: true, configurable: true })
+    guardedClasses.delete(proto)
+  }
+}

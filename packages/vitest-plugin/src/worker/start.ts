@@ -13,8 +13,12 @@ export interface VitestModule extends VitestApi {
   expect: { getState(): { testPath?: string } }
 }
 
-/** `suiteApi` is given on Vitest 3.2 and 4.0 (no around hooks). */
-export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi): void {
+/**
+ * `suiteApi` is given on Vitest 3.2 and 4.0 (no around hooks). `contextModule`: `node:module` as
+ * the test's context imports it (in the vm pools, Vitest's own module class, which compiles
+ * CommonJS from its own frames: guarded like Node's).
+ */
+export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi, contextModule?: unknown): void {
   const payload = vitest.inject(PROVIDE_KEY) as WorkerPayload | undefined
   if (payload?.protocol !== 1) {
     throw new Error(
@@ -33,6 +37,10 @@ export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi): void {
   // the realm core was loaded in, the worker's.
   if (isolatedRealm) core.tameRealm()
   const unlend = isolatedRealm ? lendSourceMaps() : undefined
+  const unguardModules =
+    isolatedRealm && contextModule !== undefined && contextModule !== process.getBuiltinModule('node:module')
+      ? core.guardModuleClass(contextModule)
+      : undefined
   const testPath = vitest.expect.getState().testPath as string
   const fileScope = engine.enterFile(testPath)
   // Vitest runs describe bodies once the file is imported, from its own collector: the file's
@@ -43,6 +51,7 @@ export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi): void {
     ? () => {
         untame()
         unlend?.()
+        unguardModules?.()
       }
     : undefined
   const guard = new FileGuard(core, engine, fileScope, release)
