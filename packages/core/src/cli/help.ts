@@ -9,7 +9,7 @@ Usage:
   leakgate report [files...]     merge reports, print the verdict, exit 1 on new violations
   leakgate baseline [files...]   record today's violations as known (leakgate-baseline.json)
   leakgate doctor                check the setup of this project and prove the guard works here
-  leakgate init                  add leakgate to this project's Vitest or Jest config (report mode)
+  leakgate init                  add leakgate to this project's Vitest, Jest or Mocha config (report mode)
 
 Options:
   -h, --help       help for leakgate or a command (leakgate report --help)
@@ -107,10 +107,11 @@ Exit codes: 0 all checks passed, 1 a probe failed or a check found a problem, 2 
 
 export const INIT_HELP = `Usage: leakgate init [options]
 
-Finds Vitest and Jest in this project and adds leakgate to each config in report mode (leaks are
-recorded in leakgate-report.json; no test fails yet): the Vitest plugin in \`plugins\`, or for
-Jest the environment, its options and the reporter. Mocha and node:test are detected and left
-alone (not supported yet). A config that already has leakgate is left as it is; one leakgate
+Finds Vitest, Jest and Mocha in this project and adds leakgate to each config in report mode
+(leaks are recorded in leakgate-report.json; no test fails yet): the Vitest plugin in
+\`plugins\`, for Jest the environment, its options and the reporter, for Mocha the plugin in
+\`require\` and its options (a new .mocharc.cjs when there is no Mocha config). node:test is
+detected and left alone (not supported yet). A config that already has leakgate is left as it is; one leakgate
 cannot edit safely (a shape it does not recognise) is never touched: the lines to add are
 printed instead. Then it prints the next steps.
 

@@ -8,17 +8,21 @@ import { type CliIo, wantsColor } from './io.js'
 import { paint } from './paint.js'
 import { usageError } from './usage-error.js'
 
-// `leakgate init`: finds Vitest and Jest in a project and adds leakgate to each config in report
+// `leakgate init`: finds Vitest, Jest and Mocha in a project and adds leakgate to each config in report
 // mode, then prints the next steps. Idempotent (a config that has leakgate is left as it is),
 // `--dry-run` shows the diff and writes nothing, and a config it cannot edit safely is never
 // touched: the lines to add are printed instead (exit 1). The parser is loaded only here.
 
-type Framework = 'vitest' | 'jest'
+type Framework = 'vitest' | 'jest' | 'mocha'
 
 const ADAPTERS: Record<Framework, string> = {
   vitest: '@leakgate/vitest-plugin',
   jest: '@leakgate/jest-environment',
+  mocha: '@leakgate/mocha',
 }
+
+/** The lines a YAML Mocha config needs (init edits no YAML). */
+const MOCHA_YAML = ['require:', "  - '@leakgate/mocha'", 'leakgate:', '  mode: report']
 
 export async function runInit(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('init', args, {
@@ -42,6 +46,7 @@ export async function runInit(args: readonly string[], io: CliIo): Promise<numbe
   const { detectProject } = await import('./init/detect.js')
   const { planVitest, newVitestConfig } = await import('./init/vitest.js')
   const { planJestFile, planJestJson, newJestConfig } = await import('./init/jest.js')
+  const { planMochaFile, planMochaJson, newMochaConfig } = await import('./init/mocha.js')
   const { formatDiff } = await import('./init/diff.js')
   const { commandsFor, genericSteps, githubWorkflow, WORKFLOW_FILE } = await import('./init/ci.js')
   type Plan = import('./init/plan.js').Plan
@@ -60,9 +65,10 @@ export async function runInit(args: readonly string[], io: CliIo): Promise<numbe
   const found: Framework[] = []
   if (detected.vitest) found.push('vitest')
   if (detected.jest) found.push('jest')
+  if (detected.mocha) found.push('mocha')
   if (found.length === 0) {
     out(
-      `${paint(color, 'fail', '✖')} no Vitest or Jest here (no config file, no dependency in package.json). Run init in the project's folder, or --dir.`,
+      `${paint(color, 'fail', '✖')} no Vitest, Jest or Mocha here (no config file, no dependency in package.json). Run init in the project's folder, or --dir.`,
     )
     return 1
   }
@@ -101,6 +107,16 @@ export async function runInit(args: readonly string[], io: CliIo): Promise<numbe
       }
       const file = detected.typescript ? 'vitest.config.ts' : 'vitest.config.mjs'
       return { kind: 'edit', file, before: undefined, after: newVitestConfig(), notes: [] }
+    }
+    if (framework === 'mocha') {
+      const { config, inPackageJson } = detected.mocha as NonNullable<typeof detected.mocha>
+      if (config && /\.ya?ml$/.test(config)) {
+        return { kind: 'manual', file: config, reason: 'init does not edit YAML', lines: MOCHA_YAML }
+      }
+      if (config?.endsWith('.json') || config?.endsWith('.jsonc')) return planMochaJson(config, read(config))
+      if (config) return planMochaFile(config, read(config))
+      if (inPackageJson) return planMochaJson('package.json', read('package.json'), 'mocha')
+      return { kind: 'edit', file: '.mocharc.cjs', before: undefined, after: newMochaConfig(), notes: [] }
     }
     const { config, inPackageJson } = detected.jest as NonNullable<typeof detected.jest>
     if (config?.endsWith('.json')) return planJestJson(config, read(config))

@@ -150,7 +150,7 @@ describe('a fresh Jest + ts-jest project', () => {
     expect(config).toContain("reporters: ['default', '@leakgate/jest-environment/reporter'],")
   }, 300_000)
 
-  test('Mocha and node:test are named as not supported, and nothing is touched', () => {
+  test('Mocha without @leakgate/mocha installed is told to install it; node:test is named as not supported; nothing is touched', () => {
     const mocha = path.join(work, 'mocha-app')
     write(mocha, {
       'package.json': JSON.stringify({ scripts: { test: 'node --test test/' }, devDependencies: { mocha: '^11' } }),
@@ -159,7 +159,8 @@ describe('a fresh Jest + ts-jest project', () => {
     const before = fs.readdirSync(mocha).sort()
     const run = leakgate(dir, 'init', '--dir', mocha)
     expect(run.code, run.out).toBe(1)
-    expect(run.out).toContain('Mocha (.mocharc.json): leakgate does not support Mocha yet; nothing changed for it.')
+    expect(run.out).toContain('✖ mocha: @leakgate/mocha is not installed, so the config is left alone.')
+    expect(run.out).not.toContain('does not support Mocha')
     expect(run.out).toContain(
       'node:test (`node --test` in package.json scripts): leakgate does not support node:test yet',
     )

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { formatDiff } from '../../src/cli/init/diff.js'
 import { planJestFile, planJestJson } from '../../src/cli/init/jest.js'
+import { newMochaConfig, planMochaFile, planMochaJson } from '../../src/cli/init/mocha.js'
 import type { Plan } from '../../src/cli/init/plan.js'
 import { planVitest } from '../../src/cli/init/vitest.js'
 import { closest } from '../../src/suggest.js'
@@ -190,6 +191,89 @@ export default config
     const plan = planJestFile('jest.config.js', `${text}\n`)
     expect(plan.kind).toBe('manual')
     if (plan.kind === 'manual') expect(plan.lines.join('\n')).toContain("testEnvironment: '@leakgate/jest-environment'")
+  })
+})
+
+describe('Mocha configs', () => {
+  test('.mocharc.cjs: the plugin in a new require, the options after it', () => {
+    const text = `module.exports = {
+  spec: ['test/**/*.spec.js'],
+  timeout: 5000,
+}
+`
+    expect(after(planMochaFile('.mocharc.cjs', text))).toBe(`module.exports = {
+  require: ['@leakgate/mocha'],
+  leakgate: { mode: 'report' },
+  spec: ['test/**/*.spec.js'],
+  timeout: 5000,
+}
+`)
+    expect(after(planMochaFile('.mocharc.js', "module.exports = { spec: 'test' }\n"))).toBe(
+      "module.exports = { require: ['@leakgate/mocha'], leakgate: { mode: 'report' }, spec: 'test' }\n",
+    )
+    expect(after(planMochaFile('.mocharc.js', 'module.exports = {}\n'))).toBe(
+      "module.exports = {\n  require: ['@leakgate/mocha'],\n  leakgate: { mode: 'report' },\n}\n",
+    )
+  })
+
+  test('an existing require array gets one more element; a single string becomes an array; double quotes kept', () => {
+    const list = `module.exports = { require: ["ts-node/register"], leakgate: {} };\n`
+    expect(after(planMochaFile('.mocharc.js', list))).toBe(
+      `module.exports = { require: ["ts-node/register", "@leakgate/mocha"], leakgate: {} };\n`,
+    )
+    const single = "module.exports = { require: 'ts-node/register', leakgate: {} }\n"
+    expect(after(planMochaFile('.mocharc.js', single))).toBe(
+      "module.exports = { require: ['ts-node/register', '@leakgate/mocha'], leakgate: {} }\n",
+    )
+  })
+
+  test('idempotent: a config with the plugin and its options is left alone', () => {
+    const text = "module.exports = { require: ['@leakgate/mocha'], leakgate: { mode: 'report' } }\n"
+    expect(planMochaFile('.mocharc.cjs', text)).toEqual({ kind: 'already', file: '.mocharc.cjs' })
+    expect(planMochaJson('.mocharc.json', '{ "require": "@leakgate/mocha", "leakgate": {} }')).toEqual({
+      kind: 'already',
+      file: '.mocharc.json',
+    })
+  })
+
+  test('.mocharc.json and package.json "mocha" keep their indentation and key order', () => {
+    const rc = '{\n    "spec": "test",\n    "require": ["source-map-support/register"]\n}\n'
+    expect(after(planMochaJson('.mocharc.json', rc))).toBe(
+      '{\n    "spec": "test",\n    "require": [\n        "source-map-support/register",\n        "@leakgate/mocha"\n    ],\n    "leakgate": {\n        "mode": "report"\n    }\n}\n',
+    )
+    const pkg = '{\n  "name": "app",\n  "mocha": { "spec": "test" }\n}\n'
+    expect(after(planMochaJson('package.json', pkg, 'mocha'))).toBe(
+      '{\n  "name": "app",\n  "mocha": {\n    "spec": "test",\n    "require": [\n      "@leakgate/mocha"\n    ],\n    "leakgate": {\n      "mode": "report"\n    }\n  }\n}\n',
+    )
+  })
+
+  test.each([
+    [
+      'a computed config',
+      "module.exports = makeConfig('app')\n",
+      /has no `export default` or `module.exports =`|too indirect|not an object/,
+    ],
+    [
+      'a require that is not a literal',
+      'module.exports = { require: plugins }\n',
+      /require is neither a string nor an array literal/,
+    ],
+  ])('%s is left alone, with the lines to add', (_label, text, reason) => {
+    const plan = planMochaFile('.mocharc.js', text)
+    expect(plan.kind).toBe('manual')
+    if (plan.kind === 'manual') {
+      expect(plan.reason).toMatch(reason)
+      expect(plan.lines).toEqual(["require: ['@leakgate/mocha'],", "leakgate: { mode: 'report' },"])
+    }
+  })
+
+  test('a JSON config with comments (.mocharc.jsonc) is left alone rather than losing them', () => {
+    const plan = planMochaJson('.mocharc.jsonc', '{\n  // the specs\n  "spec": "test"\n}\n')
+    expect(plan.kind).toBe('manual')
+  })
+
+  test('a new .mocharc.cjs: the plugin and report mode, nothing else', () => {
+    expect(newMochaConfig()).toContain("  require: ['@leakgate/mocha'],\n  leakgate: { mode: 'report' },\n")
   })
 })
 

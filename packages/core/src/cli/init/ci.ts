@@ -14,11 +14,11 @@ interface Commands {
   leakgate: string
 }
 
-export function commandsFor(detected: Detected, frameworks: readonly ('vitest' | 'jest')[]): Commands {
+export function commandsFor(detected: Detected, frameworks: readonly ('vitest' | 'jest' | 'mocha')[]): Commands {
   const pm = detected.packageManager
   const hasTest = detected.packageJson?.scripts?.test !== undefined
   const exec = pm === 'npm' ? 'npx --no-install' : pm === 'pnpm' ? 'pnpm exec' : 'yarn'
-  const runner = frameworks[0] === 'jest' ? 'jest' : 'vitest run'
+  const runner = frameworks[0] === 'jest' ? 'jest' : frameworks[0] === 'mocha' ? 'mocha' : 'vitest run'
   return {
     install:
       pm === 'npm' ? 'npm ci' : pm === 'pnpm' ? 'pnpm install --frozen-lockfile' : 'yarn install --frozen-lockfile',

@@ -21,6 +21,7 @@ export interface Detected {
   typescript: boolean
   vitest?: { config?: string; viteConfig?: string; evidence: string }
   jest?: { config?: string; inPackageJson: boolean; evidence: string }
+  mocha?: { config?: string; inPackageJson: boolean; evidence: string }
   /** Frameworks leakgate has no adapter for yet, with what showed them. */
   unsupported: { name: string; evidence: string }[]
 }
@@ -88,11 +89,16 @@ export function detectProject(dir: string): Detected {
     '.mocharc.yml',
     '.mocharc.yaml',
   ])
+  const mochaInPackageJson = packageJson?.mocha !== undefined
   const mocha =
-    mocharc ??
-    (packageJson?.mocha !== undefined ? 'package.json "mocha"' : 'mocha' in deps ? 'mocha in package.json' : undefined)
-  if (mocha || /\bmocha\b/.test(scripts))
-    detected.unsupported.push({ name: 'Mocha', evidence: mocha ?? 'mocha in package.json scripts' })
+    mocharc ?? (mochaInPackageJson ? 'package.json "mocha"' : 'mocha' in deps ? 'mocha in package.json' : undefined)
+  if (mocha || /\bmocha\b/.test(scripts)) {
+    detected.mocha = {
+      config: mocharc,
+      inPackageJson: mochaInPackageJson,
+      evidence: mocha ?? 'mocha in package.json scripts',
+    }
+  }
   const nodeTest = /\bnode\b[^\n&|;]*\s--test\b/.exec(scripts)
   if (nodeTest)
     detected.unsupported.push({ name: 'node:test', evidence: `\`${nodeTest[0].trim()}\` in package.json scripts` })
