@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The demo (`npm run demo`): a small project whose tests leak — a payment client calling its real
 // API and swallowing the error, a version read from git, a template engine compiling code — run
-// with the real Vitest and Jest CLIs and Node's own test runner in enforce mode, then the CI gate
-// over the three reports.
+// with the real Vitest, Jest and Mocha CLIs and Node's own test runner in enforce mode, then the
+// CI gate over the four reports.
 //
 // The "API" is a documentation address (203.0.113.10), never routable, and the runs happen in a
 // fresh network namespace. Where namespaces are unavailable, the demo points the client at
@@ -33,7 +33,7 @@ function run(command, args, env) {
   return { status: result.status, isolated: plan.isolated }
 }
 
-const built = ['core', 'vitest-plugin', 'jest-environment', 'node-test'].every((name) =>
+const built = ['core', 'vitest-plugin', 'jest-environment', 'node-test', 'mocha'].every((name) =>
   fs.existsSync(path.join(root, 'packages', name, 'dist')),
 )
 if (!built) {
@@ -58,11 +58,11 @@ console.log(`fixtures/demo is a small project whose tests leak the way real suit
   tests/templates.test.js  1 test compiles a template (new Function)  eval  (a 2nd test allows it: passes)
   tests/cart.test.js       plain code                                 passes
 
-Vitest, Jest, then Node's own test runner run them with leakgate in enforce mode (nothing
-allowed beyond this machine): each runner fails those 4 tests, each with a LeakgateError naming
-the leak and the line that would allow it, and passes the other 2. Then the CI gate reads the
-three reports: 12 violations (the same 4 leaks, once per runner) and exits 1. Nothing leaves this machine: the "API" is a
-documentation address${isolated ? ', inside a network namespace of its own' : ' (127.0.0.2 here)'}.`)
+Vitest, Jest, Node's own test runner, then Mocha run them with leakgate in enforce mode
+(nothing allowed beyond this machine): each runner fails those 4 tests, each with a LeakgateError
+naming the leak and the line that would allow it, and passes the other 2. Then the CI gate reads
+the four reports: 16 violations (the same 4 leaks, once per runner) and exits 1. Nothing leaves
+this machine: the "API" is a documentation address${isolated ? ', inside a network namespace of its own' : ' (127.0.0.2 here)'}.`)
 
 banner('Vitest: npx vitest run   (fixtures/demo, plugins: [leakgate()])')
 const vitest = run('npx', ['vitest', 'run'], env)
@@ -98,27 +98,34 @@ const nodeTest = run(
   },
 )
 
+banner("Mocha: npx mocha   (fixtures/demo, require: ['@leakgate/mocha'])")
+const mocha = run('npx', ['mocha'], env)
+
 banner('The CI gate: npx --no-install leakgate report .leakgate/*.json')
-const reportFiles = ['vitest-report.json', 'jest-report.json', 'node-test-report.json'].map((name) =>
-  path.join('.leakgate', name),
+const reportFiles = ['vitest-report.json', 'jest-report.json', 'node-test-report.json', 'mocha-report.json'].map(
+  (name) => path.join('.leakgate', name),
 )
 const gate = spawnSync(process.execPath, [path.join(root, 'packages/core/dist/cli.mjs'), 'report', ...reportFiles], {
   cwd: demo,
   stdio: 'inherit',
 })
 
-// The demo suite leaks on purpose: every run must fail, and the gate must say so.
-const expected = vitest.status === 1 && jest.status === 1 && nodeTest.status === 1 && gate.status === 1
+// The demo suite leaks on purpose: every run must fail, and the gate must say so. (Mocha exits
+// with its number of failures.)
+const expected =
+  vitest.status === 1 && jest.status === 1 && nodeTest.status === 1 && mocha.status === 4 && gate.status === 1
 banner('What happened')
 console.log(
-  `vitest exited ${vitest.status}, jest exited ${jest.status}, node --test exited ${nodeTest.status}, the gate exited ${gate.status}.`,
+  `vitest exited ${vitest.status}, jest exited ${jest.status}, node --test exited ${nodeTest.status}, mocha exited ${mocha.status} (its failures), the gate exited ${gate.status}.`,
 )
 if (expected) {
   console.log('As announced: 4 tests failed in each runner, one per leak, even the one whose error the code')
-  console.log('swallowed, and the gate failed the build on the three reports (12 violations: 4 leaks, 3 runners).')
+  console.log('swallowed, and the gate failed the build on the four reports (16 violations: 4 leaks, 4 runners).')
   console.log("Allow a leak where it belongs with allowAudit(), or record today's leaks with")
   console.log('`npx --no-install leakgate baseline` so CI fails only on new ones.')
 } else {
-  console.log('Unexpected: the demo suite leaks on purpose, so every run above should have failed (exit 1).')
+  console.log(
+    'Unexpected: the demo suite leaks on purpose, so every run above should have failed (exit 1; Mocha exits 4, its failures).',
+  )
 }
 process.exit(expected ? 0 : 1)

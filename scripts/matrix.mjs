@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The supported matrix, run for real: every supported Node (20 is the system one; 22, 24, 26
 // come from the npm registry as packages) × every supported framework line (Vitest 3.2, 4, 5;
-// Jest 29, 30; Mocha 11.7, 12.0; node:test). Each framework line is installed once into .matrix/<line>/ (cached by a stamp of
-// what it holds) together with the packed @leakgate packages, and each cell runs that adapter's
-// e2e suite with the real CLI inside a fresh network namespace.
+// Jest 29, 30; Mocha 11.7, 12.0; node:test). Each framework line is installed once into .matrix/<line>/
+// (cached by a stamp of what it holds) together with the packed @leakgate packages, and each
+// cell runs that adapter's e2e suite with the real CLI inside a fresh network namespace.
 //
 //   node scripts/matrix.mjs [--help] [--only vitest-3.2,jest-29] [--nodes 20,22] [--smoke] [--skip-core]
 //                           [--write docs/matrix.md]

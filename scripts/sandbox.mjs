@@ -30,6 +30,8 @@ export const SANDBOX_DEPS = {
   handlebars: '4.7.10',
   nock: '14.0.17',
   msw: '2.15.0',
+  mocha: '12.0.3',
+  '@types/mocha': '10.0.10',
   // @leakgate/core's own dependency, installed from the tarballs
   'ipaddr.js': '2.5.0',
 }

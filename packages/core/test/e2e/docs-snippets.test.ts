@@ -47,6 +47,8 @@ beforeAll(() => {
       'handlebars',
       'nock',
       'msw',
+      'mocha',
+      '@types/mocha',
     ],
   })
 }, 300_000)
@@ -80,8 +82,8 @@ test('TypeScript and JavaScript blocks type-check against the packed packages', 
   scriptBlocks.forEach((block, index) => {
     const file = path.join(dir, String(index), fileNameFor(block))
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    // Jest's globals are real in Jest (injectGlobals); the block says it runs there.
-    const prelude = block.meta.globals === 'jest' ? '/// <reference types="jest" />\n' : ''
+    // Jest's and Mocha's globals are real in their runners; the block says it runs there.
+    const prelude = block.meta.globals ? `/// <reference types="${block.meta.globals}" />\n` : ''
     fs.writeFileSync(file, prelude + block.code)
     files.set(file, block)
   })
@@ -103,7 +105,7 @@ test('TypeScript and JavaScript blocks type-check against the packed packages', 
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')
     const block = diagnostic.file && files.get(path.normalize(diagnostic.file.fileName))
     if (!block || !diagnostic.file || diagnostic.start === undefined) return text
-    const prelude = block.meta.globals === 'jest' ? 1 : 0
+    const prelude = block.meta.globals ? 1 : 0
     const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start)
     return `${block.file}:${block.line + 1 + line - prelude}: ${text}`
   })
@@ -228,7 +230,12 @@ test('shell lines: leakgate commands run, package scripts and tarballs exist', (
       (tool === 'yarn' && verb === 'add')
     ) {
       for (const spec of rest.filter((word) => !word.startsWith('-'))) {
-        const published = ['@leakgate/core', '@leakgate/vitest-plugin', '@leakgate/jest-environment'].includes(spec)
+        const published = [
+          '@leakgate/core',
+          '@leakgate/vitest-plugin',
+          '@leakgate/jest-environment',
+          '@leakgate/mocha',
+        ].includes(spec)
         if (!published && !tarballNames.includes(path.basename(spec))) {
           problems.push(`${where}: ${spec} is neither a leakgate package nor a tarball npm run pack writes`)
         }

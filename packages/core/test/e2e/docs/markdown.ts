@@ -7,6 +7,7 @@ import path from 'node:path'
 //   <!-- snippet: run=express file=tests/app.test.js -->   a file of a project that is run
 //   <!-- snippet: file=vitest.config.ts -->                 the file name it is checked as
 //   <!-- snippet: globals=jest -->                          a test file with Jest's globals
+//   <!-- snippet: globals=mocha -->                         a test file with Mocha's globals
 //   <!-- snippet: kind=report|baseline|package -->          what a JSON block is
 //
 // Output (what a command prints) is `text`, `console` or `xml`, and is skipped by name.
