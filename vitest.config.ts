@@ -9,6 +9,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/unit/**/*.test.ts'],
+          // A hang detector, not a speed check: a few unit tests build reports of thousands of
+          // events or start the CLI, and a loaded 2-core machine is several times slower.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {
