@@ -128,3 +128,32 @@ describe.skipIf(!ISOLATED)('a run that selects no test (--grep matching none)', 
     ])
   })
 })
+
+describe.skipIf(SMOKE)('watch mode', () => {
+  test('each run writes its own complete report (Mocha reruns ES module test files with no test in them)', async () => {
+    let touching: NodeJS.Timeout | undefined
+    let output = ''
+    const run = await runMocha('mocha-lifecycle', ['--watch'], {
+      copy: true,
+      onOutput: (chunk, child, { fixtureDir }) => {
+        output += chunk
+        const summaries = output.match(/^leakgate: .*$/gm) ?? []
+        if (summaries.length === 1 && !touching) {
+          // A change Mocha's watcher sees (again until it does, on a loaded machine): a new run.
+          const file = path.join(fixtureDir, 'tests', 'bystander.test.js')
+          touching = setInterval(() => fs.appendFileSync(file, '\n'), 1000)
+        }
+        if (summaries.length >= 2) {
+          clearInterval(touching)
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+        }
+      },
+    })
+    clearInterval(touching)
+    const summaries = run.output.match(/^leakgate: .*$/gm) ?? []
+    expect(summaries[0], describeRun(run)).toMatch(/^leakgate: 5 violations \(exec 5\), 3 allowed by rules/)
+    expect(summaries[1], describeRun(run)).toMatch(/^leakgate: no violations/)
+    expect(run.output).not.toContain('the run is incomplete')
+    expect(run.report?.runs[0]?.incomplete, describeRun(run)).toBeUndefined()
+  })
+})

@@ -81,8 +81,8 @@ export interface RunOptions {
   copy?: boolean
   /** The reporter: the results reporter (default), or another (then no results are read). */
   reporter?: string
-  /** Sees every chunk the run prints, with the process. */
-  onOutput?: (chunk: string, child: ChildProcess) => void
+  /** Sees every chunk the run prints, with the process and where the fixture runs. */
+  onOutput?: (chunk: string, child: ChildProcess, where: { fixtureDir: string }) => void
 }
 
 let copies = 0
@@ -156,7 +156,7 @@ export async function runMocha(fixture: string, args: string[] = [], options: Ru
     cwd: fixtureDir,
     env: env as NodeJS.ProcessEnv,
     timeout: options.timeout ?? 180_000,
-    onOutput: options.onOutput,
+    onOutput: options.onOutput && ((chunk, child) => options.onOutput?.(chunk, child, { fixtureDir })),
   })
   const read = <T>(file: string): T | undefined =>
     fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined
