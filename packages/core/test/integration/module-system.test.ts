@@ -84,6 +84,18 @@ const probeBody = (allow: string) => `
       return 'loaded'
     })
   }
+  if (hasHooks) {
+    // An allowed Node child runs with the engine: its --import data: is decided there.
+    await inTest('--import data: in a child', async () => {
+      core.allowAudit({ exec: [process.execPath] })
+      const { execFileSync } = require('node:child_process')
+      try {
+        return execFileSync(process.execPath, ['--import', 'data:text/javascript,console.log("child data ran")', '-e', 'console.log("child main")'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim()
+      } catch (e) {
+        return String(e.stderr).includes('LEAKGATE_EVAL_BLOCKED') ? 'LEAKGATE_EVAL_BLOCKED' : String(e.stderr)
+      }
+    })
+  }
   if (major >= 22) {
     await inTest('module.register load', async () => {
       Module.register(url.pathToFileURL(write('async-hooks.mjs', \`
@@ -205,7 +217,14 @@ describe.each(nodes)('code from strings through the module system on $label', ({
     expect(refused[name]).toEqual({ value: LEGIT[name], events: [] })
   })
 
+  test('--import data: in an allowed Node child is decided in the child: refused, it did not run; allowed, it runs', () => {
+    if (!present('--import data: in a child')) return // Node 20: documented limit (no synchronous hooks)
+    expect(refused['--import data: in a child']).toEqual({ value: 'LEAKGATE_EVAL_BLOCKED', events: ['import(data:)'] })
+    expect(allowed['--import data: in a child']).toEqual({ value: 'child data ran\nchild main', events: [] })
+  })
+
   test('every vector of this Node version was exercised', () => {
     expect(Object.keys(CAUGHT).filter(present).length).toBe((refused.major as number) >= 22 ? 14 : 8)
+    expect(present('--import data: in a child')).toBe((refused.major as number) >= 22)
   })
 })
