@@ -24,8 +24,6 @@ import { DEFAULT_REPORT, type MochaSettings } from './options.js'
 // violation no test or file could show (after its file ended) or for an incomplete run.
 
 export const SINK_ENV = 'LEAKGATE_SINK_DIR'
-/** Set by the main process of a run: workers (and the main process again) know a run is open. */
-export const RUN_ENV = 'LEAKGATE_MOCHA_RUN'
 
 const MODES: readonly Mode[] = ['enforce', 'report', 'off']
 
@@ -79,7 +77,6 @@ export function startRun(settings: MochaSettings, version: string | undefined, f
   const inherited = process.env[SINK_ENV]
   const sinkDir = inherited ?? fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-mocha-'))
   if (!inherited) process.env[SINK_ENV] = sinkDir
-  process.env[RUN_ENV] = String(process.pid)
   open = {
     settings,
     version,
@@ -159,7 +156,6 @@ export function finishRun(failures: number): number {
     fs.rmSync(run.sinkDir, { recursive: true, force: true })
     delete process.env[SINK_ENV]
   }
-  delete process.env[RUN_ENV]
   if (info.mode === 'enforce') {
     const failing = report.events.some((event) => !event.decision.allowed && event.mode === 'enforce')
     if ((failing || incomplete) && result === 0) result = 1

@@ -147,7 +147,6 @@ export async function runMocha(fixture: string, args: string[] = [], options: Ru
     LEAKGATE_E2E_RESULTS: resultsFile,
     LEAKGATE_SINK_DIR: undefined,
     LEAKGATE_MODE: undefined,
-    LEAKGATE_MOCHA_RUN: undefined,
     ...options.env,
   }
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
