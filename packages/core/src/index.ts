@@ -22,6 +22,7 @@ export {
   moreViolationsLine,
   retellViolation,
 } from './message.js'
+export { isMode, MODES, resolveMode } from './mode.js'
 export { describeValue, withoutFrames } from './option-error.js'
 export type {
   AllowRules,
@@ -46,7 +47,7 @@ export {
   type Policy,
   type RuleSet,
 } from './policy.js'
-export { readRecords, recordKey } from './recorder.js'
+export { occurrenceKey, readRecords, recordKey } from './recorder.js'
 export { redactErrorFields } from './redact.js'
 export { parseAddress } from './rules/address.js'
 export { getEngine, guardModuleClass, install, tameRealm, uninstall } from './runtime.js'

@@ -1,5 +1,6 @@
 import type { LeakgateError } from './errors.js'
 import type { RuleCategory as Category, Decision, Mode, RuleSource } from './events.js'
+import { MODES, resolveMode } from './mode.js'
 import { describeValue, invalidOption } from './option-error.js'
 import type { AllowRules, LeakgateOptions } from './options.js'
 import { EXEC_FORMS, type ExecCommand, type ExecMatcher, matchExec, parseExecRule } from './rules/exec.js'
@@ -47,7 +48,6 @@ export interface Policy {
 }
 
 export const DEFAULT_LOCAL = ['loopback', 'unspecified', 'localhost', '*.localhost'] as const
-const MODES: readonly Mode[] = ['enforce', 'report', 'off']
 const CATEGORIES: readonly Category[] = ['net', 'exec', 'eval']
 /** What `local` takes: net rule syntax without ports or `{ from }`. */
 const LOCAL_FORMS =
@@ -235,8 +235,9 @@ export function normalizeOptions(
 ): Policy {
   options = ownOnly(options)
   checkOptionKeys(options, spec)
-  let mode = options.mode === undefined ? 'enforce' : readMode(options.mode, 'mode')
-  if (env.LEAKGATE_MODE) mode = readMode(env.LEAKGATE_MODE, 'LEAKGATE_MODE (environment)')
+  if (options.mode !== undefined) readMode(options.mode, 'mode')
+  if (env.LEAKGATE_MODE) readMode(env.LEAKGATE_MODE, 'LEAKGATE_MODE (environment)')
+  const mode = resolveMode([options.mode], env)
   for (const key of ['strict', 'inspectEval'] as const) {
     if (options[key] !== undefined) {
       OPTION_CHECKS.boolean(options[key], key, {

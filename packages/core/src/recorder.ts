@@ -42,6 +42,17 @@ export function recordKey(record: AuditRecord): string {
   ].join('\u0000')
 }
 
+/**
+ * The identity of one occurrence of an event, across copies: the record a worker wrote to the
+ * sink and the same one a runner carried to its main process (Vitest's task meta, Jest's test
+ * errors) are one. Its id when it has one: identical events in the same millisecond (a template
+ * compiled twice, the repeats line of an allowed event) are two occurrences, never one.
+ */
+export function occurrenceKey(record: AuditRecord): string {
+  if (record.id) return record.id
+  return `${record.pid}\u0000${record.threadId}\u0000${record.time}\u0000${recordKey(record)}`
+}
+
 /** One line of a `.marks` file. */
 export interface FileMark {
   /** Absolute path of the test file. */

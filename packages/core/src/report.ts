@@ -4,7 +4,8 @@
 
 export type { AuditRecord, Category, Mode } from './events.js'
 export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
-export { type FileMark, readFileMarks, readRecords, recordKey } from './recorder.js'
+export { isMode, MODES, resolveMode } from './mode.js'
+export { type FileMark, occurrenceKey, readFileMarks, readRecords, recordKey } from './recorder.js'
 export {
   BASELINE_FILE,
   type Baseline,
@@ -15,6 +16,14 @@ export {
   writeBaseline,
 } from './report/baseline.js'
 export { type DroppedEvents, describeDroppedTotal } from './report/cap.js'
+export {
+  type CollectorOptions,
+  mergeRecords,
+  RunCollector,
+  type RunEnd,
+  type RunStart,
+  type RunVerdict,
+} from './report/collector.js'
 export {
   auditCoverage,
   describeProblem,
@@ -47,4 +56,5 @@ export {
   writeUnfinishedReport,
 } from './report/model.js'
 export { readReport } from './report/read.js'
+export { formatRecord, formatSummary, type SummaryInput, type SummaryRecord } from './report/summary.js'
 export { VERSION } from './version.js'

@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -13,37 +12,28 @@ import {
   withoutFrames,
 } from '@leakgate/core'
 import {
-  auditCoverage,
-  collectRecords,
-  createReport,
-  describeDroppedTotal,
-  describeProblem,
-  type Incomplete,
-  type LeakgateReport,
+  type FileMark,
+  isMode,
   type RanFile,
+  RunCollector,
   type RunInfo,
-  readFileMarks,
+  resolveMode,
   writeRefusedReport,
-  writeReport,
-  writeUnfinishedReport,
 } from '@leakgate/core/report'
 import { unsupportedJest } from './base.js'
 import { OPTIONS_KEY } from './options.js'
 import { ownRequire, resolveFromProject } from './resolve.js'
-import { carriedRecords, type FileResultLike, unaccountedViolations } from './results.js'
+import { carriedRecords, type FileResultLike, shownInResults } from './results.js'
 import { REPORTER_ENV, SINK_ENV } from './sink.js'
-import { recordIdentity } from './violation-error.js'
 
-// `reporters: ['default', '@leakgate/jest-environment/reporter']`. Runs in Jest's main process:
-// before the workers start it creates the run's sink directory and exports it (workers inherit
-// the environment); when the run completes it reads every event the workers appended, merges
-// those carried by the failed tests' errors, writes leakgate-report.json and, in enforce mode,
-// makes Jest exit non-zero when there were violations (getLastError), including those that
-// happened after their test file ended and so failed no test.
-//
-// It also checks that the guard ran everywhere: every file Jest ran must have left its start and
-// end marks in the sink. A file whose environment refused its options (or never loaded) or whose
-// worker was killed mid-file makes the report `incomplete`, which the gate refuses.
+// `reporters: ['default', '@leakgate/jest-environment/reporter']`. Runs in Jest's main process
+// and translates Jest's reporter events into core's run collector: before the workers start it
+// exports the run's sink directory (workers inherit the environment); when the run completes it
+// gives the collector the violations the failed tests' errors carried, the files Jest ran and
+// which violations a failure shows. The collector writes leakgate-report.json (incomplete when a
+// file's guard did not see it to its end) and says the summary, printed here; in enforce mode a
+// violation or an incomplete run makes Jest exit non-zero (getLastError), including violations
+// that happened after their test file ended and so failed no test.
 
 export interface LeakgateReporterOptions {
   /**
@@ -97,7 +87,6 @@ function isOwnEnvironment(environment: string | undefined): boolean {
   return environment !== undefined && path.isAbsolute(environment) && realDir(environment) === OWN_DIR
 }
 
-const MODES: readonly Mode[] = ['enforce', 'report', 'off']
 const REPORTER = '@leakgate/jest-environment/reporter'
 
 /** The reporter's own options, checked by core's validator (keys, values, the output path on disk). */
@@ -126,24 +115,22 @@ function jestVersion(rootDir: string): string | undefined {
   return undefined
 }
 
+/** Sink directories a reporter of this process made and exported (not the user's choice). */
+const ownSinks = new Set<string>()
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
 export default class LeakgateReporter {
   private readonly options: LeakgateReporterOptions
-  private sinkDir: string | undefined
-  private ownsSink = false
-  private since = 0
-  private startedAt = new Date()
+  private readonly collector: RunCollector
   private error: Error | undefined
   private readonly modes = new Set<Mode>()
   private readonly results = new Map<string, FileResultLike>()
   private readonly carried: AuditRecord[] = []
   /** Files of projects with another environment: the project's name and that environment. */
   private readonly unguarded = new Map<string, { project: string; environment: string }>()
-  /** Projects whose files ran without the guard this run: said in the summary, every run. */
-  private unguardedProjects = new Map<string, { environment: string; files: number }>()
 
   constructor(
     private readonly globalConfig: GlobalConfigLike,
@@ -159,22 +146,14 @@ export default class LeakgateReporter {
       if (typeof raw?.outputFile === 'string' && !/^invalid option outputFile\b/.test(message)) {
         this.options = { outputFile: raw.outputFile }
       }
-      writeRefusedReport(
-        this.outputFile(),
-        { framework: 'jest', node: process.version, mode: 'enforce', root: globalConfig.rootDir, files: [] },
-        message,
-      )
+      writeRefusedReport(this.outputFile(), this.runInfo('enforce'), message)
       throw error
     }
     // An unsupported Jest stops here, before any test, with the versions that are supported.
     const refusal = unsupportedJestMessage(jestVersion(globalConfig.rootDir))
     if (refusal) {
       const error = unsupportedJest(refusal)
-      writeRefusedReport(
-        this.outputFile(),
-        { framework: 'jest', node: process.version, mode: 'enforce', root: globalConfig.rootDir, files: [] },
-        error.message,
-      )
+      writeRefusedReport(this.outputFile(), this.runInfo('enforce'), error.message)
       throw error
     }
     if (this.options.outputFile === undefined) {
@@ -189,28 +168,26 @@ export default class LeakgateReporter {
         )
       }
     }
-    // Export the sink now too: Jest may construct workers right after the reporters.
-    this.openSink()
+    // The user chose a sink: keep it. Ours otherwise, exported now: Jest may construct workers
+    // right after the reporters, and they inherit the environment.
+    const inherited = process.env[SINK_ENV]
+    this.collector = new RunCollector({
+      framework: 'jest',
+      sinkDir: inherited && !ownSinks.has(inherited) ? inherited : undefined,
+    })
+    this.exportSink()
   }
 
   onRunStart(): void {
-    this.startedAt = new Date()
-    this.since = Date.now()
     this.error = undefined
     this.modes.clear()
     this.results.clear()
     this.carried.length = 0
     this.unguarded.clear()
-    if (!this.sinkDir) this.openSink()
-    // Until this run ends its report says it has not: a Jest that dies on the way leaves that
-    // behind, which the gate refuses, never an earlier run's green.
-    writeUnfinishedReport(this.outputFile(), {
-      framework: 'jest',
-      node: process.version,
-      mode: 'enforce',
-      root: this.globalConfig.rootDir,
-      files: [],
-    })
+    // The projects' modes are known as their files end: the report says enforce until then.
+    if (this.collector.startRun({ info: this.runInfo(resolveMode([])), reportFile: this.outputFile() })) {
+      this.exportSink()
+    }
   }
 
   onTestResult(test: TestLike, result: FileResultLike): void {
@@ -226,109 +203,54 @@ export default class LeakgateReporter {
       })
     }
     const options = test.context?.config?.testEnvironmentOptions?.[OPTIONS_KEY] as { mode?: unknown } | undefined
-    const mode = options?.mode
-    this.modes.add(MODES.includes(mode as Mode) ? (mode as Mode) : 'enforce')
+    this.modes.add(isMode(options?.mode) ? options.mode : 'enforce')
     this.carried.push(...carriedRecords(result))
   }
 
   onRunComplete(): void {
-    const dir = this.sinkDir
-    const fromSink = dir ? collectRecords(dir).filter((record) => record.time >= this.since) : []
-    const known = new Set(fromSink.map(recordIdentity))
-    const records = [...fromSink, ...this.carried.filter((record) => !known.has(recordIdentity(record)))]
-    const run = this.runInfo()
-    const incomplete = run.mode === 'off' ? undefined : this.coverage(dir)
-    if (incomplete) run.incomplete = incomplete
-    const report = createReport(run, records)
+    const mode = resolveMode(this.modes)
     const file = this.outputFile()
-    try {
-      writeReport(file, report)
-    } catch (error) {
-      // No report is no green: Jest exits non-zero, with the one line that says why.
-      this.closeSink()
-      this.error = error as Error
-      process.stderr.write(`\n${(error as Error).message}; the run fails for it\n`)
-      return
+    const sink = this.collector.readSink()
+    const verdict = this.collector.finish({
+      info: this.runInfo(mode),
+      reportFile: file,
+      sink,
+      ran: [...this.results.values()].map((result) => {
+        const entry: RanFile = { path: result.testFilePath }
+        if (this.unguarded.has(result.testFilePath)) entry.skipped = true
+        const error = result.testExecError as { message?: unknown } | undefined
+        if (error && typeof error.message === 'string') entry.error = error.message
+        return entry
+      }),
+      carried: this.carried,
+      shown: (record) => shownInResults(record, this.results),
+      notes: this.explainUnguardedProjects(sink.marks),
+    })
+    if (verdict.failure) this.error = new Error(verdict.failure)
+    // No report is no green: that one line is said even when silent.
+    if (!this.options.silent || verdict.unwritten) {
+      process.stderr.write(`\n${verdict.lines.join('\n')}\n`)
     }
-    this.closeSink()
-    const failing = report.events.filter((event) => !event.decision.allowed && event.mode === 'enforce')
-    if (failing.length > 0) {
-      const count = failing.reduce((sum, event) => sum + event.count, 0)
-      this.error = new Error(`leakgate: ${plural(count, 'violation')} in enforce mode (report: ${file})`)
-    } else if (incomplete && run.mode === 'enforce') {
-      this.error = new Error(`leakgate: the run is incomplete (report: ${file})`)
-    }
-    if (!this.options.silent) this.printSummary(report, file)
-  }
-
-  /** Which files Jest ran that the guard did not see from start to end (undefined: none). */
-  private coverage(dir: string | undefined): Incomplete | undefined {
-    const marks = dir ? readFileMarks(dir).filter((mark) => mark.time >= this.since) : []
-    // Not expected to be guarded (a project left out on purpose), but never silently: the summary
-    // names each project whose files ran without the guard (a subclass of ours marks its files).
-    const started = new Set(marks.filter((mark) => mark.state === 'start').map((mark) => mark.file))
-    this.unguardedProjects = new Map()
-    for (const [file, { project, environment }] of this.unguarded) {
-      if (started.has(file)) continue
-      const entry = this.unguardedProjects.get(project) ?? { environment, files: 0 }
-      entry.files += 1
-      this.unguardedProjects.set(project, entry)
-    }
-    const ran: RanFile[] = []
-    for (const result of this.results.values()) {
-      const entry: RanFile = { path: result.testFilePath }
-      if (this.unguarded.has(result.testFilePath)) entry.skipped = true
-      const error = result.testExecError as { message?: unknown } | undefined
-      if (error && typeof error.message === 'string') entry.error = error.message
-      ran.push(entry)
-    }
-    return auditCoverage(ran, marks, this.globalConfig.rootDir)
   }
 
   getLastError(): Error | undefined {
     return this.error
   }
 
-  private openSink(): void {
-    const inherited = process.env[SINK_ENV]
-    this.since = Date.now()
-    if (inherited && !this.ownsSink) {
-      // The user chose a sink: keep it, read only this run's lines.
-      this.sinkDir = inherited
-    } else {
-      this.sinkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-jest-'))
-      this.ownsSink = true
-      process.env[SINK_ENV] = this.sinkDir
-    }
+  private exportSink(): void {
+    const dir = this.collector.sinkDir
+    ownSinks.add(dir)
+    process.env[SINK_ENV] = dir
     process.env[REPORTER_ENV] = '1'
   }
 
-  private closeSink(): void {
-    if (this.ownsSink && this.sinkDir) {
-      fs.rmSync(this.sinkDir, { recursive: true, force: true })
-      this.sinkDir = undefined
-      delete process.env[SINK_ENV]
-      this.ownsSink = false
-    }
-  }
-
-  private mode(): Mode {
-    const env = process.env.LEAKGATE_MODE as Mode | undefined
-    if (env && MODES.includes(env)) return env
-    if (this.modes.has('enforce')) return 'enforce'
-    if (this.modes.has('report')) return 'report'
-    return this.modes.has('off') ? 'off' : 'enforce'
-  }
-
-  private runInfo(): RunInfo {
+  private runInfo(mode: Mode): Omit<RunInfo, 'startedAt' | 'finishedAt'> {
     const { rootDir, shard } = this.globalConfig
-    const run: RunInfo = {
+    const run: Omit<RunInfo, 'startedAt' | 'finishedAt'> = {
       framework: 'jest',
       node: process.version,
-      mode: this.mode(),
+      mode,
       root: rootDir,
-      startedAt: this.startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
       files: [...this.results.keys()].sort(),
     }
     const version = jestVersion(rootDir)
@@ -351,79 +273,25 @@ export default class LeakgateReporter {
 
   /**
    * One line per Jest project whose files ran without the guard (another testEnvironment: Jest
-   * gives each project only its own), saying what to add when that was not on purpose.
+   * gives each project only its own), saying what to add when that was not on purpose. A file
+   * whose guard started (a subclass of ours) was guarded.
    */
-  private explainUnguardedProjects(): string[] {
-    return [...this.unguardedProjects].map(
+  private explainUnguardedProjects(marks: readonly FileMark[]): string[] {
+    const started = new Set(marks.filter((mark) => mark.state === 'start').map((mark) => mark.file))
+    const projects = new Map<string, { environment: string; files: number }>()
+    for (const [file, { project, environment }] of this.unguarded) {
+      if (started.has(file)) continue
+      const entry = projects.get(project) ?? { environment, files: 0 }
+      entry.files += 1
+      projects.set(project, entry)
+    }
+    return [...projects].map(
       ([project, { environment, files }]) =>
         `leakgate: the Jest project ${JSON.stringify(project)} runs its tests with testEnvironment ${JSON.stringify(environmentName(environment))}, ` +
         `not leakgate's: its ${plural(files, 'test file')} ran unguarded and ${files === 1 ? 'is' : 'are'} not in the report. Unless that is on purpose, ` +
         "add testEnvironment: '@leakgate/jest-environment' (or '@leakgate/jest-environment/jsdom') to that project: " +
         "Jest does not pass the top level's testEnvironment into `projects`.",
     )
-  }
-
-  private printSummary(report: LeakgateReport, file: string): void {
-    const { summary } = report
-    const shown = path.relative(process.cwd(), file) || file
-    const categories = (['net', 'exec', 'eval', 'tamper'] as const)
-      .filter((category) => (summary.byCategory[category]?.violations ?? 0) > 0)
-      .map((category) => `${category} ${summary.byCategory[category].violations}`)
-    const violations =
-      summary.violations === 0
-        ? 'no violations'
-        : `${plural(summary.violations, 'violation')} (${categories.join(', ')})`
-    const note =
-      summary.violations > 0 && report.runs[0]?.mode === 'report' ? ' (report mode: nothing was blocked)' : ''
-    // Worded as the Vitest plugin's summary: one line a user learns once for both runners.
-    const allowed = summary.violations === 0 ? plural(summary.allowed, 'event') : String(summary.allowed)
-    const lines = [`leakgate: ${violations}, ${allowed} allowed by rules; report: ${shown}${note}`]
-    lines.push(...this.explainUnguardedProjects())
-    const dropped = describeDroppedTotal(report.dropped)
-    if (dropped) lines.push(dropped)
-    const incomplete = report.runs[0]?.incomplete
-    const unfinished = new Set<string>()
-    if (incomplete) {
-      const { expected, audited, problems } = incomplete
-      lines.push(
-        `leakgate: the run is incomplete: ${plural(expected - audited, 'test file')} of ${expected} not audited; the gate refuses this report:`,
-      )
-      for (const problem of problems.slice(0, 10)) lines.push(`  ${describeProblem(problem)}`)
-      if (problems.length > 10) lines.push(`  … ${problems.length - 10} more in the report`)
-      for (const problem of problems)
-        if (problem.file && problem.reason === 'not-finished') unfinished.add(problem.file)
-    }
-    // A file whose worker stopped mid-file has violations no test shows: they happened before
-    // the worker died, not after the file ended.
-    const unaccounted = unaccountedViolations(report.events, this.results).filter(
-      (event) => event.scope.file === undefined || !unfinished.has(event.scope.file),
-    )
-    const stopped = report.events.filter(
-      (event) =>
-        !event.decision.allowed &&
-        event.mode === 'enforce' &&
-        event.scope.file !== undefined &&
-        unfinished.has(event.scope.file),
-    )
-    if (stopped.length > 0) {
-      lines.push(`leakgate: ${plural(stopped.length, 'violation')} in files whose worker stopped mid-file:`)
-      for (const event of stopped.slice(0, 10)) {
-        const where = [event.scope.file, event.scope.test].filter(Boolean).join(' > ')
-        lines.push(`  ${event.message}${where ? `  at ${where}` : ''}`)
-      }
-      if (stopped.length > 10) lines.push(`  … ${stopped.length - 10} more in the report`)
-    }
-    if (unaccounted.length > 0) {
-      lines.push(
-        `leakgate: ${plural(unaccounted.length, 'violation')} that no failed test shows (after its file ended):`,
-      )
-      for (const event of unaccounted.slice(0, 10)) {
-        const where = [event.scope.file, event.scope.test].filter(Boolean).join(' > ')
-        lines.push(`  ${event.message}${where ? `  at ${where}` : ''}`)
-      }
-      if (unaccounted.length > 10) lines.push(`  … ${unaccounted.length - 10} more in the report`)
-    }
-    process.stderr.write(`\n${lines.join('\n')}\n`)
   }
 }
 

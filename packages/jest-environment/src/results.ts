@@ -1,10 +1,9 @@
 import type { AuditRecord } from '@leakgate/core'
-import type { ReportEvent } from '@leakgate/core/report'
 
 // What Jest's own results tell the reporter (pure, unit-tested): the violations carried by the
 // failed tests' errors (an enumerable `event` on each LeakgateError survives jest-worker's IPC),
-// and which violations no failed test or suite accounts for (they happened after their file
-// ended: only the reporter can fail the run for them, so it lists them).
+// and whether a failed test or suite accounts for a violation (one that none does happened after
+// its file ended: only the run can fail for it, and the summary lists it).
 
 export interface AssertionLike {
   ancestorTitles: readonly string[]
@@ -47,23 +46,20 @@ export function assertionName(assertion: AssertionLike): string {
 }
 
 /**
- * Violations (in enforce mode) that no failure in Jest's results shows: a test-phase violation
- * whose test did not fail, or a file-level one whose file did not fail to run. These are the
- * ones that happened after their file ended.
+ * Did Jest fail something for this violation? A test-phase violation: its test failed; a
+ * file-level one: its file failed to run. The others happened after their file ended (or in a
+ * file Jest has no result for): only the run can fail for them.
  */
-export function unaccountedViolations(
-  events: readonly ReportEvent[],
+export function shownInResults(
+  record: Pick<AuditRecord, 'scope'>,
   results: ReadonlyMap<string, FileResultLike>,
-): ReportEvent[] {
-  return events.filter((event) => {
-    if (event.decision.allowed || event.mode !== 'enforce') return false
-    const file = event.scope.file
-    const result = file === undefined ? undefined : results.get(file)
-    if (!result) return true
-    if (event.scope.phase === 'test' && event.scope.test !== undefined) {
-      const test = event.scope.test
-      return !result.testResults.some((a) => a.status === 'failed' && assertionName(a) === test)
-    }
-    return !result.testExecError
-  })
+): boolean {
+  const file = record.scope.file
+  const result = file === undefined ? undefined : results.get(file)
+  if (!result) return false
+  if (record.scope.phase === 'test' && record.scope.test !== undefined) {
+    const test = record.scope.test
+    return result.testResults.some((a) => a.status === 'failed' && assertionName(a) === test)
+  }
+  return Boolean(result.testExecError)
 }

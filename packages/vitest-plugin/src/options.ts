@@ -43,7 +43,7 @@ export function normalizePluginOptions(options: LeakgatePluginOptions = {}, root
   return { core: JSON.parse(JSON.stringify(rest)) as LeakgateOptions, report }
 }
 
-/** The mode the workers will use (env `LEAKGATE_MODE` wins, as in core). */
+/** The mode the workers will use (core's resolver: env `LEAKGATE_MODE` wins); a bad value throws. */
 export function effectiveMode(settings: PluginSettings, env: NodeJS.ProcessEnv = process.env): Mode {
   return normalizeOptions(settings.core, env).mode
 }

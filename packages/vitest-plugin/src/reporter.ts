@@ -1,30 +1,22 @@
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import type { AuditRecord, Category, LeakgateOptions } from '@leakgate/core'
+import type { AuditRecord, Category, LeakgateOptions, Mode } from '@leakgate/core'
 import {
-  auditCoverage,
-  collectRecords,
-  createReport,
   type DroppedEvents,
   type Incomplete,
+  occurrenceKey,
   type RanFile,
+  RunCollector,
   type RunInfo,
-  readFileMarks,
-  writeReport,
-  writeUnfinishedReport,
 } from '@leakgate/core/report'
 import { effectiveMode, type PluginSettings } from './options.js'
-import { mergeRecords, scopeKey, shownAtImport, unaccounted } from './records.js'
+import { scopeKey, shownAtImport } from './records.js'
 import { PROVIDE_KEY, type WorkerPayload } from './shared.js'
-import { formatSummary } from './summary.js'
 
-// Vitest's main process: hands each run a fresh sink directory (through `provide`), then merges
-// what the workers appended there with what the tests carried in `task.meta`, writes the
-// report, prints a summary and makes the exit code non-zero for violations that failed nothing.
-// Every file Vitest ran must have left its guard's start and end marks in the sink: one that
-// did not (its setup file never ran the guard, its worker died mid-file) makes the report
-// `incomplete`, which the gate refuses.
+// Vitest's main process: translates Vitest's reporter events into core's run collector. It
+// hands each run's sink directory to the workers (through `provide`), and at the end gives the
+// collector what the tests carried in `task.meta`, the files Vitest ran and which violations
+// failed a test or a file; the collector merges, checks coverage, writes the report and says
+// the summary, printed here, and whether the run fails (the exit code).
 //
 // The shapes below are the parts of Vitest's reporter API (3.2+) this reads, declared here so
 // one build serves every supported version.
@@ -65,10 +57,7 @@ export interface VitestLike {
 
 export class LeakgateReporter {
   private readonly projects = new Map<ProjectLike, LeakgateOptions>()
-  private base: string | undefined
-  private runDir: string | undefined
-  private runs = 0
-  private startedAt = new Date()
+  private readonly collector = new RunCollector({ framework: 'vitest' })
 
   constructor(
     private readonly vitest: VitestLike,
@@ -82,83 +71,64 @@ export class LeakgateReporter {
   /** A project whose workers get this run's options. */
   addProject(project: ProjectLike, options: LeakgateOptions): void {
     this.projects.set(project, options)
-    this.runDir ??= this.createRunDir()
     this.provide(project, options)
   }
 
   onTestRunStart(): void {
-    this.startedAt = new Date()
-    // Until this run ends its report says it has not: a runner that dies on the way (Vitest 3
-    // ends the whole run when a fork is killed, before any reporter's end) leaves that behind,
-    // which the gate refuses, never an earlier run's green.
-    const mode = effectiveMode(this.settings)
-    if (mode !== 'off' && this.settings.report !== false) {
-      writeUnfinishedReport(path.resolve(this.root, this.settings.report), this.runInfo([], mode))
-    }
     // Each run (a watch-mode rerun too) appends to its own directory: it starts clean.
-    if (this.runs > 0) {
-      const previous = this.runDir
-      this.runDir = this.createRunDir()
-      for (const [project, options] of this.projects) this.provide(project, options)
-      if (previous) fs.rmSync(previous, { recursive: true, force: true })
-    }
-    this.runs += 1
+    const rotated = this.collector.startRun({ info: this.runInfo([]), reportFile: this.reportFile() })
+    if (rotated) for (const [project, options] of this.projects) this.provide(project, options)
   }
 
   onTestRunEnd(testModules: readonly TestModuleLike[]): void {
-    const mode = effectiveMode(this.settings)
+    const mode = this.mode()
     if (mode === 'off') {
       this.print(['leakgate: off (mode: off), nothing was audited'])
       return
     }
     const { records: meta, capped } = collectMeta(testModules)
-    const fromBlobs = Boolean(this.vitest.config.mergeReports) || !this.runDir
-    const sink = fromBlobs ? [] : collectRecords(this.runDir as string)
-    const records = mergeRecords(sink, meta)
+    const fromBlobs = Boolean(this.vitest.config.mergeReports)
     // The sink holds every violation; after --merge-reports only meta is left, whose counts of
     // what the workers left out stand in for the records.
-    const dropped = fromBlobs ? capped.map((entry) => entry.dropped) : []
-    const run = this.runInfo(testModules, mode)
-    // After --merge-reports the sinks of the runs are gone: each file's task says instead
-    // whether its guard saw it to its end (a file its worker died in may be missing from the
-    // blobs altogether: each shard's own report names it).
-    const incomplete = fromBlobs ? this.coverageFromBlobs(testModules) : this.coverage(testModules)
-    if (incomplete) run.incomplete = incomplete
-    const report = createReport(run, records, { dropped })
-    let reportPath: string | undefined
-    if (this.settings.report !== false) {
-      const file = path.resolve(this.root, this.settings.report)
-      try {
-        writeReport(file, report)
-      } catch (error) {
-        // No report is no green: the gate would read an old one, or none.
-        this.print([`${(error as Error).message}; the run fails for it`])
-        process.exitCode = 1
-        return
-      }
-      reportPath = path.relative(process.cwd(), file) || file
-    }
-    // A violation thrown while its file was imported failed that file (Vitest shows the error)
-    // before any hook could carry it in meta: it is not an orphan.
-    // A file whose worker stopped mid-file failed nothing either, but not because its violations
-    // came late: the summary lists those with the incomplete run.
-    const unfinished = new Set(
-      (incomplete?.problems ?? [])
-        .filter((problem) => problem.reason === 'not-finished')
-        .map((problem) => problem.file),
-    )
-    const orphans = unaccounted(
-      records,
-      [...meta, ...shownAtImport(records, this.importErrors(testModules))],
-      capped.flatMap((entry) => entry.scopes),
-    ).filter((record) => !unfinished.has(record.scope.file))
-    const stopped = records.filter(
-      (record) => !record.decision.allowed && record.scope.file !== undefined && unfinished.has(record.scope.file),
-    )
-    const violations = records.filter((record) => !record.decision.allowed)
-    this.print(formatSummary({ report, mode, reportPath, orphans, violations, stopped }))
-    const failing = report.summary.violations > 0 || incomplete !== undefined
-    if (mode === 'enforce' && failing && !this.vitest.config.watch) process.exitCode = 1
+    const verdict = this.collector.finish({
+      info: this.runInfo(testModules),
+      reportFile: this.reportFile(),
+      fromSink: !fromBlobs,
+      carried: meta,
+      dropped: fromBlobs ? capped.map((entry) => entry.dropped) : [],
+      // After --merge-reports the sinks of the runs are gone: each file's task says instead
+      // whether its guard saw it to its end (a file its worker died in may be missing from the
+      // blobs altogether: each shard's own report names it).
+      ...(fromBlobs ? { incomplete: this.coverageFromBlobs(testModules) } : { ran: this.ran(testModules) }),
+      shown: this.shown(testModules, meta, capped),
+    })
+    this.print(verdict.lines)
+    if (verdict.unwritten || (verdict.failure && !this.vitest.config.watch)) process.exitCode = 1
+  }
+
+  /**
+   * The violations Vitest failed something for: those a test or file carried in meta (all of
+   * a capped task's scope), and those thrown while their file was imported (Vitest shows that
+   * error before any hook could carry them).
+   */
+  private shown(
+    testModules: readonly TestModuleLike[],
+    meta: readonly AuditRecord[],
+    capped: readonly CappedTask[],
+  ): (record: AuditRecord) => boolean {
+    const carried = new Set(meta.map(occurrenceKey))
+    const cappedScopes = new Set(capped.flatMap((entry) => entry.scopes))
+    const errors = this.importErrors(testModules)
+    return (record) =>
+      carried.has(occurrenceKey(record)) || cappedScopes.has(scopeKey(record)) || shownAtImport(record, errors)
+  }
+
+  private mode(): Mode {
+    return effectiveMode(this.settings)
+  }
+
+  private reportFile(): string | false {
+    return this.settings.report === false ? false : path.resolve(this.root, this.settings.report)
   }
 
   /** The modules of the projects leakgate was added to. */
@@ -188,22 +158,19 @@ export class LeakgateReporter {
     return problems.length === 0 ? undefined : { expected, audited: expected - problems.length, problems }
   }
 
-  /** Which files Vitest ran that the guard did not see from start to end (undefined: none). */
-  private coverage(testModules: readonly TestModuleLike[]): Incomplete | undefined {
-    const marks = this.runDir ? readFileMarks(this.runDir) : []
-    // Files of a project without the plugin are not guarded, and not expected to be (a project
-    // the user left out on purpose): only the projects leakgate was added to count.
-    const ours = testModules.filter(
-      (module) => module.project === undefined || this.projects.has(module.project as ProjectLike),
-    )
-    const ran = ours.map((module) => {
+  /**
+   * The files Vitest ran that the guard must have seen from start to end. Files of a project
+   * without the plugin are not guarded, and not expected to be (a project the user left out on
+   * purpose): only the projects leakgate was added to count.
+   */
+  private ran(testModules: readonly TestModuleLike[]): RanFile[] {
+    return this.ours(testModules).map((module) => {
       const entry: RanFile = { path: module.moduleId }
       const message = module.errors?.().find((error) => error?.message)?.message
       if (message) entry.error = message
       if (module.state?.() === 'skipped') entry.skipped = true
       return entry
     })
-    return auditCoverage(ran, marks, this.root)
   }
 
   /** To stderr: `vitest --reporter=json > results.json` must stay valid JSON. */
@@ -213,15 +180,13 @@ export class LeakgateReporter {
     write(`\n${lines.join('\n')}`)
   }
 
-  private runInfo(testModules: readonly TestModuleLike[], mode: RunInfo['mode']): RunInfo {
-    const info: RunInfo = {
+  private runInfo(testModules: readonly TestModuleLike[]): Omit<RunInfo, 'startedAt'> {
+    const info: Omit<RunInfo, 'startedAt'> = {
       framework: 'vitest',
       frameworkVersion: this.vitest.version,
       node: process.version,
-      mode,
+      mode: this.mode(),
       root: this.root,
-      startedAt: this.startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
       files: testModules.map((module) => path.relative(this.root, module.moduleId).split(path.sep).join('/')),
     }
     const shard = this.vitest.config.shard
@@ -241,18 +206,11 @@ export class LeakgateReporter {
   }
 
   private provide(project: ProjectLike, options: LeakgateOptions): void {
-    const payload: WorkerPayload = { protocol: 1, options: { ...options, root: options.root ?? this.root } }
-    if (this.runDir) payload.options.sinkDir = this.runDir
-    project.provide(PROVIDE_KEY, payload)
-  }
-
-  private createRunDir(): string {
-    if (!this.base) {
-      const base = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-vitest-'))
-      this.base = base
-      process.once('exit', () => fs.rmSync(base, { recursive: true, force: true }))
+    const payload: WorkerPayload = {
+      protocol: 1,
+      options: { ...options, root: options.root ?? this.root, sinkDir: this.collector.sinkDir },
     }
-    return fs.mkdtempSync(path.join(this.base, 'run-'))
+    project.provide(PROVIDE_KEY, payload)
   }
 }
 

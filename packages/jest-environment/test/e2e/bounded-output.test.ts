@@ -50,7 +50,7 @@ describe('fixtures/flood: output and report stay bounded', () => {
   })
 
   test('every violation failed its test: none is listed as after its file ended', () => {
-    expect(run.output).not.toContain('that no failed test shows')
+    expect(run.output).not.toContain('failed no test')
     for (const line of FLOOD_SUMMARY_LINES) expect(run.output).toContain(line)
   })
 

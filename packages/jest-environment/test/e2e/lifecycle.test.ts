@@ -23,8 +23,12 @@ describe.skipIf(SMOKE)('fixtures/jest-lifecycle', () => {
       ['tests/a-timer.test.js', 'starts a timer that outlives its file', 'net.connect', '127.0.0.2:9'],
     ])
     expect(run.report?.events.some((event) => event.scope.file === 'tests/b-waits.test.js')).toBe(false)
-    expect(run.output).toContain('leakgate: 1 violation that no failed test shows (after its file ended):')
-    expect(run.output).toMatch(/blocked net\.connect to "127\.0\.0\.2:9".*tests\/a-timer\.test\.js > starts a timer/)
+    expect(run.output).toContain(
+      'leakgate: 1 violation failed no test: it happened after its test file had finished. The run fails for it:',
+    )
+    expect(run.output).toMatch(
+      /blocked net\.connect to "127\.0\.0\.2:9".*\n\s+test\s+tests\/a-timer\.test\.js > starts a timer that outlives its file \(after the test ended\)/,
+    )
 
     // beforeEach/afterEach belong to the test, under its describe blocks' names.
     const hooks = 'tests/hooks.test.js'

@@ -1,7 +1,6 @@
 import type { AuditRecord } from '@leakgate/core'
-import type { ReportEvent } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
-import { assertionName, carriedRecords, type FileResultLike, unaccountedViolations } from '../../src/results.js'
+import { assertionName, carriedRecords, type FileResultLike, shownInResults } from '../../src/results.js'
 
 const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
   v: 1,
@@ -19,11 +18,6 @@ const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
   time: 1,
   ...over,
 })
-
-const event = (over: Partial<AuditRecord> = {}): ReportEvent => {
-  const { v: _v, pid: _pid, threadId: _threadId, time: _time, ...rest } = record(over)
-  return { ...rest, framework: 'jest', firstSeen: '2025-01-01T00:00:00.000Z' }
-}
 
 const file = (tests: FileResultLike['testResults'], testExecError?: unknown): FileResultLike => ({
   testFilePath: '/p/tests/a.test.js',
@@ -55,7 +49,7 @@ describe('carriedRecords', () => {
   })
 })
 
-describe('unaccountedViolations', () => {
+describe('shownInResults', () => {
   const results = new Map([
     [
       'tests/a.test.js',
@@ -66,24 +60,25 @@ describe('unaccountedViolations', () => {
     ],
   ])
 
-  test('a violation whose test failed is accounted for; one whose test passed is not', () => {
-    const shown = event({ scope: { file: 'tests/a.test.js', test: 'd > a', phase: 'test' } })
-    const hidden = event({ scope: { file: 'tests/a.test.js', test: 'b', phase: 'test' } })
-    expect(unaccountedViolations([shown, hidden], results)).toEqual([hidden])
+  test('a violation whose test failed is shown; one whose test passed is not', () => {
+    expect(shownInResults(record({ scope: { file: 'tests/a.test.js', test: 'd > a', phase: 'test' } }), results)).toBe(
+      true,
+    )
+    expect(shownInResults(record({ scope: { file: 'tests/a.test.js', test: 'b', phase: 'test' } }), results)).toBe(
+      false,
+    )
   })
 
-  test('file-level violations count when the suite failed to run', () => {
-    const late = event({ scope: { file: 'tests/a.test.js', test: 'b', phase: 'late' } })
-    expect(unaccountedViolations([late], results)).toEqual([late])
+  test('file-level violations are shown when the suite failed to run', () => {
+    const late = record({ scope: { file: 'tests/a.test.js', test: 'b', phase: 'late' } })
+    expect(shownInResults(late, results)).toBe(false)
     const failed = new Map([['tests/a.test.js', file([], { message: 'boom' })]])
-    expect(unaccountedViolations([late], failed)).toEqual([])
+    expect(shownInResults(late, failed)).toBe(true)
   })
 
-  test('allowed events, report-mode events and unknown files', () => {
-    const allowed = event({ decision: { allowed: true, reason: 'rule', rule: 'x', source: 'test' } })
-    const reported = event({ mode: 'report', scope: { file: 'tests/a.test.js', test: 'b', phase: 'test' } })
-    const elsewhere = event({ scope: { file: 'tests/other.test.js', phase: 'late' } })
-    expect(unaccountedViolations([allowed, reported, elsewhere], results)).toEqual([elsewhere])
+  test('a file Jest has no result for, and no file at all', () => {
+    expect(shownInResults(record({ scope: { file: 'tests/other.test.js', phase: 'late' } }), results)).toBe(false)
+    expect(shownInResults(record({ scope: { phase: 'late' } }), results)).toBe(false)
   })
 
   test('assertionName matches leakgate’s test names', () => {

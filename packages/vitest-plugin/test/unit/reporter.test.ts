@@ -4,9 +4,9 @@ import path from 'node:path'
 import type { AuditRecord } from '@leakgate/core'
 import type { LeakgateReport } from '@leakgate/core/report'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { record } from '../../../core/test/support/record.js'
 import { normalizePluginOptions } from '../../src/options.js'
 import { LeakgateReporter, type TestModuleLike } from '../../src/reporter.js'
-import { record } from './make-record.js'
 
 let root: string
 let exitCode: typeof process.exitCode

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { record } from '../../../core/test/support/record.js'
 import { fullName, META_KEY, setMeta, type TaskLike, testsOf } from '../../src/worker/tasks.js'
-import { record } from './make-record.js'
 
 function file(): TaskLike {
   const root: TaskLike = { id: 'f', name: 'tests/a.test.js', type: 'suite', meta: {}, tasks: [] }

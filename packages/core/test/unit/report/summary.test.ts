@@ -1,7 +1,7 @@
-import { createReport } from '@leakgate/core/report'
 import { describe, expect, test } from 'vitest'
-import { formatRecord, formatSummary } from '../../src/summary.js'
-import { record } from './make-record.js'
+import { createReport } from '../../../src/report/model.js'
+import { formatRecord, formatSummary } from '../../../src/report/summary.js'
+import { record } from '../../support/record.js'
 
 const run = { framework: 'vitest', node: 'v20', mode: 'enforce' as const, root: '/p', startedAt: '' }
 

@@ -1,7 +1,12 @@
-import { type AuditRecord, describeTest, type Mode } from '@leakgate/core'
-import { describeDroppedTotal, describeProblem, type LeakgateReport } from '@leakgate/core/report'
+import type { AuditRecord, Mode } from '../events.js'
+import { describeTest } from '../message.js'
+import { describeDroppedTotal } from './cap.js'
+import { describeProblem } from './coverage.js'
+import type { LeakgateReport } from './model.js'
 
-// What the reporter prints after Vitest's own summary. No colour: it may end up in CI logs.
+// What every adapter prints after its runner's own summary, one wording for every runner: the
+// run's verdict line, what the cap left out, an incomplete run, and the violations no test could
+// fail for. No colour: it may end up in CI logs.
 
 const MAX_LISTED = 20
 
@@ -9,8 +14,11 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
+/** The fields of a violation the summary shows (a record, or a report event). */
+export type SummaryRecord = Pick<AuditRecord, 'message' | 'scope' | 'callSite' | 'package' | 'origin'>
+
 /** Short form of one violation: its first line, then where it came from. */
-export function formatRecord(record: AuditRecord): string[] {
+export function formatRecord(record: SummaryRecord): string[] {
   const lines = [`  ${record.message}`]
   const test = describeTest(record.scope)
   if (test) lines.push(`    test       ${test}`)
@@ -22,7 +30,7 @@ export function formatRecord(record: AuditRecord): string[] {
   return lines
 }
 
-function list(records: readonly AuditRecord[]): string[] {
+function list(records: readonly SummaryRecord[]): string[] {
   const lines: string[] = []
   for (const record of records.slice(0, MAX_LISTED)) lines.push(...formatRecord(record))
   if (records.length > MAX_LISTED) lines.push(`  … and ${records.length - MAX_LISTED} more (see the report)`)
@@ -32,18 +40,21 @@ function list(records: readonly AuditRecord[]): string[] {
 export interface SummaryInput {
   report: LeakgateReport
   mode: Mode
-  /** Where the report was written, relative to the root; undefined when disabled. */
+  /** Where the report was written, as the user finds it; undefined when none was. */
   reportPath: string | undefined
-  /** Violations that failed no test or file (after their file ended, a crashed worker). */
-  orphans: readonly AuditRecord[]
+  /** Violations that failed no test or file (after their file ended, outside any file). */
+  orphans: readonly SummaryRecord[]
   /** Every violation, for report mode's listing. */
-  violations: readonly AuditRecord[]
+  violations: readonly SummaryRecord[]
   /** Violations in files whose worker stopped mid-file (listed with the incomplete run). */
-  stopped?: readonly AuditRecord[]
+  stopped?: readonly SummaryRecord[]
+  /** The adapter's own lines, right after the verdict line (a Jest project left unguarded). */
+  notes?: readonly string[]
 }
 
+/** The lines of the end-of-run summary. */
 export function formatSummary(input: SummaryInput): string[] {
-  const { report, mode, reportPath, orphans, violations, stopped = [] } = input
+  const { report, mode, reportPath, orphans, violations, stopped = [], notes = [] } = input
   const { summary } = report
   const where = reportPath ? `; report: ${reportPath}` : ''
   const lines: string[] = []
@@ -57,7 +68,7 @@ export function formatSummary(input: SummaryInput): string[] {
     if (problems.length > MAX_LISTED) lines.push(`  … and ${problems.length - MAX_LISTED} more (see the report)`)
   }
   if (summary.violations === 0) {
-    lines.push(`leakgate: no violations, ${plural(summary.allowed, 'event')} allowed by rules${where}`)
+    lines.push(`leakgate: no violations, ${plural(summary.allowed, 'event')} allowed by rules${where}`, ...notes)
     return lines
   }
   const parts = (['net', 'exec', 'eval', 'tamper'] as const)
@@ -66,10 +77,15 @@ export function formatSummary(input: SummaryInput): string[] {
   const head = `leakgate: ${plural(summary.violations, 'violation')} (${parts.join(', ')}), ${summary.allowed} allowed by rules${where}`
   const dropped = describeDroppedTotal(report.dropped)
   if (mode === 'report') {
-    lines.push(`${head} (report mode: nothing was blocked)`, ...(dropped ? [dropped] : []), ...list(violations))
+    lines.push(
+      `${head} (report mode: nothing was blocked)`,
+      ...notes,
+      ...(dropped ? [dropped] : []),
+      ...list(violations),
+    )
     return lines
   }
-  lines.push(head)
+  lines.push(head, ...notes)
   if (dropped) lines.push(dropped)
   if (stopped.length > 0) {
     lines.push(
