@@ -21,6 +21,12 @@ function formatSite(site: CallSite): string {
   return `${site.file}:${site.line}:${site.column}`
 }
 
+/** `net.connect to "api.stripe.com:443"`, `Function of "return 1"`: what a violation did, as every rendering names it. */
+export function describeWhat(record: Pick<AuditRecord, 'category' | 'event' | 'target'>): string {
+  const preposition = record.category === 'net' && !record.event.startsWith('dns.') ? 'to' : 'of'
+  return `${record.event} ${preposition} ${JSON.stringify(record.target)}`
+}
+
 /**
  * `blocked net.connect to "api.stripe.com:443" (LEAKGATE_NET_BLOCKED)`. A violation that was not
  * refused says so in its first line, the one runners show alone: in report mode it "would block"
@@ -30,14 +36,13 @@ export function formatShortMessage(
   record: Pick<AuditRecord, 'category' | 'event' | 'target' | 'code'> & { mode?: AuditRecord['mode'] },
   blocked: boolean,
 ): string {
-  const preposition = record.category === 'net' && !record.event.startsWith('dns.') ? 'to' : 'of'
-  const what = `${record.event} ${preposition} ${JSON.stringify(record.target)}`
+  const what = describeWhat(record)
   if (blocked) return `blocked ${what} (${record.code})`
   if (record.mode === 'report') return `would block ${what} (${record.code}; report mode: not blocked)`
   return `detected ${what} after it ran (${record.code})`
 }
 
-function where(record: AuditRecord): string {
+function where(record: Pick<AuditRecord, 'scope'>): string {
   switch (record.scope.phase) {
     case 'test':
       return 'in this test'
@@ -63,16 +68,63 @@ export function describeTest(scope: EventScope): string {
   return test ? test + (PHASES[scope.phase] ?? '') : ''
 }
 
+/** The rows of a violation's facts, in the order every rendering shows them. */
+export type FactLabel = 'test' | 'called at' | 'via' | 'in'
+
+export type ViolationFacts = Pick<AuditRecord, 'scope' | 'callSite' | 'package' | 'via' | 'origin'> & { pid?: number }
+
+/**
+ * The facts of one violation every rendering of it shows, as [label, value] rows in this order:
+ * the test (and phase), the call site, the package it came through, the process it ran in. The
+ * thrown error, the runners' summaries and every report format lay them out their own way.
+ * `pid`: name a child process's pid (the error, said while that process may still run).
+ * `noTest`: the test row of an event outside any test file (omitted by default).
+ */
+export function violationFacts(
+  record: ViolationFacts,
+  options: { pid?: boolean; noTest?: string } = {},
+): [FactLabel, string][] {
+  const rows: [FactLabel, string][] = []
+  const test = describeTest(record.scope) || options.noTest
+  if (test) rows.push(['test', test])
+  if (record.callSite) rows.push(['called at', formatSite(record.callSite)])
+  if (record.package) rows.push(['via', record.via ? `${record.package} (${formatSite(record.via)})` : record.package])
+  if (record.origin === 'child') {
+    rows.push([
+      'in',
+      options.pid && record.pid !== undefined ? `a child process (pid ${record.pid})` : 'a child process',
+    ])
+  } else if (record.origin) rows.push(['in', 'a worker thread'])
+  return rows
+}
+
+/** Where the allowance of a violation goes: the config, or an allowAudit() where it happened. */
+export type AllowancePlace = 'config' | 'config-for-imports' | 'here'
+
+/**
+ * Where the one line that allows a violation goes. A violation outside any test file is the
+ * config's; so is one while a file was imported when something the file imports leaked (its
+ * static imports run before the file's first line, so an allowAudit() at its top comes too
+ * late), unless the file's own code was running (`fileTop`: a describe body).
+ */
+export function allowancePlace(record: Pick<AuditRecord, 'scope' | 'callSite'>, fileTop = false): AllowancePlace {
+  if (record.scope.phase === 'run') return 'config'
+  if (record.scope.phase === 'import' && record.callSite?.file !== record.scope.file && !fileTop) {
+    return 'config-for-imports'
+  }
+  return 'here'
+}
+
+/** `{ net: ['api.stripe.com:443'] }`: the rules that allow a violation, from the rule that would (`true` for all). */
+export function allowanceRules(category: Category, suggestion: string): string {
+  return `{ ${category}: ${suggestion === 'true' ? 'true' : `[${suggestion}]`} }`
+}
+
 /** The full message of a violation. */
 export function formatViolation(record: AuditRecord, context: MessageContext): string {
   const lines = [formatShortMessage(record, record.blocked), '']
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(10)} ${value}`)
-  const { scope } = record
-  const test = describeTest(scope)
-  if (test) row('test', test)
-  if (record.callSite) row('called at', formatSite(record.callSite))
-  if (record.package) row('via', record.via ? `${record.package} (${formatSite(record.via)})` : record.package)
-  if (record.origin) row('in', record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread')
+  for (const [label, value] of violationFacts(record, { pid: true })) row(label, value)
   if (context.note) row('note', context.note)
   if (record.decision.reason === 'hook') row('policy', 'refused by an audit hook')
   else {
@@ -80,28 +132,22 @@ export function formatViolation(record: AuditRecord, context: MessageContext): s
     row('policy', `no rule matched; allow.${record.category} = ${listed}`)
   }
   lines.push('')
-  const value = formatAllowValue(record.category, context.suggestion)
-  const call = `allowAudit({ ${record.category}: ${value} })`
-  if (scope.phase === 'run') {
-    lines.push(`  To allow it in the config:  allow: { ${record.category}: ${value} }`)
-  } else if (scope.phase === 'import' && record.callSite?.file !== scope.file && !context.fileTop) {
-    // Something the file imports leaked while loading: its static imports run before the
-    // file's first line, so an allowAudit() at its top would come too late.
-    lines.push(
-      `  To allow it in the config (the file's imports run before its first line):  allow: { ${record.category}: ${value} }`,
-    )
-  } else {
-    lines.push(`  To allow it ${where(record)}:  ${call}`)
+  const rules = allowanceRules(record.category, context.suggestion)
+  switch (allowancePlace(record, context.fileTop)) {
+    case 'config':
+      lines.push(`  To allow it in the config:  allow: ${rules}`)
+      break
+    case 'config-for-imports':
+      lines.push(`  To allow it in the config (the file's imports run before its first line):  allow: ${rules}`)
+      break
+    default:
+      lines.push(`  To allow it ${where(record)}:  allowAudit(${rules})`)
   }
   return lines.join('\n')
 }
 
 function quoteRule(rule: string): string {
   return rule.startsWith('{') || rule.startsWith("'") || rule === 'true' ? rule : JSON.stringify(rule)
-}
-
-function formatAllowValue(_category: Category, suggestion: string): string {
-  return suggestion === 'true' ? 'true' : `[${suggestion}]`
 }
 
 /**

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { allowancePlace, allowanceRules, describeTest } from '../message.js'
 import { redactText } from '../redact.js'
 import type { LeakgateReport, ReportEvent } from './model.js'
 
@@ -38,19 +39,8 @@ export function workspacePath(file: string, root: string | undefined, workspace:
 }
 
 /** `test/api.test.ts > client > fetches`, with the phase when it is not a test body. */
-export function describeScope(event: ReportEvent): string {
-  const { scope } = event
-  const name = [scope.file, scope.test].filter(Boolean).join(' > ') || '(outside any test file)'
-  switch (scope.phase) {
-    case 'import':
-      return `${name} (while importing the file)`
-    case 'hook':
-      return `${name} (in a beforeAll/afterAll hook)`
-    case 'late':
-      return `${name} (after the test ended)`
-    default:
-      return name
-  }
+export function describeScope(event: Pick<ReportEvent, 'scope'>): string {
+  return describeTest(event.scope) || NO_FILE
 }
 
 /** `src/client.ts:12:5` */
@@ -66,14 +56,17 @@ function quote(value: string): string {
 export function suggestAllowance(event: ReportEvent): string {
   // No rule allows tampering with the guard: the fix is in the code.
   if (event.category === 'tamper') return 'remove the code that disturbs the guard (docs/errors/LEAKGATE_TAMPERED.md)'
-  const rule = suggestRule(event)
-  const rules = `{ ${event.category}: ${rule === 'true' ? 'true' : `[${rule}]`} }`
-  if (event.scope.phase === 'run') return `allow: ${rules}`
-  // Loading a module the file imports: its imports run before its first line, so only the
-  // config can allow it (as the test's own message says).
-  if (event.scope.phase === 'import' && event.callSite?.file !== event.scope.file)
-    return `allow: ${rules} (in the config)`
-  return `allowAudit(${rules})`
+  const rules = allowanceRules(event.category, suggestRule(event))
+  switch (allowancePlace(event)) {
+    case 'config':
+      return `allow: ${rules}`
+    case 'config-for-imports':
+      // Loading a module the file imports: its imports run before its first line, so only the
+      // config can allow it (as the test's own message says).
+      return `allow: ${rules} (in the config)`
+    default:
+      return `allowAudit(${rules})`
+  }
 }
 
 function suggestRule(event: ReportEvent): string {

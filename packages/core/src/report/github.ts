@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { describeScope, describeSite, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
+import { violationFacts } from '../message.js'
+import { describeScope, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
 import { type Gate, newViolationCount } from './gate.js'
 import { describeTests, groupLeaks, type LeakGroup } from './leaks.js'
 import type { ReportEvent } from './model.js'
@@ -68,8 +69,8 @@ export function formatAnnotation(gate: Gate, event: ReportEvent, workspace: stri
 /** One error annotation: its head line, who ran it, where, through what, and the line that allows it. */
 function annotation(gate: Gate, event: ReportEvent, workspace: string, head: string, who: string): string {
   const lines = [head, who]
-  if (event.callSite) lines.push(`called at: ${describeSite(event.callSite)}`)
-  if (event.package) lines.push(`via: ${event.via ? `${event.package} (${describeSite(event.via)})` : event.package}`)
+  // The test row is `who`: one test, or the tests of a place.
+  for (const [label, value] of violationFacts(event)) if (label !== 'test') lines.push(`${label}: ${value}`)
   lines.push(`to allow: ${suggestAllowance(event)}`)
   const where = location(gate, event, workspace)
   return workflowCommand(

@@ -1,6 +1,7 @@
+import { violationFacts } from '../message.js'
 import type { DroppedEvents } from './cap.js'
 import { describeProblem } from './coverage.js'
-import { describeScope, describeSite, NO_FILE, plural, safeText, suggestAllowance } from './display.js'
+import { NO_FILE, plural, safeText, suggestAllowance } from './display.js'
 import type { Gate } from './gate.js'
 import type { ReportEvent } from './model.js'
 import { describeDropped, describeEvent, INCOMPLETE_HINT } from './text.js'
@@ -38,10 +39,7 @@ function detail(event: ReportEvent): string {
   const lines = [
     `${describeEvent(event)} (${event.code ?? event.category})${event.count > 1 ? ` ×${event.count}` : ''}`,
   ]
-  lines.push(`  test       ${describeScope(event)}`)
-  if (event.callSite) lines.push(`  called at  ${describeSite(event.callSite)}`)
-  if (event.package)
-    lines.push(`  via        ${event.via ? `${event.package} (${describeSite(event.via)})` : event.package}`)
+  for (const [label, value] of violationFacts(event, { noTest: NO_FILE })) lines.push(`  ${label.padEnd(10)} ${value}`)
   lines.push(`  framework  ${event.framework}`)
   lines.push(`  to allow   ${suggestAllowance(event)}`)
   return lines.join('\n')

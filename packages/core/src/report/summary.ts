@@ -1,5 +1,5 @@
 import type { AuditRecord, Mode } from '../events.js'
-import { describeTest } from '../message.js'
+import { type ViolationFacts, violationFacts } from '../message.js'
 import { describeDroppedTotal } from './cap.js'
 import { describeProblem } from './coverage.js'
 import type { LeakgateReport } from './model.js'
@@ -15,19 +15,11 @@ function plural(count: number, word: string): string {
 }
 
 /** The fields of a violation the summary shows (a record, or a report event). */
-export type SummaryRecord = Pick<AuditRecord, 'message' | 'scope' | 'callSite' | 'package' | 'origin'>
+export type SummaryRecord = Pick<AuditRecord, 'message'> & ViolationFacts
 
-/** Short form of one violation: its first line, then where it came from. */
+/** Short form of one violation: its first line, then its facts. */
 export function formatRecord(record: SummaryRecord): string[] {
-  const lines = [`  ${record.message}`]
-  const test = describeTest(record.scope)
-  if (test) lines.push(`    test       ${test}`)
-  if (record.callSite) {
-    lines.push(`    called at  ${record.callSite.file}:${record.callSite.line}:${record.callSite.column}`)
-  }
-  if (record.package) lines.push(`    via        ${record.package}`)
-  if (record.origin) lines.push(`    in         ${record.origin === 'child' ? 'a child process' : 'a worker thread'}`)
-  return lines
+  return [`  ${record.message}`, ...violationFacts(record).map(([label, value]) => `    ${label.padEnd(10)} ${value}`)]
 }
 
 function list(records: readonly SummaryRecord[]): string[] {

@@ -1,8 +1,9 @@
+import { describeWhat, violationFacts } from '../message.js'
 import { type StyleName, style } from '../style.js'
 import { breakdown, describeRuns, describeVia } from './breakdown.js'
 import type { DroppedEvents } from './cap.js'
 import { describeProblem } from './coverage.js'
-import { describeScope, describeSite, plural, safeText, suggestAllowance } from './display.js'
+import { describeScope, plural, safeText, suggestAllowance } from './display.js'
 import { allowedCount, countOf, type Gate, type GateIncomplete, newViolationCount } from './gate.js'
 import { describeTests, groupAllowed, groupLeaks, type LeakGroup } from './leaks.js'
 import type { ReportEvent } from './model.js'
@@ -37,8 +38,7 @@ function palette(color: boolean) {
 
 /** `net.connect to "api.example.com:443"` */
 export function describeEvent(event: ReportEvent): string {
-  const preposition = event.category === 'net' && !event.event.startsWith('dns.') ? 'to' : 'of'
-  return `${event.event} ${preposition} ${JSON.stringify(event.target)}`
+  return describeWhat(event)
 }
 
 function describeEntry(entry: { category: string; target: string; file?: string; test?: string; package?: string }) {
@@ -130,9 +130,8 @@ export function formatText(gate: Gate, options: TextOptions = {}): string {
       } else {
         row('tests', describeTests(group.tests))
       }
-      if (event.callSite) row('called at', describeSite(event.callSite))
-      if (event.package) row('via', event.via ? `${event.package} (${describeSite(event.via)})` : event.package)
-      if (event.origin) row('in', event.origin === 'child' ? 'a child process' : 'a worker thread')
+      // The test row above names the group's tests.
+      for (const [label, value] of violationFacts(event)) if (label !== 'test') row(label, value)
       if (event.decision.reason === 'hook') row('policy', 'refused by an audit hook')
       if (frameworks > 1) row('framework', event.framework)
       row('to allow', suggestAllowance(event))

@@ -242,6 +242,43 @@ describe('github', () => {
   })
 })
 
+describe('one set of facts for a violation, in every format', () => {
+  // The thrown error, the text format and the runners' summaries said when a violation happened
+  // in a child process or a worker thread; the GitHub annotation and the JUnit detail did not.
+  const inChild = (origin: 'child' | 'worker'): ReportEvent => ({
+    category: 'exec',
+    event: 'child_process.spawnSync',
+    target: 'git status',
+    scope: { file: 'test/a.test.ts', test: 'runs git', phase: 'test' },
+    callSite: { file: 'scripts/run.js', line: 3, column: 1 },
+    decision: { allowed: false, reason: 'no-rule' },
+    mode: 'enforce',
+    blocked: true,
+    code: 'LEAKGATE_EXEC_BLOCKED',
+    message: 'blocked child_process.spawnSync of "git status" (LEAKGATE_EXEC_BLOCKED)',
+    count: 1,
+    origin,
+    framework: 'vitest',
+    firstSeen: '2026-11-29T10:00:00.000Z',
+  })
+  const gateOf = (event: ReportEvent) =>
+    evaluateGate({
+      ...report,
+      runs: [{ ...(report.runs[0] as LeakgateReport['runs'][0]), root: '/repo' }],
+      events: [event],
+    })
+
+  test.each([
+    ['child', 'a child process'],
+    ['worker', 'a worker thread'],
+  ] as const)('an event in a %s names it in text, github and junit', (origin, words) => {
+    const gate = gateOf(inChild(origin))
+    expect(formatGate(gate, 'text', { workspace: '/repo', color: false })).toContain(`in         ${words}`)
+    expect(formatAnnotation(gate, inChild(origin), '/repo')).toContain(`%0Ain: ${words}%0A`)
+    expect(formatJunit(gate)).toContain(`  in         ${words}\n`)
+  })
+})
+
 describe('markdown', () => {
   test('tables, with cells escaped', () => {
     const text = formatMarkdown(gate)
