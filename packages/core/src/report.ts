@@ -2,6 +2,7 @@
 // build and write a report, merge reports, apply a baseline, format the verdict. A separate
 // entry, so that test workers, which only record events, never load it.
 
+export { ERROR_CODES, type LeakgateCode, withCode } from './error-codes.js'
 export type { AuditRecord, Category, Mode } from './events.js'
 export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
 export { isMode, MODES, resolveMode } from './mode.js'

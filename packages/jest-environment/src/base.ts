@@ -1,4 +1,4 @@
-import { unsupportedJestMessage } from '@leakgate/core'
+import { unsupportedJestMessage, withCode } from '@leakgate/core'
 import type { EnvironmentClass } from './environment.js'
 import { ownRequire, resolveFromProject } from './resolve.js'
 
@@ -14,7 +14,7 @@ export function loadBaseEnvironment(name: string, missing: () => Error): Environ
 
 /** What an unsupported Jest gets: thrown where Jest reports it, the whole message, no stack. */
 export function unsupportedJest(message: string): Error {
-  const error = new Error(`leakgate: ${message}`)
+  const error = withCode(new Error(`leakgate: ${message}`), 'LEAKGATE_UNSUPPORTED')
   error.name = 'LeakgateUnsupportedError'
   Object.defineProperty(error, 'stack', {
     value: `${error.name}: ${error.message}`,

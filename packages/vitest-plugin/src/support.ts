@@ -1,3 +1,4 @@
+import { withCode } from '@leakgate/core'
 // What the plugin runs on, and the messages for what it does not.
 
 export const SUPPORTED_VITEST = 'Vitest 3.2, 4.x and 5.x'
@@ -27,5 +28,5 @@ export class LeakgateUnsupportedError extends Error {
 }
 
 export function unsupported(message: string): Error {
-  return new LeakgateUnsupportedError(`leakgate: ${message}`)
+  return withCode(new LeakgateUnsupportedError(`leakgate: ${message}`), 'LEAKGATE_UNSUPPORTED')
 }

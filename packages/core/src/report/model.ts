@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { withCode } from '../error-codes.js'
 import type { AuditRecord, Category, Mode } from '../events.js'
 import { readRecords, recordKey } from '../recorder.js'
 import { VERSION } from '../version.js'
@@ -225,7 +226,10 @@ export function writeReport(file: string, report: LeakgateReport): void {
       // nothing was written there
     }
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    const failure = new Error(`leakgate: could not write the report to ${file} (${code})`)
+    const failure = withCode(
+      new Error(`leakgate: could not write the report to ${file} (${code})`),
+      'LEAKGATE_REPORT_UNWRITABLE',
+    )
     failure.name = 'LeakgateError'
     Object.defineProperty(failure, 'stack', {
       value: `LeakgateError: ${failure.message}`,

@@ -27,6 +27,7 @@ describe('the reporter and the Jest version', () => {
     expect(() => new LeakgateReporter({ rootDir })).toThrow(
       `leakgate: @leakgate/jest-environment supports Jest 29 and 30; this project runs Jest ${version}. Upgrade Jest to 29 or 30`,
     )
+    expect(() => new LeakgateReporter({ rootDir })).toThrow(expect.objectContaining({ code: 'LEAKGATE_UNSUPPORTED' }))
     const report = JSON.parse(fs.readFileSync(path.join(rootDir, 'leakgate-report.json'), 'utf8'))
     expect(report.runs[0].incomplete.problems[0].detail).toContain(`runs Jest ${version}`)
   })

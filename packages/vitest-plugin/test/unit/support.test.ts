@@ -25,5 +25,6 @@ describe('checkVitestVersion', () => {
     const error = unsupported('nope')
     expect(error.name).toBe('LeakgateUnsupportedError')
     expect(error.message).toBe('leakgate: nope')
+    expect((error as Error & { code?: string }).code).toBe('LEAKGATE_UNSUPPORTED')
   })
 })
