@@ -2,10 +2,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CallSite } from './events.js'
 import { relativeTo } from './paths.js'
+import type { TrustedOperation } from './trusted-operations.js'
 
 // Who made a call: the first frame in the project's own code (the call site), the npm
-// packages on the way (for `{ from }` rules and the `via` line), and whether the code
-// generation came from the test framework itself (trusted, for eval only).
+// packages on the way (for `{ from }` rules and the `via` line). Which code generation is the
+// framework's own work is decided by operation, not by frame (trusted-operations.ts).
 //
 // Capturing is split in two because of cost: raw V8 CallSites are cheap (a few µs) and are
 // enough to decide; the host's own Error.prepareStackTrace (Vite's and Jest's source maps) is
@@ -71,7 +72,7 @@ export function packageOf(file: string): string | undefined {
 export interface FrameKind {
   /** Node's own code or leakgate's: never the caller. */
   internal: boolean
-  /** The test framework's code: trusted for code generation, never blamed. */
+  /** The test framework's code: never blamed, never the package a `{ from }` rule names. */
   framework: boolean
   /** The npm package the file belongs to, if any. */
   package: string | undefined
@@ -81,8 +82,10 @@ export interface FrameKind {
 export class FrameFilter {
   /** Directories of leakgate's own code (core and adapters); their frames are skipped. */
   readonly internalDirs: string[] = []
-  /** Path fragments of framework code; trusted for code generation, never blamed. */
+  /** Path fragments of framework code: never blamed (trust is by operation, below). */
   readonly frameworkPaths: string[] = []
+  /** The framework's own code generation (trusted-operations.ts); only ever grows. */
+  readonly operations: TrustedOperation[] = []
   // Stacks repeat the same few hundred files: classify each once. The lists above are public and
   // only ever grow, so their lengths tell when the cache is stale.
   private readonly kinds = new Map<string, FrameKind>()
@@ -202,14 +205,6 @@ export class StackCapture {
     }
   }
 
-  /**
-   * Is the first frame outside Node and leakgate the framework's? Looks at the top `depth`
-   * frames only: the cheap check every compile by a test framework goes through.
-   */
-  static fromFramework(filter: FrameFilter, skip: (...args: never[]) => unknown, depth = 8): boolean {
-    return new StackCapture(filter, skip, depth).fromFramework()
-  }
-
   /** The raw frame at `index` (unmapped position), built on demand; undefined past the end. */
   private frameAt(index: number): Frame | undefined {
     // Sites without a file (builtins: `new Function`, `Array.prototype.map`) are skipped, so
@@ -244,12 +239,6 @@ export class StackCapture {
       if (!this.filter.classify(frame.file).internal) return frame
     }
     return undefined
-  }
-
-  /** True when the first frame outside Node and leakgate is the test framework's own code. */
-  fromFramework(): boolean {
-    const origin = this.origin()
-    return origin !== undefined && this.filter.classify(origin.file).framework
   }
 
   /** Is any frame the project's own code (not Node, leakgate, the framework or node_modules)? */

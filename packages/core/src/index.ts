@@ -60,6 +60,7 @@ export {
   type SupportedFramework,
   unsupportedJestMessage,
 } from './support.js'
+export type { TrustedOperation } from './trusted-operations.js'
 export {
   type CheckContext,
   CORE_OPTION_KEYS,

@@ -1,4 +1,5 @@
 import type { FrameFilter, StackCapture } from './attribution.js'
+import { compilingFrame } from './trusted-operations.js'
 
 // Node's own code generation is never the user's. A handful of Node's internals compile code
 // (read from the sources of Node 20, 22, 24 and 26): a fixed string, a module's source, or the
@@ -24,19 +25,9 @@ const GENERATORS: Readonly<Record<string, readonly (string | null)[]>> = {
   'node:internal/webworker': ['runClassicScriptSource'],
 }
 
-/** The vm API's own implementation: below the caller, never the caller. */
-const VM_MACHINERY = new Set(['node:vm', 'node:internal/vm', 'node:internal/vm/module'])
-
 /** Is this code generation one of Node's own operations? */
 export function isNodeOperation(stack: StackCapture, filter: FrameFilter): boolean {
-  for (const frame of stack.rawFrames()) {
-    if (VM_MACHINERY.has(frame.file)) continue
-    if (!frame.file.startsWith('node:')) {
-      // leakgate's own wrappers sit between Node's vm and its caller.
-      if (filter.internalDirs.some((dir) => frame.file.startsWith(dir))) continue
-      return false
-    }
-    return GENERATORS[frame.file]?.includes(frame.fn ?? null) ?? false
-  }
-  return false
+  const frame = compilingFrame(stack, filter)
+  if (!frame?.file.startsWith('node:')) return false
+  return GENERATORS[frame.file]?.includes(frame.fn ?? null) ?? false
 }

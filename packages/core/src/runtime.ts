@@ -27,7 +27,10 @@ export const ENGINE_KEY: unique symbol = Symbol.for('leakgate.engine') as never
 const KEY = ENGINE_KEY
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-/** TypeScript loaders compile files through Module#_compile: trusted like the frameworks. */
+/**
+ * TypeScript loaders compile files through Module#_compile (jiti through vm): trusted when the
+ * compile names a real file (a module of that file, transformed), like the frameworks' loaders.
+ */
 const LOADER_PATHS = [
   '/node_modules/ts-node/',
   '/node_modules/tsx/',
@@ -64,6 +67,9 @@ export function getEngine(): Engine {
   if (fs.existsSync(preload)) engine.preloadPath = preload
   engine.filter.internalDirs.push(here + path.sep)
   engine.filter.frameworkPaths.push(...LOADER_PATHS)
+  engine.filter.operations.push(
+    ...LOADER_PATHS.map((file) => ({ file, fn: '*' as const, compiles: 'module' as const })),
+  )
   // An accessor, so copies of `process` (Jest's test context copies it deeply) share the engine.
   Object.defineProperty(process, KEY, { get: () => engine, configurable: true, enumerable: false })
   Object.defineProperty(globalThis, KEY, { value: engine, configurable: true, enumerable: false, writable: true })

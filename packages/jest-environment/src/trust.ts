@@ -1,32 +1,18 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Engine, getEngine } from '@leakgate/core'
+import { type Engine, getEngine, type TrustedOperation } from '@leakgate/core'
 import { resolveFromProject } from './resolve.js'
 
 // Jest compiles every module, mock and snapshot it loads through `vm` and the test context's own
-// `Function`: that code generation is trusted, by the first stack frame outside Node and
-// leakgate (eval only; trust never applies to net or exec). Traced on Jest 29.7 and 30.5 over
-// the fixtures (every trusted first frame logged):
-// - jest-runtime: `vm.Script` (29) / `vm.compileFunction` (30) for every CommonJS module,
-//   `vm.SourceTextModule` for ESM;
-// - jest-environment-node: `runInContext('this')` in its constructor, before this adapter's
-//   constructor body can run (jest-environment-jsdom and @jest/environment-jsdom-abstract, the
-//   same role);
-// - jest-mock (29): `new this._environmentGlobal.Function(...)` for automocks;
-// - jest-snapshot (29) / @jest/snapshot-utils (30): `new Function` to read `.snap` files;
-// - jsdom `browser/Window.js` only: window setup (about 60 compiles). Inline `<script>` and `on*`
-//   attributes compile test-driven code and stay audited.
-// - babel-preset-current-node-syntax (babel-jest's default preset on Jest 29): probes syntax with
-//   `(0, eval)('(() => { 1n })')` as babel-jest loads, in Jest's outer realm, so only
-//   `inspectEval` sees it.
-// The runner's frames below every test (jest-circus, jest-runner, jest-worker, @jest/core,
-// jest-cli, p-limit for concurrent tests, co for generator tests, expect calling the function
-// given to `toThrow`) generate no code; they are
-// listed so that they never count as the package a `{ from }` suggestion names: a test's own
-// `new Function` would otherwise be told to allow `{ from: 'jest-runner' }`, on every stack.
-// Paths end in `/build/` because jest-environment-jsdom 30 ships its own nested jsdom, which
-// must not be trusted wholesale.
+// `Function`: those operations are trusted (JEST_OPERATIONS below; eval only, never net or
+// exec), not Jest's frames. Jest's frames (and jsdom's window, nwsapi, babel's syntax probes)
+// are listed in JEST_FRAMEWORK_PATHS only so that they are never blamed and never count as the
+// package a `{ from }` suggestion names: the runner's frames below every test (jest-circus,
+// jest-runner, jest-worker, @jest/core, jest-cli, p-limit for concurrent tests, co for generator
+// tests, expect calling the function given to `toThrow`) would otherwise have a test's own
+// `new Function` told to allow `{ from: 'jest-runner' }`, on every stack. Paths end in `/build/`
+// because jest-environment-jsdom 30 ships its own nested jsdom.
 
 export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/jest-runtime/build/',
@@ -50,6 +36,47 @@ export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/expect/build/',
   '/node_modules/p-limit/',
   '/node_modules/co/',
+]
+
+/** The names jsdom's window set-up evaluates: `this` and its globals' names, nothing else. */
+const IDENTIFIER = /^(?:this|[A-Za-z_$][\w$]*)$/
+/** jsdom's functions that set a window up (20: `setupWindow`, `Window`; 26+: `createWindow`). */
+const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow', 'Window']
+
+/**
+ * Where Jest compiles code on its own account (core's trusted-operations.ts); traced on Jest
+ * 29.7 and 30.5 over the fixtures, every compile whose caller is a Jest file logged with its
+ * function:
+ * - jest-runtime loading a module, named after its real file (`createScriptFromCode` on 29,
+ *   `compile` on 30, `loadEsmModule` for ESM): any of its functions, since none of them compiles
+ *   what a test hands it, and a compile named after no real file (a `data:` import) is no module;
+ *   its require facade (30) is fixed code;
+ * - `runInContext('this')` in the environments' constructors, and jsdom creating its window
+ *   (`this` and global names only: its string timers, `<script>` and `on*` attributes run the
+ *   test's code and stay audited); nwsapi compiling a CSS selector;
+ * - jest-mock's automock constructor (`_createMockFunction`: a body it writes from a sanitised
+ *   name), a snapshot file read by `getSnapshotData`;
+ * - babel-preset-current-node-syntax's syntax probes (`works`, 29), in Jest's outer realm.
+ * jest-mock's mocks and spies, jest-each and the runner calling a test are no operation.
+ */
+export const JEST_OPERATIONS: readonly TrustedOperation[] = [
+  { file: '/node_modules/jest-runtime/build/', fn: '*', compiles: 'module' },
+  {
+    file: '/node_modules/jest-runtime/build/',
+    fn: ['requireFacadeFor'],
+    compiles: 'own',
+    code: /^export \* from 'original';\nexport \{default\} from 'original';\nexport const __esModule = true;$/,
+  },
+  { file: '/node_modules/jest-environment-node/build/', fn: '*', compiles: 'own', code: /^this$/ },
+  { file: '/node_modules/jest-environment-jsdom/build/', fn: '*', compiles: 'own', code: /^this$/ },
+  { file: '/node_modules/@jest/environment-jsdom-abstract/build/', fn: '*', compiles: 'own', code: /^this$/ },
+  { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
+  { file: '/node_modules/jest-mock/build/', fn: ['_createMockFunction'], compiles: 'own' },
+  { file: '/node_modules/jest-snapshot/build/', fn: ['getSnapshotData'], compiles: 'own' },
+  { file: '/node_modules/@jest/snapshot-utils/build/', fn: ['getSnapshotData'], compiles: 'own' },
+  { file: '/node_modules/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
+  { file: '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
+  { file: '/node_modules/babel-preset-current-node-syntax/', fn: ['works'], compiles: 'own' },
 ]
 
 const here = path.dirname(fileURLToPath(import.meta.url)) + path.sep
@@ -81,6 +108,9 @@ export function prepareEngine(): Engine {
   if (!filter.internalDirs.includes(here)) filter.internalDirs.push(here)
   for (const fragment of JEST_FRAMEWORK_PATHS) {
     if (!filter.frameworkPaths.includes(fragment)) filter.frameworkPaths.push(fragment)
+  }
+  for (const operation of JEST_OPERATIONS) {
+    if (!filter.operations.includes(operation)) filter.operations.push(operation)
   }
   return engine
 }

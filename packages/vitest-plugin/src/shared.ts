@@ -1,4 +1,4 @@
-import type { LeakgateOptions } from '@leakgate/core'
+import type { LeakgateOptions, TrustedOperation } from '@leakgate/core'
 
 // What the plugin (Vitest's main process) hands to the setup file (every worker) through
 // Vitest's `provide`/`inject`. It must survive structured cloning: plain JSON only.
@@ -14,11 +14,8 @@ export interface WorkerPayload {
 }
 
 /**
- * Where Vitest compiles code on its own account (module loading, snapshot files, the vm pools'
- * context set-up). Code generation whose first caller outside Node and leakgate is in one of
- * these is trusted; trust never applies to `net` or `exec`. Verified on Vitest 3.2, 4.1, 5.1
- * (research/frameworks.md §4). jsdom is trusted only for creating its window and compiling CSS
- * selectors: its `<script>` and `on*` attributes run code the test supplies, and stay audited.
+ * Vitest's own code: never blamed for an event, never the package a `{ from }` rule names.
+ * Being on the stack trusts nothing (FRAMEWORK_OPERATIONS below does).
  */
 export const FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/vitest/dist/',
@@ -30,6 +27,8 @@ export const FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/@vitest/utils/dist/',
   '/node_modules/@vitest/mocker/dist/',
   '/node_modules/@vitest/spy/dist/',
+  // Vitest 3.2's spies (@vitest/spy wraps it; 4.x bundles its own).
+  '/node_modules/tinyspy/dist/',
   '/node_modules/@vitest/expect/dist/',
   '/node_modules/@vitest/pretty-format/dist/',
   '/node_modules/@vitest/coverage-v8/dist/',
@@ -38,4 +37,63 @@ export const FRAMEWORK_PATHS: readonly string[] = [
   // jsdom's CSS selector engine compiles every selector to a function (querySelector, matches).
   '/node_modules/nwsapi/src/nwsapi.js',
   '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js',
+]
+
+/** The names jsdom's window set-up evaluates: `this` and its globals' names, nothing else. */
+const IDENTIFIER = /^(?:this|[A-Za-z_$][\w$]*)$/
+/** jsdom's functions that set a window up (20: `setupWindow`, `Window`; 26+: `createWindow`). */
+const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow', 'Window']
+
+/**
+ * Where Vitest compiles code on its own account (trusted-operations.ts); trust never applies to
+ * `net` or `exec`. Traced on Vitest 3.2, 4.1 and 5.1 over the fixtures (every compile whose
+ * caller is a framework file logged with its function), forks, threads and the vm pools:
+ * - loading a module, named after its real file: the module evaluator (4.1 `_runInlinedModule`,
+ *   5.1 `runInlinedModule`/`getVmInlineScript`), vite-node's and 3.2's `runModule`, the vm pools'
+ *   CommonJS `_compile`;
+ * - its own fixed code: the vm pools' primitives and `runInContext('this')` (constructors,
+ *   `setupVM`), the CSS client stub, the config's `define`s;
+ * - a snapshot file read by `getSnapshotData` (5.1 `evaluateSnapshotFile`);
+ * - jsdom creating its window (`this` and global names only: its string timers, `<script>` and
+ *   `on*` attributes run the test's code and stay audited); nwsapi compiling a CSS selector;
+ * - 3.2's snapshot and mocker packages reading `process.binding('util')` as they load.
+ * `vi.fn`, `vi.spyOn`, the runner calling a test and `expect` calling a predicate are no
+ * operation: what they forward is the test's.
+ */
+export const FRAMEWORK_OPERATIONS: readonly TrustedOperation[] = [
+  {
+    file: '/node_modules/vitest/dist/',
+    fn: ['_runInlinedModule', 'runInlinedModule', 'getVmInlineScript', 'runModule', '_compile'],
+    compiles: 'module',
+    // Vite's own environment module, which 3.2's vm pools evaluate under its id.
+    ids: /^\/@vite\/env$/,
+  },
+  { file: '/node_modules/vite-node/dist/', fn: ['runModule'], compiles: 'module' },
+  {
+    file: '/node_modules/vitest/dist/',
+    fn: '*',
+    compiles: 'own',
+    code: /^(?:this|\(\{(?: [A-Z]\w*,?)+ \}\))$/,
+  },
+  { file: '/node_modules/vitest/dist/', fn: ['getDefaultRequestStubs'], compiles: 'own' },
+  {
+    file: '/node_modules/vitest/dist/',
+    fn: ['setupBaseEnvironment', 'runVmTests'],
+    compiles: 'own',
+  },
+  { file: '/node_modules/@vitest/snapshot/dist/', fn: ['getSnapshotData'], compiles: 'own' },
+  { file: '/node_modules/vitest/dist/', fn: ['getSnapshotData', 'evaluateSnapshotFile'], compiles: 'own' },
+  // Vite's module runner measuring an async function's padding (Function family: the code is
+  // decided as `(params) => { body }`).
+  {
+    file: '/node_modules/vite/dist/node/module-runner',
+    fn: '*',
+    compiles: 'own',
+    code: /^\(a, b\) => \{ \/\*code\*\/ \}$/,
+  },
+  { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
+  { file: '/node_modules/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
+  { file: '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
+  { file: '/node_modules/@vitest/snapshot/dist/', fn: '*', compiles: 'own', code: /^util$/ },
+  { file: '/node_modules/@vitest/mocker/dist/', fn: '*', compiles: 'own', code: /^util$/ },
 ]

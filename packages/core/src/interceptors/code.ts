@@ -2,6 +2,7 @@ import vm from 'node:vm'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
+import { isTrustedOperation } from '../trusted-operations.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
 import { installContexts } from './contexts.js'
 import { decideUnreadable } from './fail-closed.js'
@@ -26,8 +27,10 @@ import { Trampolines } from './trampoline.js'
 // - the inspector's messages that compile code (`Runtime.evaluate`, `compileScript`,
 //   `callFunctionOn`, `Debugger.evaluateOnCallFrame`, a breakpoint's condition …), at the
 //   native `dispatch` of its connection.
-// The test frameworks compile every module through these: their frames are trusted (eval only).
-// Node's own internal operations are too (node-operations.ts). What each vm script was compiled
+// The test frameworks compile every module through these: their operations are trusted (eval
+// only): loading a module from the real file a compile names, and the code they write themselves
+// (trusted-operations.ts), never a framework frame as such. Node's own internal operations are
+// trusted too (node-operations.ts). What each vm script was compiled
 // with is noted (compiled-scripts.ts) so that code compiled for a caller in it behaves as there.
 //
 // Cannot see: a client of the inspector's own port (`inspector.open()`, then a WebSocket to
@@ -43,9 +46,9 @@ function vmEvent(stack: StackCapture): string {
   return 'vm.Script'
 }
 
-/** Trusted code generation: the framework's own (by caller) or one of Node's internal operations. */
-function isTrusted(engine: Engine, stack: StackCapture): boolean {
-  return stack.fromFramework() || isNodeOperation(stack, engine.filter)
+/** Trusted code generation: one of the framework's operations or one of Node's internal ones. */
+function isTrusted(engine: Engine, stack: StackCapture, code: string, filename: unknown): boolean {
+  return isTrustedOperation(stack, engine.filter, code, filename) || isNodeOperation(stack, engine.filter)
 }
 
 export function installCode(engine: Engine, natives: Natives, restores: Restore[]): void {
@@ -65,8 +68,10 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         // The code, already converted to a string by vm.Script: what is decided is what compiles.
         if (engine.active && typeof args[0] === 'string') {
           const stack = new StackCapture(engine.filter, compileScript)
-          if (!isTrusted(engine, stack)) {
-            const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack)
+          if (!isTrusted(engine, stack, args[0], args[1])) {
+            const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack, {
+              untrusted: true,
+            })
             if (!outcome.ok) throw outcome.error
           }
         }
@@ -119,12 +124,20 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
             options = Object.create(options, { parsingContext: { value: parsingContext, enumerable: true } })
           }
         }
+        // The filename read once too, for the trust decision (a module of a real file).
+        const named =
+          options !== null && typeof options === 'object' ? (options as { filename?: unknown }).filename : undefined
         if (engine.active) {
-          const names = Array.isArray(list) ? list.map((param) => (typeof param === 'string' ? param : '?')) : []
-          const body = typeof code === 'string' ? code : ''
-          const source = names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
-          const outcome = checkCode(engine, 'vm.compileFunction', source, [code, list], compileFunction)
-          if (!outcome.ok) throw outcome.error
+          const stack = new StackCapture(engine.filter, compileFunction)
+          if (!isTrusted(engine, stack, typeof code === 'string' ? code : String(code), named)) {
+            const names = Array.isArray(list) ? list.map((param) => (typeof param === 'string' ? param : '?')) : []
+            const body = typeof code === 'string' ? code : ''
+            const source = names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
+            const outcome = checkCode(engine, 'vm.compileFunction', source, [code, list], compileFunction, stack, {
+              untrusted: true,
+            })
+            if (!outcome.ok) throw outcome.error
+          }
         }
         engine.compileDepth++
         let compiled: unknown
@@ -167,7 +180,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           // A data: URL is code from a string even when the framework compiles it on our behalf.
           const isData = identifier?.startsWith('data:') === true
           const stack = new StackCapture(engine.filter, compileModule)
-          if (isData || !isTrusted(engine, stack)) {
+          if (isData || !isTrusted(engine, stack, args[0], identifier)) {
             const outcome = checkCode(
               engine,
               isData ? 'import(data:)' : 'vm.SourceTextModule',
@@ -175,7 +188,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
               args,
               compileModule,
               stack,
-              { untrusted: isData },
+              { untrusted: true },
             )
             if (!outcome.ok) throw outcome.error
           }

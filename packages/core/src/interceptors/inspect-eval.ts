@@ -1,6 +1,7 @@
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { LeakgateError } from '../errors.js'
+import { isTrustedOperation } from '../trusted-operations.js'
 import { checkCode, siteKey } from './realm.js'
 
 // `inspectEval`: detection of code generation that no wrapper saw. V8 tells an inspector session
@@ -82,10 +83,10 @@ function startEvalInspector(engine: Engine): void {
     const params = message.params
     if (enabling || params?.url !== '' || !engine.active || engine.compileDepth > 0) return
     const stack = new StackCapture(engine.filter, listener)
-    if (stack.fromFramework()) return
+    const source = params.scriptId ? sourceOf(params.scriptId) : ''
+    if (isTrustedOperation(stack, engine.filter, source, undefined, true)) return
     const key = siteKey(stack.origin())
     if (key !== undefined && key === engine.evalLookup) return
-    const source = params.scriptId ? sourceOf(params.scriptId) : ''
     checkCode(engine, eventOf(source), bodyOf(source), [source], listener, stack, {
       detected:
         'this code ran: it was compiled through an eval or Function leakgate does not wrap (seen by inspectEval)',

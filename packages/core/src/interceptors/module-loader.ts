@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
+import { isModuleLoader, isTrustedOperation } from '../trusted-operations.js'
 import type { CompiledScripts } from './compiled-scripts.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
@@ -56,9 +57,15 @@ export function decodeDataUrl(url: string): string {
   }
 }
 
-/** Trusted code generation: the framework's own (by caller) or one of Node's internal operations. */
-function isTrusted(engine: Engine, stack: StackCapture): boolean {
-  return stack.fromFramework() || isNodeOperation(stack, engine.filter)
+/**
+ * Trusted code generation: one of the framework's operations (a module of the real file it
+ * names, trusted-operations.ts) or one of Node's internal operations.
+ */
+function isTrusted(engine: Engine, stack: StackCapture, code: unknown, filename: unknown): boolean {
+  return (
+    isTrustedOperation(stack, engine.filter, typeof code === 'string' ? code : String(code), filename) ||
+    isNodeOperation(stack, engine.filter)
+  )
 }
 
 /** A module source as text (a hook may hand over a string, a Buffer, a TypedArray or an ArrayBuffer). */
@@ -166,7 +173,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
     const stack = new StackCapture(engine.filter, skip, 3)
     const caller = stack.rawFrames()[0]
     if (caller?.file.startsWith('node:') && fs.readFileSync === readFile) return true
-    if (caller && !caller.file.startsWith('node:') && isTrusted(engine, stack)) return true
+    if (caller && !caller.file.startsWith('node:') && isTrusted(engine, stack, content, filename)) return true
     return typeof filename === 'string' && typeof content === 'string' && ownContent(filename) === stripBom(content)
   }
 
@@ -194,7 +201,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
             // Called by hand: Node's own operations and the frameworks are the exceptions.
             const stack = new StackCapture(engine.filter, _compile as Skip, 3)
             const caller = stack.rawFrames()[0]
-            if (caller && !engine.filter.isInternal(caller.file) && !isTrusted(engine, stack)) {
+            if (caller && !engine.filter.isInternal(caller.file) && !isTrusted(engine, stack, content, filename)) {
               const outcome = checkCode(
                 engine,
                 'Module._compile',
@@ -281,7 +288,10 @@ function installLoadHooks(engine: Engine, restores: Restore[], ownContent: (file
         if (given === null || typeof given !== 'object') return Reflect.apply(real, this, [given])
         const { resolve, load: hook } = given
         if (!engine.active || typeof hook !== 'function') return Reflect.apply(real, this, [{ resolve, load: hook }])
-        if (isTrusted(engine, new StackCapture(engine.filter, registerHooks as Skip))) {
+        // A framework's or a TypeScript loader's module loader registering its hooks: its loads
+        // are its transforms.
+        const stack = new StackCapture(engine.filter, registerHooks as Skip)
+        if (isModuleLoader(stack, engine.filter) || isNodeOperation(stack, engine.filter)) {
           return Reflect.apply(real, this, [{ resolve, load: hook }])
         }
         function guardedLoad(url: string, context: unknown, nextLoad: NextLoad): LoadResult {
@@ -413,7 +423,9 @@ export function guardModuleClass(engine: Engine, ModuleClass: unknown): () => vo
   function _compile(this: unknown, content: unknown, filename: unknown, ...rest: unknown[]) {
     if (engine.active) {
       const stack = new StackCapture(engine.filter, _compile as Skip, 3)
-      if (!stack.fromFramework()) {
+      if (
+        !isTrustedOperation(stack, engine.filter, typeof content === 'string' ? content : String(content), filename)
+      ) {
         let own: string | undefined
         try {
           own =

@@ -4,6 +4,7 @@ import { packageOf, StackCapture } from '../attribution.js'
 import type { CheckRequest, Engine } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand } from '../redact.js'
+import { isTrustedOperation } from '../trusted-operations.js'
 import { checkSpawn } from './child-process.js'
 import { decideSafely } from './fail-closed.js'
 import { patchMethod, type Restore } from './patch.js'
@@ -86,7 +87,7 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
           // Vitest 3.2's snapshot and mocker packages call process.binding('util') as they load,
           // once per test file in the vm pools.
           const stack = new StackCapture(engine.filter, binding)
-          if (stack.fromFramework()) return { ok: true }
+          if (isTrustedOperation(stack, engine.filter, module)) return { ok: true }
           return checkNative(engine, 'process.binding', 'process.binding', [module], binding, { stack })
         })
         if (!outcome.ok) throw outcome.error

@@ -2,6 +2,7 @@ import { StackCapture } from '../attribution.js'
 import type { CheckRequest, Engine, Outcome } from '../engine.js'
 import { previewCode } from '../redact.js'
 import { matchBenignShape } from '../rules/benign.js'
+import { compilingFrame, isTrustedOperation } from '../trusted-operations.js'
 import { patchProperty, type Restore } from './patch.js'
 import { callerSite, captureSites } from './trampoline.js'
 
@@ -29,7 +30,11 @@ export function siteKey(frame: { file: string; line: number } | undefined): stri
 }
 type AnyConstructor = new (...args: unknown[]) => unknown
 
-/** Decides one piece of generated code. Framework-internal generation is trusted by caller. */
+/**
+ * Decides one piece of generated code. The framework's own code generation is trusted by
+ * operation (trusted-operations.ts); `untrusted`: the caller has decided trust already (a vm
+ * compile, with the file it names), or there is none to give (a data: module).
+ */
 export function checkCode(
   engine: Engine,
   event: string,
@@ -41,8 +46,7 @@ export function checkCode(
 ): Outcome {
   const capture = stack ?? new StackCapture(engine.filter, skip)
   const { untrusted, ...rest } = extra
-  // `untrusted`: code from a string even when the framework compiles it (a data: module).
-  if (!untrusted && capture.fromFramework()) return { ok: true }
+  if (!untrusted && isTrustedOperation(capture, engine.filter, code)) return { ok: true }
   return engine.check({
     ...rest,
     category: 'eval',
@@ -196,7 +200,15 @@ export function tameRealm(engine: Engine, global: typeof globalThis, parts: Real
     return known.untame
   }
   const restores: Restore[] = []
-  for (const [name, Real] of realmConstructors(global, parts)) {
+  // leakgate's own compile (the hidden constructors of that realm): never the code under test.
+  engine.compileDepth++
+  let constructors: [string, AnyConstructor][]
+  try {
+    constructors = realmConstructors(global, parts)
+  } finally {
+    engine.compileDepth--
+  }
+  for (const [name, Real] of constructors) {
     const guarded = makeGuardedConstructor(engine, Real, name)
     patchProperty(restores, Real.prototype as object, 'constructor', {
       value: guarded,
@@ -241,7 +253,14 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
     if (assigned !== undefined) return assigned
     if (!engine.active) return realEval
     const stack = new StackCapture(engine.filter, getter as Skip)
-    if (stack.fromFramework()) return realEval
+    // Only an operation that evaluates code of its own gets the real eval: a spy or a mock
+    // looking `eval` up (to wrap it) gets what the test would, and decides at the call.
+    if (isTrustedOperation(stack, engine.filter, undefined)) return realEval
+    // A framework's wrapper looking eval up (a spy keeps what it found, a mock wraps it) gets the
+    // eval that decides each call, with its code: even an allowed test's lookup must not leave
+    // the real eval in a spy that outlives the test.
+    const looker = compilingFrame(stack, engine.filter)
+    if (looker !== undefined && engine.filter.isFramework(looker.file)) return checkedEval
     const verdict = engine.peek({ category: 'eval' }, stack)
     // Refused: enforce mode hands out a function that fails when called, so a reference never
     // called fails nothing. Report mode decides the same (eval-sites.ts): the same function

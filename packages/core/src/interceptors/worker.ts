@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { MessagePort } from 'node:worker_threads'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
+import { isModuleLoader } from '../trusted-operations.js'
 import { mayGuard } from './child-process.js'
 import { decodeDataUrl, noteLoaderHooks, noteLoaderThreadStart } from './module-loader.js'
 import { patchMethod, type Restore } from './patch.js'
@@ -147,7 +148,7 @@ function guardLoader(engine: Engine, message: RegisterRequest, skip: (...args: n
   }
   // The loader hands its results back to this thread: compare them with the files from now on.
   // A TypeScript loader's are its transforms (trusted like the frameworks).
-  if (!new StackCapture(engine.filter, skip).fromFramework()) noteLoaderHooks()
+  if (!isModuleLoader(new StackCapture(engine.filter, skip), engine.filter)) noteLoaderHooks()
   if (loaderGuarded || typeof realRegister !== 'function') return
   const context = engine.childContext(engine.tracker.resolve())
   if (!context || !engine.preloadPath) return

@@ -3,7 +3,7 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 
 // Code from strings: the Function family reached by name and by syntax, direct and indirect
 // eval (a direct eval keeps its scope when allowed), every vm entry point, Module#_compile,
-// data: imports, Worker eval, the inspector; trust by caller path and `{ from }` rules.
+// data: imports, Worker eval, the inspector; trust by operation and `{ from }` rules.
 
 const EVAL_PROBE = `
   const vm = require('node:vm'), Module = require('node:module'), fs = require('node:fs'), path = require('node:path'), os = require('node:os')
@@ -23,6 +23,7 @@ const EVAL_PROBE = `
   core.install({})
   core.tameRealm(globalThis)
   core.getEngine().filter.frameworkPaths.push('/node_modules/my-framework/')
+  core.getEngine().filter.operations.push({ file: '/node_modules/my-framework/', fn: ['exports.make', 'exports.run'], compiles: 'own' })
   const r = {}
   const t = (fn) => { try { const value = fn(); return { ok: true, value } } catch (e) { return kit.describeError(e) } }
   r.newFunction = t(() => new Function('a', 'b', 'return a + b'))
@@ -158,7 +159,7 @@ describe.each(nodes)('eval on $label', ({ bin }) => {
     expect(r.calledByRunnerRecord).toEqual({ package: null, suggestion: 'true' })
   })
 
-  test('framework code generation is trusted by caller path', () => {
+  test("the framework's own code generation is trusted by operation", () => {
     expect(r.trustedFramework).toEqual({ ok: true, value: 1 })
     expect(r.trustedFrameworkVm).toEqual({ ok: true, value: 4 })
     expect(r.events.some((event: string) => event.includes('my-framework'))).toBe(false)

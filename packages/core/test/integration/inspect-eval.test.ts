@@ -23,6 +23,7 @@ const INSPECT_PROBE = `
   core.install({})
   core.tameRealm(globalThis)
   engine.filter.frameworkPaths.push('/node_modules/my-framework/')
+  engine.filter.operations.push({ file: '/node_modules/my-framework/', fn: ['exports.gen'], compiles: 'own' })
   r.offValue = capturedEval('1 + 1')
   r.offEvents = seen()
   r.offSession = engine.evalInspector !== undefined

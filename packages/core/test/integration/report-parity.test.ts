@@ -24,7 +24,9 @@ const PARITY_PROBE = `
   ].join('\\n')
   const file = path.join(base, 'shapes.js')
   fs.writeFileSync(file, shapes)
-  // A "framework" that compiles modules through vm, with a wrapper (trusted by path, as Jest and Vitest are).
+  // A "framework" that compiles modules through vm, with a wrapper (its loading of a module from
+  // a real file is trusted, as Jest's and Vitest's are).
+  fs.writeFileSync(path.join(base, 'wrapped.js'), shapes)
   fs.mkdirSync(path.join(base, 'node_modules', 'my-framework'), { recursive: true })
   fs.writeFileSync(path.join(base, 'node_modules', 'my-framework', 'index.js'), "exports.load = (code, filename) => new (require('node:vm').Script)('(function (exports) {' + code + String.fromCharCode(10) + '})', { filename }).runInThisContext()")
   const framework = require(path.join(base, 'node_modules/my-framework'))
@@ -32,6 +34,7 @@ const PARITY_PROBE = `
   core.install({ mode })
   core.tameRealm(globalThis)
   core.getEngine().filter.frameworkPaths.push('/node_modules/my-framework/')
+  core.getEngine().filter.operations.push({ file: '/node_modules/my-framework/', fn: '*', compiles: 'module' })
   const required = require(file)
   const wrapped = framework.load(shapes, path.join(base, 'wrapped.js'))
   const viaVm = {}

@@ -153,6 +153,8 @@ export interface ExpectedEvent {
   phase?: string
   /** A file-level violation's test (late work of a test); absent: no test. */
   test?: string
+  /** The call site's line in the test file: the test's own line, past any framework wrapper. */
+  line?: number
 }
 
 export interface ExpectedTest {
@@ -235,6 +237,7 @@ function matches(expected: ExpectedEvent, event: ReportEvent): boolean {
   if (expected.target !== undefined && !globMatch(expected.target, event.target)) return false
   if (expected.rule !== undefined && !globMatch(expected.rule, event.decision.rule)) return false
   if (expected.source !== undefined && event.decision.source !== expected.source) return false
+  if (expected.line !== undefined && event.callSite?.line !== expected.line) return false
   return (expected.origin ?? undefined) === (event.origin ?? undefined)
 }
 

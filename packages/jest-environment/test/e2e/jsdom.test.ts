@@ -16,7 +16,7 @@ import {
 } from './support/run-jest.js'
 
 describe.skipIf(SMOKE)("'@leakgate/jest-environment/jsdom'", () => {
-  test('inline <script>, on* attributes, XHR, the window’s eval and an iframe’s Function are caught; window setup is not', async () => {
+  test('inline <script>, on* attributes, string timers, XHR, the window’s eval and an iframe’s Function are caught; window setup is not', async () => {
     const run = await runJest('jest-jsdom')
     const why = describeRun(run)
     expect(run.code, why).toBe(1)
@@ -35,15 +35,34 @@ describe.skipIf(SMOKE)("'@leakgate/jest-environment/jsdom'", () => {
     expect(failed("an iframe's window is a realm too: its Function fails the test")).toContain(
       'blocked Function of "return 5"',
     )
-    const events = (run.report?.events ?? []).map((event) => [event.scope.test, event.category, event.decision.allowed])
-    expect(events).toEqual([
-      ["an iframe's window is a realm too: its Function fails the test", 'eval', false],
-      ['an inline script fails the test', 'eval', false],
-      ['an onclick attribute fails the test', 'eval', false],
-      ["the window's own eval fails the test", 'eval', false],
-      ['XHR to an outside host fails the test', 'net', false],
-      ['allowAudit lets this XHR through', 'net', true],
-    ])
+    // jsdom's string timers (issue 12.4): jsdom's own frames compile the test's code.
+    expect(failed('a string setTimeout fails the test')).toContain(
+      'blocked vm.runInContext of "window.ranByTimeout = true"',
+    )
+    expect(failed('a string setInterval fails the test')).toContain(
+      'blocked vm.runInContext of "window.ranByInterval = true"',
+    )
+    expect(testResult(run, file, 'allowAudit lets a string timer run')?.status, why).toBe('passed')
+    expect(
+      testResult(run, file, 'function timers are not code generation, and no refused timer code ran')?.status,
+      why,
+    ).toBe('passed')
+    const events = (run.report?.events ?? []).map(
+      (event) => `${event.scope.test} | ${event.category} | ${event.decision.allowed}`,
+    )
+    expect(events.sort()).toEqual(
+      [
+        "an iframe's window is a realm too: its Function fails the test | eval | false",
+        'an inline script fails the test | eval | false',
+        'an onclick attribute fails the test | eval | false',
+        "the window's own eval fails the test | eval | false",
+        'a string setTimeout fails the test | eval | false',
+        'a string setInterval fails the test | eval | false',
+        'allowAudit lets a string timer run | eval | true',
+        'XHR to an outside host fails the test | net | false',
+        'allowAudit lets this XHR through | net | true',
+      ].sort(),
+    )
   })
 })
 

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type * as Core from '@leakgate/core'
-import { FRAMEWORK_PATHS, type WorkerPayload } from '../shared.js'
+import { FRAMEWORK_OPERATIONS, FRAMEWORK_PATHS, type WorkerPayload } from '../shared.js'
 
 // Core is loaded with Node's own `require`, never through Vite: in the vm pools the setup file
 // runs inside a fresh context per test file, and the engine with its patches must live in the
@@ -32,6 +32,9 @@ export function prepareEngine(core: CoreModule, payload: WorkerPayload): Engine 
     holder[CONFIGURED] = key
     for (const fragment of FRAMEWORK_PATHS) {
       if (!engine.filter.frameworkPaths.includes(fragment)) engine.filter.frameworkPaths.push(fragment)
+    }
+    for (const operation of FRAMEWORK_OPERATIONS) {
+      if (!engine.filter.operations.includes(operation)) engine.filter.operations.push(operation)
     }
     if (!engine.filter.internalDirs.includes(here)) engine.filter.internalDirs.push(here)
   }
