@@ -54,9 +54,12 @@ const LOCAL_FORMS =
   "'localhost', '*.localhost', '127.0.0.1', '[::1]', '10.0.0.0/8', a named range ('loopback', 'unspecified', 'private', ...)"
 
 /**
- * Packages known to generate code for benign reasons, allowed by the eval rule `'benign'`:
- * depd (express, body-parser), get-intrinsic (qs, side-channel), ajv and fast-json-stringify
- * (schema compilers), protobufjs codegen, regenerator and core-js (`return this` probes).
+ * Packages known to generate code for benign reasons, allowed by the eval rule `'benign'` when
+ * one of them is the package that called the generator (the nearest on the stack), never for
+ * being somewhere on it: depd (express, body-parser), get-intrinsic (qs, side-channel), ajv
+ * and fast-json-stringify (schema compilers), protobufjs codegen. Generic utilities that call
+ * functions they are handed (core-js and regenerator-runtime: polyfills and generator runners)
+ * are not on it: what they generate themselves has a benign shape (rules/benign.ts).
  */
 export const BENIGN_GENERATORS: readonly string[] = [
   'depd',
@@ -65,9 +68,6 @@ export const BENIGN_GENERATORS: readonly string[] = [
   'fast-json-stringify',
   '@protobufjs/codegen',
   '@protobufjs/inquire',
-  'regenerator-runtime',
-  'core-js',
-  'core-js-pure',
 ]
 
 function invalid(key: string, problem: string, forms?: string): LeakgateError {
@@ -364,6 +364,12 @@ function decideOne(
     stackPackages ??= stack.packages()
     return stackPackages.includes(from)
   }
+  // The package that called the generator, not one it was merely called through.
+  const generatorIsBenign = () => {
+    stackPackages ??= stack.packages()
+    const nearest = stackPackages[0]
+    return nearest !== undefined && BENIGN_GENERATORS.includes(nearest)
+  }
   let file: string | undefined | null = null
   const projectMatches = (glob: string) => {
     if (file === null) file = stack.projectFile()
@@ -377,7 +383,7 @@ function decideOne(
       const ok = Object.hasOwn(rule, 'matcher')
         ? match(rule.matcher)
         : Object.hasOwn(rule, 'benign') && rule.benign
-          ? BENIGN_GENERATORS.some(fromMatches)
+          ? generatorIsBenign()
           : Object.hasOwn(rule, 'project') && rule.project !== undefined
             ? projectMatches(rule.project)
             : Object.hasOwn(rule, 'from') && fromMatches(rule.from as string)

@@ -129,6 +129,18 @@ describe('decide', () => {
     expect(decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['handlebars']).allowed).toBe(false)
   })
 
+  test("the 'benign' preset goes by the package that generated the code, not one it came through", () => {
+    const benign = levels({}, {}, { eval: ['benign'] })
+    // handlebars generated the code; depd's wrapper (or ajv) only called handlebars.
+    expect(decide({ category: 'eval' }, benign, () => ['handlebars', 'depd']).allowed).toBe(false)
+    expect(decide({ category: 'eval' }, benign, () => ['ajv', 'my-lib']).allowed).toBe(true)
+    // Generic utilities run functions they are handed: a polyfill mapping the test's strings
+    // through Function is not a benign generator.
+    for (const utility of ['core-js', 'core-js-pure', 'regenerator-runtime']) {
+      expect(decide({ category: 'eval' }, benign, () => [utility]).allowed, utility).toBe(false)
+    }
+  })
+
   test('every command of a shell line must be allowed', () => {
     const request = {
       category: 'exec' as const,
