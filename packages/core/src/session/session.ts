@@ -4,6 +4,7 @@ import type { LeakgateError } from '../errors.js'
 import type { AuditRecord, Mode } from '../events.js'
 import type { LeakgateOptions } from '../options.js'
 import { ENGINE_KEY, getEngine, install, tameRealm } from '../runtime.js'
+import type { TrustedOperation } from '../trusted-operations.js'
 import { TestFile } from './test-file.js'
 
 // A test runner's session with leakgate in one process (or worker thread): the adapter says
@@ -23,13 +24,19 @@ export interface SessionOptions {
    */
   options?: LeakgateOptions
   /**
-   * Path fragments (`/node_modules/vitest/dist/`) of the framework's code that compiles code on
-   * its own account (module loading, snapshots, mocks): code generation whose first caller
-   * outside Node and leakgate is there is trusted. Trust never applies to `net` or `exec`.
-   * Also list the runner's own frames below every test, so a suggestion never names the runner
-   * as the package to allow.
+   * Path fragments (`/node_modules/vitest/dist/`) of the framework's code: never blamed for an
+   * event, never the package a `{ from }` rule names. List the runner's own frames below every
+   * test, so a suggestion never names the runner as the package to allow. Being on the stack
+   * trusts nothing: see `trustedOperations`.
    */
   trustedPaths?: readonly string[]
+  /**
+   * The framework's own code generation (`TrustedOperation`: a named function that loads a
+   * module from a real file, or compiles code it writes itself): trusted, by the function that
+   * asks, never by a framework frame on the stack (a mock of `Function` is the test's eval).
+   * Trust never applies to `net` or `exec`.
+   */
+  trustedOperations?: readonly TrustedOperation[]
   /**
    * The run's sink: the directory where this process appends every event (JSON lines) as it
    * happens, which the adapter's reporter (main process) created and reads back at the end of
@@ -168,6 +175,9 @@ export function openSession(options: SessionOptions): Session {
   const { filter } = engine
   for (const fragment of options.trustedPaths ?? []) {
     if (!filter.frameworkPaths.includes(fragment)) filter.frameworkPaths.push(fragment)
+  }
+  for (const operation of options.trustedOperations ?? []) {
+    if (!filter.operations.includes(operation)) filter.operations.push(operation)
   }
   for (const dir of options.ownDirs ?? []) if (!filter.internalDirs.includes(dir)) filter.internalDirs.push(dir)
   const userOptions =
