@@ -320,10 +320,17 @@ export class StackCapture {
     let via: number | undefined
     let name: string | undefined
     let call: number | undefined
+    // The framework forwarding the call (a mock of Function, a spy on eval, jsdom's timer task):
+    // named in `via` when no package is, so the line shows what carried the test's code.
+    let forwarder: number | undefined
     for (let i = 0; i < frames.length; i++) {
       const frame = frames[i] as Frame
       const kind = this.filter.classify(frame.file)
-      if (kind.internal || kind.framework) continue
+      if (kind.internal) continue
+      if (kind.framework) {
+        if (forwarder === undefined && via === undefined) forwarder = i
+        continue
+      }
       const found = kind.package
       if (!found) {
         call = i
@@ -333,6 +340,10 @@ export class StackCapture {
         via = i
         name = found
       }
+    }
+    if (via === undefined && forwarder !== undefined) {
+      name = packageOf((frames[forwarder] as Frame).file)
+      if (name !== undefined) via = forwarder
     }
     const shown = [via, call].filter((i): i is number => i !== undefined)
     const mapped = this.mapFrames(shown)

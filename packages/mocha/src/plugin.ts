@@ -1,7 +1,13 @@
 import { AsyncResource } from 'node:async_hooks'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openSession, type Session, type TestAttempt, type TestFile } from '@leakgate/core/session'
+import {
+  openSession,
+  type Session,
+  type TestAttempt,
+  type TestFile,
+  type TrustedOperation,
+} from '@leakgate/core/session'
 import { finishRun, noteOrphan, refuseRun, runSinkDir, startRun } from './main.js'
 import type { MochaClass, MochaInstance, RunCallback, RunnableLike, RunnerLike, SuiteLike } from './mocha-types.js'
 import { type MochaSettings, readOptions } from './options.js'
@@ -32,11 +38,20 @@ import { type MochaSettings, readOptions } from './options.js'
 const here = path.dirname(fileURLToPath(import.meta.url)) + path.sep
 
 /**
- * Mocha's code that compiles code on its own account: a --parallel worker reads its options with
- * `eval` (lib/nodejs/worker.cjs). The runner's frames below every test are listed too, so a
- * suggestion never names mocha as the package to allow. Trust never applies to net or exec.
+ * Mocha's and workerpool's frames: never blamed, never the package a suggestion names (the
+ * runner's frames are below every test). Being on the stack trusts nothing (MOCHA_OPERATIONS).
  */
 export const MOCHA_FRAMEWORK_PATHS: readonly string[] = ['/node_modules/mocha/lib/', '/node_modules/workerpool/']
+
+/**
+ * Mocha's own code generation (issue 12.4): a --parallel worker's `run` reads the options its
+ * main process serialized with `eval` (lib/nodejs/worker.cjs, Mocha 11 and 12). workerpool's own
+ * `run` (compiling a function sent as a string) is not Mocha's and stays audited. Trust never
+ * applies to net or exec.
+ */
+export const MOCHA_OPERATIONS: readonly TrustedOperation[] = [
+  { file: '/node_modules/mocha/lib/nodejs/worker.', fn: ['run'], compiles: 'own' },
+]
 
 /** The title of the failure that stands for a file's violations outside its tests. */
 export function fileFailureTitle(relative: string): string {
@@ -134,11 +149,12 @@ function prepare(mocha: MochaInstance, version: string | undefined): RunState {
     options: settings.core,
     ...(sinkDir ? { sinkDir } : {}),
     trustedPaths: MOCHA_FRAMEWORK_PATHS,
+    trustedOperations: MOCHA_OPERATIONS,
     ownDirs: [here],
     onOrphan: noteOrphan,
   })
   // Tests run in Mocha's own realm: its eval and Function family are audited (once per process;
-  // Mocha's own code generation is trusted by MOCHA_FRAMEWORK_PATHS).
+  // Mocha's own code generation is trusted by MOCHA_OPERATIONS).
   if (!realmTamed) {
     session.tameRealm(globalThis)
     realmTamed = true

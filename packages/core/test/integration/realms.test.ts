@@ -8,9 +8,9 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 // attribution), and a context that runs ordinary code records nothing. ShadowRealm's evaluate
 // and data: importValue are code from strings.
 //
-// The vm runs themselves are a framework's here (a package trusted by path, as Jest's
-// jest-runtime is): what is decided is the code generation inside the context, reached from the
-// code the framework runs or handed back to the test.
+// The vm runs themselves are a framework's here (every compile of the package is a trusted
+// operation, as jest-runtime's module loading is): what is decided is the code generation inside
+// the context, reached from the code the framework runs or handed back to the test.
 
 const REALMS_PROBE = `
   const vm = require('node:vm'), fs = require('node:fs'), path = require('node:path'), os = require('node:os')
@@ -34,6 +34,7 @@ const REALMS_PROBE = `
   core.install({})
   core.tameRealm(globalThis)
   core.getEngine().filter.frameworkPaths.push('/node_modules/vm-runner/')
+  core.getEngine().filter.operations.push({ file: '/node_modules/vm-runner/', fn: '*', compiles: 'own' })
   const t = (fn) => { try { const value = fn(); return { ok: true, value: typeof value === 'function' ? 'function' : value } } catch (e) { return kit.describeError(e) } }
   const late = async (index) => ({
     runInContext: t(() => runner.inContext('Function', early.run[index])('return 20')()),

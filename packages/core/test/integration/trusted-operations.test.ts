@@ -61,7 +61,8 @@ const OPERATIONS_PROBE = `
   r.ownFixedOtherCode = t(() => framework.setUp('1 + 1'))
   // Wrappers forwarding the test's code.
   r.mockOfFunction = t(() => framework.fn(Function)('return 1'))
-  r.mockOfFunctionRecord = { line: violations().at(-1)?.callSite?.line, file: violations().at(-1)?.callSite?.file }
+  r.mockOfFunctionRecord = { line: violations().at(-1)?.callSite?.line, file: violations().at(-1)?.callSite?.file, package: violations().at(-1)?.package, via: violations().at(-1)?.via?.file }
+  r.mockOfFunctionMessage = core.getEngine().errorFor(violations().at(-1)).message
   r.mockOfEval = t(() => framework.fn(eval)('1 + 1'))
   const restore = framework.spyOn(globalThis, 'eval')
   r.spyOnEval = t(() => eval('2 + 2'))
@@ -130,7 +131,16 @@ describe.each(nodes)('trusted operations on $label', ({ bin }) => {
     ]) {
       expect(r[key], key).toMatchObject(refused)
     }
-    expect(r.mockOfFunctionRecord).toEqual({ line: expect.any(Number), file: expect.stringMatching(/probe\.cjs$/) })
+    // The wrapper that carried the code is named in `via`; the suggestion stays the test's own.
+    expect(r.mockOfFunctionRecord).toEqual({
+      line: expect.any(Number),
+      file: expect.stringMatching(/probe\.cjs$/),
+      package: 'fake-framework',
+      via: expect.stringMatching(/node_modules\/fake-framework\/index\.js$/),
+    })
+    expect(r.mockOfFunctionMessage).toMatch(/via {8}fake-framework \(/)
+    expect(r.mockOfFunctionMessage).toContain('eval: true')
+    expect(r.mockOfFunctionMessage).not.toContain("from: 'fake-framework'")
     expect(r.events).toEqual(
       expect.arrayContaining([
         'Function return 1',
