@@ -54,7 +54,7 @@ const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow
  * - `runInContext('this')` in the environments' constructors, and jsdom creating its window
  *   (`this` and global names only: its string timers, `<script>` and `on*` attributes run the
  *   test's code and stay audited) and probing `(async function* () {})` with the window's eval
- *   (`initCtorRegistry`, jsdom 20-26); nwsapi compiling a CSS selector;
+ *   (`initCtorRegistry`); nwsapi compiling a CSS selector;
  * - jest-mock's automock constructor (`_createMockFunction`: a body it writes from a sanitised
  *   name), a snapshot file read by `getSnapshotData`;
  * - babel-preset-current-node-syntax's syntax probes (`works`, 29), in Jest's outer realm.
@@ -72,7 +72,14 @@ export const JEST_OPERATIONS: readonly TrustedOperation[] = [
   { file: '/node_modules/jest-environment-jsdom/build/', fn: '*', compiles: 'own', code: /^this$/ },
   { file: '/node_modules/@jest/environment-jsdom-abstract/build/', fn: '*', compiles: 'own', code: /^this$/ },
   { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
-  // jsdom 20-26 finding %AsyncIteratorPrototype% with the window's eval, as it sets the window up.
+  // jsdom finding %AsyncIteratorPrototype% with the window's eval, as it sets a window up
+  // (20-26: lib/jsdom/living/generated/utils.js; 29: lib/generated/idl/utils.js).
+  {
+    file: '/jsdom/lib/generated/idl/utils.js',
+    fn: ['initCtorRegistry'],
+    compiles: 'own',
+    code: /^\(async function\* \(\) \{\}\)$/,
+  },
   {
     file: '/jsdom/lib/jsdom/living/generated/utils.js',
     fn: ['initCtorRegistry'],

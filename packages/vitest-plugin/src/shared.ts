@@ -55,7 +55,8 @@ const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow
  *   `setupVM`), the CSS client stub, the config's `define`s;
  * - a snapshot file read by `getSnapshotData` (5.1 `evaluateSnapshotFile`);
  * - jsdom creating its window (`this` and global names only: its string timers, `<script>` and
- *   `on*` attributes run the test's code and stay audited); nwsapi compiling a CSS selector;
+ *   `on*` attributes run the test's code and stay audited) and probing `(async function* () {})`
+ *   with the window's eval; nwsapi compiling a CSS selector;
  * - 3.2's snapshot and mocker packages reading `process.binding('util')` as they load.
  * `vi.fn`, `vi.spyOn`, the runner calling a test and `expect` calling a predicate are no
  * operation: what they forward is the test's.
@@ -92,6 +93,20 @@ export const FRAMEWORK_OPERATIONS: readonly TrustedOperation[] = [
     code: /^\(a, b\) => \{ \/\*code\*\/ \}$/,
   },
   { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
+  // jsdom finding %AsyncIteratorPrototype% with a window's eval as it sets that window up (an
+  // iframe's during a test; 29: lib/generated/idl/utils.js, 20-26: lib/jsdom/living/generated).
+  {
+    file: '/jsdom/lib/generated/idl/utils.js',
+    fn: ['initCtorRegistry'],
+    compiles: 'own',
+    code: /^\(async function\* \(\) \{\}\)$/,
+  },
+  {
+    file: '/jsdom/lib/jsdom/living/generated/utils.js',
+    fn: ['initCtorRegistry'],
+    compiles: 'own',
+    code: /^\(async function\* \(\) \{\}\)$/,
+  },
   { file: '/node_modules/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
   { file: '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
   { file: '/node_modules/@vitest/snapshot/dist/', fn: '*', compiles: 'own', code: /^util$/ },

@@ -53,6 +53,7 @@ describe.skipIf(SMOKE)("'@leakgate/jest-environment/jsdom'", () => {
     expect(events.sort()).toEqual(
       [
         "an iframe's window is a realm too: its Function fails the test | eval | false",
+        "an iframe's window is a realm too: its Function fails the test | eval | false",
         'an inline script fails the test | eval | false',
         'an onclick attribute fails the test | eval | false',
         "the window's own eval fails the test | eval | false",
