@@ -8,7 +8,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-export const PACKAGES = ['core', 'vitest-plugin', 'jest-environment', 'mocha']
+export const PACKAGES = ['core', 'vitest-plugin', 'jest-environment', 'mocha', 'node-test']
 
 /** Packs each package into `outDir`; returns the tarball paths by package name. */
 export function packPackages(outDir, { build = true } = {}) {
@@ -37,11 +37,13 @@ export function installLines(tarballs) {
   const vitest = tarballs['@leakgate/vitest-plugin']
   const jest = tarballs['@leakgate/jest-environment']
   const mocha = tarballs['@leakgate/mocha']
+  const nodeTest = tarballs['@leakgate/node-test']
   return [
     'npm (give the core and the adapter together):',
     `  npm i -D ${core} ${vitest}     # Vitest`,
     `  npm i -D ${core} ${jest}       # Jest`,
     `  npm i -D ${core} ${mocha}      # Mocha`,
+    `  npm i -D ${core} ${nodeTest}   # node:test`,
     '',
     'pnpm: first add to package.json  "pnpm": { "overrides": { "@leakgate/core": "file:' + core + '" } }',
     `  pnpm add -D ${core} ${vitest}`,

@@ -58,6 +58,13 @@ export async function runInit(args: readonly string[], io: CliIo): Promise<numbe
   out()
 
   for (const { name, evidence } of detected.unsupported) {
+    if (name === 'node:test') {
+      // node:test has no config file for init to edit: the adapter is a flag on the command.
+      out(
+        `${paint(color, 'warn', '!')} ${name} (${evidence}): add \`--require @leakgate/node-test\` to that command and "leakgate": { "mode": "report" } to package.json (docs/node-test.md); init does not edit scripts, nothing changed for it.`,
+      )
+      continue
+    }
     out(
       `${paint(color, 'warn', '!')} ${name} (${evidence}): leakgate does not support ${name} yet; nothing changed for it.`,
     )

@@ -150,7 +150,7 @@ describe('a fresh Jest + ts-jest project', () => {
     expect(config).toContain("reporters: ['default', '@leakgate/jest-environment/reporter'],")
   }, 300_000)
 
-  test('Mocha without @leakgate/mocha installed is told to install it; node:test is named as not supported; nothing is touched', () => {
+  test('Mocha without @leakgate/mocha installed is told to install it; node:test gets the line to add; nothing is touched', () => {
     const mocha = path.join(work, 'mocha-app')
     write(mocha, {
       'package.json': JSON.stringify({ scripts: { test: 'node --test test/' }, devDependencies: { mocha: '^11' } }),
@@ -162,7 +162,7 @@ describe('a fresh Jest + ts-jest project', () => {
     expect(run.out).toContain('✖ mocha: @leakgate/mocha is not installed, so the config is left alone.')
     expect(run.out).not.toContain('does not support Mocha')
     expect(run.out).toContain(
-      'node:test (`node --test` in package.json scripts): leakgate does not support node:test yet',
+      'node:test (`node --test` in package.json scripts): add `--require @leakgate/node-test` to that command and "leakgate": { "mode": "report" } to package.json (docs/node-test.md)',
     )
     expect(fs.readdirSync(mocha).sort()).toEqual(before)
   })
