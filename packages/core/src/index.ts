@@ -18,6 +18,7 @@ export type {
 export { MAX_EVENTS_PER_TEST, MAX_LISTED_VIOLATIONS } from './limits.js'
 export {
   describeTest,
+  formatRecordedViolation,
   formatShortMessage,
   formatViolation,
   moreViolationsLine,

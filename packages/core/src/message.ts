@@ -98,6 +98,15 @@ export function violationFacts(
   return rows
 }
 
+/**
+ * The text of a violation known only as a record (one a child process or a worker thread wrote
+ * to the sink): its first line, then its facts, laid out as the thrown error lays them.
+ */
+export function formatRecordedViolation(record: Pick<AuditRecord, 'message'> & ViolationFacts): string {
+  const rows = violationFacts(record, { pid: true }).map(([label, value]) => `  ${label.padEnd(10)} ${value}`)
+  return [record.message, '', ...rows].join('\n')
+}
+
 /** Where the allowance of a violation goes: the config, or an allowAudit() where it happened. */
 export type AllowancePlace = 'config' | 'config-for-imports' | 'here'
 

@@ -1,5 +1,11 @@
 import path from 'node:path'
-import { type AuditRecord, type Engine, LeakgateError, type LeakgateErrorCode } from '@leakgate/core'
+import {
+  type AuditRecord,
+  type Engine,
+  formatRecordedViolation,
+  LeakgateError,
+  type LeakgateErrorCode,
+} from '@leakgate/core'
 
 // The error that fails a test or a suite for a recorded violation. Usually it is the very error
 // the engine threw (or would have thrown) at the call site; a violation recorded by a child
@@ -11,14 +17,7 @@ const rebuilt = new WeakMap<AuditRecord, LeakgateError>()
 export function errorForRecord(engine: Engine, record: AuditRecord): LeakgateError {
   const known = engine.errorFor(record) ?? rebuilt.get(record)
   if (known) return known
-  const lines = [record.message, '']
-  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(10)} ${value}`)
-  const { scope } = record
-  if (scope.file || scope.test) row('test', [scope.file, scope.test].filter(Boolean).join(' > '))
-  if (record.callSite) row('called at', `${record.callSite.file}:${record.callSite.line}:${record.callSite.column}`)
-  if (record.package) row('via', record.package)
-  if (record.origin) row('in', record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread')
-  const message = lines.join('\n')
+  const message = formatRecordedViolation(record)
   const error = new LeakgateError((record.code ?? 'LEAKGATE_NET_BLOCKED') as LeakgateErrorCode, message, record)
   const site = record.callSite
   const frame = site ? `\n    at ${path.resolve(engine.policy.root, site.file)}:${site.line}:${site.column}` : ''

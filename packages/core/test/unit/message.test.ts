@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { AuditRecord } from '../../src/events.js'
-import { formatShortMessage, formatViolation, retellViolation } from '../../src/message.js'
+import { formatRecordedViolation, formatShortMessage, formatViolation, retellViolation } from '../../src/message.js'
 
 const record: AuditRecord = {
   v: 1,
@@ -140,5 +140,30 @@ describe('retellViolation: a violation message kept by a library and shown in a 
   test('text without the message, or a violation outside any test, is left as it is', () => {
     expect(retellViolation('Error: other', message, scope)).toBe('Error: other')
     expect(retellViolation(message, message, { phase: 'import', file: 'a.test.js' })).toBe(message)
+  })
+})
+
+describe('formatRecordedViolation: a violation known only as a record (a child process, a worker thread)', () => {
+  // Both adapters rebuilt this text on their own: Jest's left out the phase and the package's
+  // frame, Vitest's said only the phase of late work; it is now the thrown error's facts.
+  test('its first line, then the facts the thrown error shows, the phase and the frame included', () => {
+    const child: AuditRecord = {
+      ...record,
+      message: 'blocked net.connect to "api.stripe.com:443" (LEAKGATE_NET_BLOCKED)',
+      scope: { file: 'test/payments.test.ts', phase: 'import' },
+      origin: 'child',
+      pid: 4242,
+    }
+    expect(formatRecordedViolation(child)).toBe(
+      [
+        'blocked net.connect to "api.stripe.com:443" (LEAKGATE_NET_BLOCKED)',
+        '',
+        '  test       test/payments.test.ts (while importing the file)',
+        '  called at  src/payments/client.ts:42:11',
+        '  via        stripe (node_modules/stripe/cjs/net/NodeHttpClient.js:55:23)',
+        '  in         a child process (pid 4242)',
+      ].join('\n'),
+    )
+    expect(formatRecordedViolation({ ...child, origin: 'worker' })).toContain('  in         a worker thread')
   })
 })

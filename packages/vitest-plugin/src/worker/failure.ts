@@ -25,21 +25,12 @@ export function describeViolation(engine: Engine, record: AuditRecord): { messag
   const error = engine.errorFor(record)
   if (error) return { message: error.message, frames: framesOf(error.stack) }
   // Recorded by a child process or worker thread (read back from its sink file).
-  const lines = [record.message, '']
-  const { scope } = record
-  const test = [scope.file, scope.test].filter(Boolean).join(' > ')
-  if (test) lines.push(`  test       ${test}${scope.phase === 'late' ? ' (after the test ended)' : ''}`)
-  if (record.callSite) lines.push(`  called at  ${site(record).slice(4)}`)
-  if (record.package) lines.push(`  via        ${record.package}`)
-  if (record.origin) {
-    lines.push(`  in         ${record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread'}`)
-  }
   const frames = record.callSite
     ? [
         `    at ${path.resolve(engine.policy.root, record.callSite.file)}:${record.callSite.line}:${record.callSite.column}`,
       ]
     : []
-  return { message: lines.join('\n'), frames }
+  return { message: loadCore().formatRecordedViolation(record), frames }
 }
 
 /**
