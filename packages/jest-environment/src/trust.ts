@@ -74,6 +74,19 @@ export const JEST_OPERATIONS: readonly TrustedOperation[] = [
   { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
   // jsdom finding %AsyncIteratorPrototype% with the window's eval, as it sets a window up
   // (20-26: lib/jsdom/living/generated/utils.js; 29: lib/generated/idl/utils.js).
+  // The same probe in the webidl2js output of the packages jsdom 20 installs on a window.
+  {
+    file: '/node_modules/domexception/lib/utils.js',
+    fn: ['initCtorRegistry'],
+    compiles: 'own',
+    code: /^\(async function\* \(\) \{\}\)$/,
+  },
+  {
+    file: '/node_modules/whatwg-url/lib/utils.js',
+    fn: ['initCtorRegistry'],
+    compiles: 'own',
+    code: /^\(async function\* \(\) \{\}\)$/,
+  },
   {
     file: '/jsdom/lib/generated/idl/utils.js',
     fn: ['initCtorRegistry'],

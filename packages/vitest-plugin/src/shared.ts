@@ -95,6 +95,19 @@ export const FRAMEWORK_OPERATIONS: readonly TrustedOperation[] = [
   { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
   // jsdom finding %AsyncIteratorPrototype% with a window's eval as it sets that window up (an
   // iframe's during a test; 29: lib/generated/idl/utils.js, 20-26: lib/jsdom/living/generated).
+  // The same probe in the webidl2js output of the packages jsdom 20 installs on a window.
+  {
+    file: '/node_modules/domexception/lib/utils.js',
+    fn: ['initCtorRegistry'],
+    compiles: 'own',
+    code: /^\(async function\* \(\) \{\}\)$/,
+  },
+  {
+    file: '/node_modules/whatwg-url/lib/utils.js',
+    fn: ['initCtorRegistry'],
+    compiles: 'own',
+    code: /^\(async function\* \(\) \{\}\)$/,
+  },
   {
     file: '/jsdom/lib/generated/idl/utils.js',
     fn: ['initCtorRegistry'],
