@@ -57,34 +57,6 @@ export function fullName(test: TestEntry): string {
   return names.join(' > ')
 }
 
-/** `error`, its causes and the errors it aggregates (fetch's `TypeError` has ours as its cause). */
-function* errorChain(error: unknown, seen = new Set<unknown>()): Generator<unknown> {
-  if (error === null || typeof error !== 'object' || seen.has(error) || seen.size > 32) return
-  seen.add(error)
-  yield error
-  const { cause, errors } = error as { cause?: unknown; errors?: unknown }
-  yield* errorChain(cause, seen)
-  if (Array.isArray(errors)) for (const inner of errors) yield* errorChain(inner, seen)
-}
-
-/**
- * True when `errors` (circus's `test.errors` or `state.unhandledErrors`) already holds `error`,
- * itself or as the cause of another: an unmocked `fetch` rejects with `TypeError: fetch failed`
- * whose cause is ours, and that is the one failure to show (Jest prints the cause under it).
- */
-export function holdsError(errors: readonly TestError[], error: unknown): boolean {
-  return errors.some((entry) => {
-    const thrown = Array.isArray(entry) ? entry[0] : entry
-    for (const inner of errorChain(thrown)) if (inner === error) return true
-    return false
-  })
-}
-
-/** Each error of `errors` (circus's entries: an error, or `[error, asyncError]`). */
-export function errorsOf(errors: readonly TestError[]): unknown[] {
-  return errors.map((entry) => (Array.isArray(entry) ? entry[0] : entry))
-}
-
 const FRAME = /^\s*at .*:\d+:\d+\)?\s*$/
 
 function isProjectFrame(line: string): boolean {
@@ -116,59 +88,4 @@ const objectTag = Object.prototype.toString
 export function isGeneratorFunction(fn: unknown): boolean {
   const tag = objectTag.call(fn)
   return tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]'
-}
-
-/**
- * The failure to show for an error whose cause is one of ours (`TypeError: fetch failed`, the
- * LeakgateError as its cause): ours on top, the code's error as its cause. One failure, which
- * names the leak first, also where causes are dropped (Jest 29's JSON results). Built anew: the
- * code's error keeps its own cause, so the two cannot simply swap (a cycle). Undefined when
- * `thrown` is not such an error.
- */
-export function leakFirst(thrown: unknown, ours: readonly Error[]): Error | undefined {
-  if (thrown === null || typeof thrown !== 'object') return undefined
-  const cause = (thrown as { cause?: unknown }).cause
-  const leak = ours.find((error) => error === cause)
-  if (!leak) return undefined
-  const top = Object.create(Object.getPrototypeOf(leak) as object) as Error
-  for (const key of Reflect.ownKeys(leak)) {
-    Object.defineProperty(top, key, Object.getOwnPropertyDescriptor(leak, key) as PropertyDescriptor)
-  }
-  const original = thrown as Error
-  const shown = new Error(String(original.message))
-  Object.defineProperty(shown, 'name', { value: original.name, configurable: true, writable: true })
-  Object.defineProperty(shown, 'stack', { value: original.stack, configurable: true, writable: true })
-  Object.defineProperty(top, 'cause', { value: shown, configurable: true, writable: true, enumerable: false })
-  return top
-}
-
-/**
- * `thrown` as the test shows it when its message carries `message`, the text of an earlier
- * test's violation (a library kept it: esbuild's service fails every later call with "The
- * service is no longer running: …"): a copy whose text has `retold` in its place. Undefined
- * when it does not carry it.
- */
-export function retold(thrown: unknown, message: string, retoldMessage: string): Error | undefined {
-  if (thrown === null || typeof thrown !== 'object') return undefined
-  const original = thrown as Error
-  if (typeof original.message !== 'string' || !original.message.includes(message)) return undefined
-  const copy = Object.create(Object.getPrototypeOf(original) as object) as Error
-  for (const key of Reflect.ownKeys(original)) {
-    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(original, key) as PropertyDescriptor)
-  }
-  const swap = (text: unknown) => (typeof text === 'string' ? text.split(message).join(retoldMessage) : text)
-  Object.defineProperty(copy, 'message', { value: swap(original.message), configurable: true, writable: true })
-  Object.defineProperty(copy, 'stack', { value: swap(original.stack), configurable: true, writable: true })
-  return copy
-}
-
-/** True when some error of `errors` (or its causes) carries `message` in its own. */
-export function carriesMessage(errors: readonly TestError[], message: string): boolean {
-  return errors.some((entry) => {
-    for (const inner of errorChain(Array.isArray(entry) ? entry[0] : entry)) {
-      const text = (inner as { message?: unknown }).message
-      if (typeof text === 'string' && text.includes(message)) return true
-    }
-    return false
-  })
 }

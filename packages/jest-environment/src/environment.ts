@@ -4,8 +4,7 @@ import { unsupportedJest } from './base.js'
 import type { CircusEvent, CircusState } from './circus.js'
 import { installFromConfig, type JestConfigLike, rawOptionsOf, readOptions } from './options.js'
 import { FileSession } from './session.js'
-import { noteOrphan } from './sink.js'
-import { prepareEngine } from './trust.js'
+import { openJestSession } from './trust.js'
 
 /** A Jest test environment class: what `testEnvironment` names (jest-environment-node's shape). */
 export type EnvironmentClass = new (config: JestEnvironmentConfig, context: EnvironmentContext) => JestEnvironment
@@ -36,7 +35,7 @@ export function makeLeakgateEnvironment<T extends EnvironmentClass>(Base: T): T 
     throw new TypeError(`makeLeakgateEnvironment() needs a Jest environment class, got ${typeof Base}`)
   }
   // Before any base constructor runs: jest-environment-node's calls vm.runInContext itself.
-  const engine = prepareEngine()
+  const session = openJestSession()
   const Environment = class extends (Base as unknown as BaseClass) {
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
       // Jest 27 and older pass the project config itself: nothing below could read it.
@@ -45,13 +44,12 @@ export function makeLeakgateEnvironment<T extends EnvironmentClass>(Base: T): T 
       }
       const jestConfig = config as unknown as JestConfigLike
       installFromConfig(readOptions(jestConfig))
-      engine.onOrphanViolation ??= noteOrphan
       super(config, context)
       const global = this.global as unknown as Record<string, unknown>
       // Jest copies testEnvironmentOptions onto the test's global object: ours don't belong there.
       const raw = rawOptionsOf(jestConfig)
       if (raw !== undefined && global.leakgate === raw) delete global.leakgate
-      sessions.set(this, new FileSession(engine, global, context.testPath))
+      sessions.set(this, new FileSession(session, global, context.testPath))
     }
 
     handleTestEvent(event: unknown, state: unknown): unknown {

@@ -1,5 +1,4 @@
 import {
-  type Engine,
   install,
   LeakgateError,
   type LeakgateOptions,
@@ -49,9 +48,9 @@ export function readOptions(config: JestConfigLike): LeakgateOptions {
 }
 
 /** install() with a message that points at the Jest config when the options are invalid. */
-export function installFromConfig(options: LeakgateOptions): Engine {
+export function installFromConfig(options: LeakgateOptions): void {
   try {
-    return install(options)
+    install(options)
   } catch (error) {
     if (LeakgateError.is(error) && error.code === 'LEAKGATE_INVALID_OPTION') {
       // A bad LEAKGATE_MODE is in the environment: pointing at the Jest config would send the

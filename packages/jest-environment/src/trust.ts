@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Engine, getEngine, type TrustedOperation } from '@leakgate/core'
+import type { TrustedOperation } from '@leakgate/core'
+import { openSession, type Session } from '@leakgate/core/session'
 import { resolveFromProject } from './resolve.js'
+import { noteOrphan } from './sink.js'
 
 // Jest compiles every module, mock and snapshot it loads through `vm` and the test context's own
 // `Function`: those operations are trusted (JEST_OPERATIONS below; eval only, never net or
@@ -126,19 +128,18 @@ function loadJestNativeAddons(): void {
 }
 
 /**
- * The engine of this process with Jest's paths trusted and this adapter's frames hidden.
- * Idempotent; must run before a base environment's constructor (it compiles with `vm`).
+ * This process's session with Jest's paths trusted and this adapter's frames hidden, the options
+ * in force left as they are (the environment applies the project's: options.ts). Idempotent;
+ * must run before a base environment's constructor (it compiles with `vm`).
  */
-export function prepareEngine(): Engine {
-  const engine = getEngine()
-  if (!engine.active) loadJestNativeAddons()
-  const { filter } = engine
-  if (!filter.internalDirs.includes(here)) filter.internalDirs.push(here)
-  for (const fragment of JEST_FRAMEWORK_PATHS) {
-    if (!filter.frameworkPaths.includes(fragment)) filter.frameworkPaths.push(fragment)
-  }
-  for (const operation of JEST_OPERATIONS) {
-    if (!filter.operations.includes(operation)) filter.operations.push(operation)
-  }
-  return engine
+export function openJestSession(): Session {
+  const session = openSession({
+    framework: 'jest',
+    trustedPaths: JEST_FRAMEWORK_PATHS,
+    trustedOperations: JEST_OPERATIONS,
+    ownDirs: [here],
+    onOrphan: noteOrphan,
+  })
+  if (!session.auditing) loadJestNativeAddons()
+  return session
 }

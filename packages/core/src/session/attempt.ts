@@ -17,8 +17,9 @@ export interface EndAttemptOptions {
   /**
    * The test is expected to fail (Vitest's `test.fails`, Jest's `test.failing`): a failure of
    * ours would turn into a pass, so its violations fail the file instead (`TestFile.end()`).
+   * A string names the marker in the file's message (`'test.fails'`).
    */
-  expectedToFail?: boolean
+  expectedToFail?: boolean | string
 }
 
 /** What a file does for its attempts (implemented by TestFile). */

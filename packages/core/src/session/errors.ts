@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js'
 import { LeakgateError, type LeakgateErrorCode } from '../errors.js'
 import type { AuditRecord } from '../events.js'
 import { MAX_LISTED_VIOLATIONS } from '../limits.js'
-import { describeTest, moreViolationsLine } from '../message.js'
+import { formatRecordedViolation, moreViolationsLine } from '../message.js'
 
 // The errors a session hands back: the one a violation threw (or would have thrown) at its call
 // site, rebuilt for a violation that exists only as a record (a child process or worker thread
@@ -29,14 +29,7 @@ export function setStack(error: Error, text: string): void {
 export function errorOfRecord(engine: Engine, record: AuditRecord): LeakgateError {
   const known = engine.errorFor(record) ?? rebuilt.get(record)
   if (known) return known
-  const lines = [record.message, '']
-  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(10)} ${value}`)
-  const test = describeTest(record.scope)
-  if (test) row('test', test)
-  if (record.callSite) row('called at', site(record).slice(4))
-  if (record.package) row('via', record.package)
-  if (record.origin) row('in', record.origin === 'child' ? `a child process (pid ${record.pid})` : 'a worker thread')
-  const message = lines.join('\n')
+  const message = formatRecordedViolation(record)
   const error = new LeakgateError((record.code ?? 'LEAKGATE_NET_BLOCKED') as LeakgateErrorCode, message, record)
   const at = record.callSite
   const frame = at ? `\n    at ${path.resolve(engine.policy.root, at.file)}:${at.line}:${at.column}` : ''

@@ -3,7 +3,7 @@ import type { Engine } from '../engine.js'
 import type { LeakgateError } from '../errors.js'
 import type { AuditRecord, Mode } from '../events.js'
 import type { LeakgateOptions } from '../options.js'
-import { ENGINE_KEY, getEngine, install, tameRealm } from '../runtime.js'
+import { ENGINE_KEY, getEngine, guardModuleClass, install, tameRealm } from '../runtime.js'
 import type { TrustedOperation } from '../trusted-operations.js'
 import { TestFile } from './test-file.js'
 
@@ -100,6 +100,14 @@ export class Session {
     return this.#engine.mode
   }
 
+  /**
+   * Is the guard deciding now? False before any options were applied in this process (a
+   * preloaded, passive guard), in mode `off`, and while suspended: work done now is not audited.
+   */
+  get auditing(): boolean {
+    return this.#engine.active
+  }
+
   /** Do violations fail tests? */
   get enforcing(): boolean {
     return this.#engine.mode === 'enforce'
@@ -141,11 +149,24 @@ export class Session {
   }
 
   /**
-   * Audits code generation (`eval`, the `Function` family) in the realm whose global this is;
-   * returns the undo. `enterFile({ realm })` does it for the file's realm.
+   * Audits code generation (`eval`, the `Function` family) in the realm whose global this is
+   * (default: the realm core was loaded in, the runner's own, one property away from a test in
+   * a vm context: `Buffer.constructor`); returns the undo. `enterFile({ realm })` does it for
+   * the file's realm.
    */
-  tameRealm(global: typeof globalThis): () => void {
-    return this.#engine.mode === 'off' ? () => {} : tameRealm(global)
+  tameRealm(global?: typeof globalThis): () => void {
+    if (this.#engine.mode === 'off') return () => {}
+    return global === undefined ? tameRealm() : tameRealm(global)
+  }
+
+  /**
+   * Guards a test framework's own CommonJS module class (the `node:module` a vm context is given:
+   * Vitest's vm pools): a `_compile` handed anything but a file's content, from anyone but the
+   * framework or a TypeScript loader, is decided as eval. Node's own class is guarded at install.
+   * Returns the undo.
+   */
+  guardModuleClass(ModuleClass: unknown): () => void {
+    return this.#engine.mode === 'off' ? () => {} : guardModuleClass(ModuleClass)
   }
 
   /**

@@ -85,20 +85,25 @@ export function leakFirst(thrown: unknown): object | undefined {
  * `thrown` with the text of an earlier test's violation retold (a library kept its message:
  * esbuild's service, refused when that test started it, fails every later call with "The
  * service is no longer running: …"): its "To allow it in this test" names that test. A copy
- * (same prototype and fields, new message and stack); undefined when it carries none of them.
+ * (same prototype and fields, new message and stack; its cause retold the same way); undefined
+ * when neither it nor its causes carry one.
  */
-export function retold(thrown: unknown, earlier: ReadonlyMap<string, AuditRecord>): object | undefined {
-  if (thrown === null || typeof thrown !== 'object') return undefined
-  const original = thrown as { message?: unknown; stack?: unknown }
-  if (typeof original.message !== 'string') return undefined
-  let message: string = original.message
+export function retold(thrown: unknown, earlier: ReadonlyMap<string, AuditRecord>, depth = 0): object | undefined {
+  if (thrown === null || typeof thrown !== 'object' || depth > 8) return undefined
+  const original = thrown as { message?: unknown; stack?: unknown; cause?: unknown }
+  let message = original.message
   let stack = original.stack
-  for (const [text, record] of earlier) {
-    if (!message.includes(text)) continue
-    message = retellViolation(message, text, record.scope)
-    if (typeof stack === 'string') stack = retellViolation(stack, text, record.scope)
+  if (typeof original.message === 'string') {
+    let text: string = original.message
+    for (const [kept, record] of earlier) {
+      if (!text.includes(kept)) continue
+      text = retellViolation(text, kept, record.scope)
+      if (typeof stack === 'string') stack = retellViolation(stack, kept, record.scope)
+    }
+    message = text
   }
-  if (message === original.message) return undefined
+  const cause = retold(original.cause, earlier, depth + 1)
+  if (message === original.message && cause === undefined) return undefined
   const copy = Object.create(Object.getPrototypeOf(thrown) as object) as object
   for (const key of Reflect.ownKeys(thrown)) {
     Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(thrown, key) as PropertyDescriptor)
@@ -112,7 +117,10 @@ export function retold(thrown: unknown, earlier: ReadonlyMap<string, AuditRecord
       enumerable: own?.enumerable ?? false,
     })
   }
-  define('message', message)
-  if (typeof stack === 'string') define('stack', stack)
+  if (message !== original.message) {
+    define('message', message)
+    if (typeof stack === 'string') define('stack', stack)
+  }
+  if (cause !== undefined) define('cause', cause)
   return copy
 }

@@ -42,6 +42,15 @@ describe('isShown', () => {
     expect(isShown([{ name: 'LeakgateError', message: 'changed', event: { ...r } }], r, error)).toBe(true)
   })
 
+  test('a cycle of causes ends', () => {
+    const a = new Error('a') as Error & { cause?: unknown }
+    const b = new Error('b', { cause: a })
+    a.cause = b
+    expect(isShown([a], r, error)).toBe(false)
+    a.cause = new AggregateError([b, error])
+    expect(isShown([a], r, error)).toBe(true)
+  })
+
   test('an error that carries its message (a library kept the reason)', () => {
     expect(isShown([new Error(`The service was stopped: ${error.message}`)], r, error)).toBe(true)
   })

@@ -4,9 +4,7 @@ import {
   declarationFrame,
   fullName,
   hasProjectFrame,
-  holdsError,
   isGeneratorFunction,
-  leakFirst,
   type TestEntry,
 } from '../../src/circus.js'
 
@@ -22,51 +20,6 @@ describe('fullName', () => {
   test('joins describe blocks with " > ", without the root block', () => {
     expect(fullName(entry('charges', inner))).toBe('payments > cards > charges')
     expect(fullName(entry('top level', root))).toBe('top level')
-  })
-})
-
-describe('holdsError', () => {
-  test('finds an error on its own or as the first of circus’s [error, asyncError] pair', () => {
-    const error = new Error('x')
-    expect(holdsError([error], error)).toBe(true)
-    expect(holdsError([[error, new Error('where')]], error)).toBe(true)
-    expect(holdsError([new Error('x')], error)).toBe(false)
-  })
-
-  test('finds it as the cause of another (fetch) or among the errors an AggregateError holds', () => {
-    const error = new Error('ours')
-    expect(holdsError([new TypeError('fetch failed', { cause: error })], error)).toBe(true)
-    expect(holdsError([[new Error('outer', { cause: new AggregateError([error]) }), undefined]], error)).toBe(true)
-    expect(holdsError([new TypeError('fetch failed', { cause: new Error('ours') })], error)).toBe(false)
-  })
-
-  test('a cause that loops back on itself ends the search', () => {
-    const a = new Error('a')
-    const b = new Error('b', { cause: a })
-    ;(a as { cause?: unknown }).cause = b
-    expect(holdsError([a], new Error('x'))).toBe(false)
-  })
-})
-
-describe('leakFirst', () => {
-  test("fetch's TypeError caused by ours: ours on top, caused by a copy of the TypeError (no cycle)", () => {
-    const ours = new Error('blocked net.connect')
-    const thrown = new TypeError('fetch failed', { cause: ours })
-    const top = leakFirst(thrown, [ours]) as Error & { cause: Error }
-    expect(top.message).toBe('blocked net.connect')
-    expect(top.stack).toBe(ours.stack)
-    expect(top.cause.message).toBe('fetch failed')
-    expect(top.cause.name).toBe('TypeError')
-    expect(top.cause.stack).toBe(thrown.stack)
-    expect(top.cause.cause).toBeUndefined()
-    expect(thrown.cause).toBe(ours)
-  })
-
-  test('any other error is left alone', () => {
-    const ours = new Error('ours')
-    expect(leakFirst(new TypeError('fetch failed', { cause: new Error('other') }), [ours])).toBeUndefined()
-    expect(leakFirst(ours, [ours])).toBeUndefined()
-    expect(leakFirst('a string', [ours])).toBeUndefined()
   })
 })
 

@@ -1,44 +1,32 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type * as Core from '@leakgate/core'
+import type * as SessionApi from '@leakgate/core/session'
 import { FRAMEWORK_OPERATIONS, FRAMEWORK_PATHS, type WorkerPayload } from '../shared.js'
 
 // Core is loaded with Node's own `require`, never through Vite: in the vm pools the setup file
-// runs inside a fresh context per test file, and the engine with its patches must live in the
+// runs inside a fresh context per test file, and the guard with its patches must live in the
 // worker's outer realm, once. An `import` would be evaluated in the context (or transformed by
 // Vite when the package is linked from a workspace), and so would a `require` made with the
 // context's `node:module`: Vitest's vm pools hand the context their own `createRequire`, which
 // evaluates CommonJS inside the context too. `process` is the worker's real one in every pool,
 // and `process.getBuiltinModule` returns the real builtin.
 
-export type CoreModule = typeof Core
-export type Engine = Core.Engine
+export type SessionModule = typeof SessionApi
+export type Session = SessionApi.Session
 
 const here = path.dirname(fileURLToPath(import.meta.url)) + path.sep
-const CONFIGURED = Symbol.for('leakgate.vitest.options')
 
-export function loadCore(): CoreModule {
+/** The session of this worker, configured (again only when they changed) with the plugin's options. */
+export function openWorkerSession(payload: WorkerPayload): Session {
   const { createRequire } = process.getBuiltinModule('node:module') as typeof import('node:module')
-  return createRequire(import.meta.url)('@leakgate/core') as CoreModule
-}
-
-/** Installs (or re-configures, when the options changed) the engine of this worker. */
-export function prepareEngine(core: CoreModule, payload: WorkerPayload): Engine {
-  const engine = core.getEngine()
-  const holder = engine as unknown as Record<symbol, string | undefined>
-  const key = JSON.stringify(payload.options)
-  if (holder[CONFIGURED] !== key) {
-    core.install(payload.options)
-    holder[CONFIGURED] = key
-    for (const fragment of FRAMEWORK_PATHS) {
-      if (!engine.filter.frameworkPaths.includes(fragment)) engine.filter.frameworkPaths.push(fragment)
-    }
-    for (const operation of FRAMEWORK_OPERATIONS) {
-      if (!engine.filter.operations.includes(operation)) engine.filter.operations.push(operation)
-    }
-    if (!engine.filter.internalDirs.includes(here)) engine.filter.internalDirs.push(here)
-  }
-  return engine
+  const api = createRequire(import.meta.url)('@leakgate/core/session') as SessionModule
+  return api.openSession({
+    framework: 'vitest',
+    options: payload.options,
+    trustedPaths: FRAMEWORK_PATHS,
+    trustedOperations: FRAMEWORK_OPERATIONS,
+    ownDirs: [here],
+  })
 }
 
 /** True inside a vm context (vmThreads, vmForks): its intrinsics are not the worker's. */

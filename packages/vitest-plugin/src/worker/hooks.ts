@@ -35,12 +35,11 @@ export interface SuiteApi {
  * the checks run after the last of those, and after the last afterAll of the file.
  */
 export function installAroundHooks(api: Required<VitestApi>, guard: FileGuard): void {
-  const { engine } = guard
   api.aroundAll(function leakgateFile(this: unknown) {
     const runSuite = arguments[0] as () => Promise<void>
     const file = arguments[arguments.length - 1] as TaskLike
     guard.startHooks()
-    return engine.runInScope(guard.fileScope, async () => {
+    return guard.file.run(async () => {
       await runSuite()
       const error = guard.finishFile(file)
       if (error) throw error
@@ -49,10 +48,10 @@ export function installAroundHooks(api: Required<VitestApi>, guard: FileGuard): 
   api.aroundEach(function leakgateTest(this: unknown) {
     const runTest = arguments[0] as () => Promise<void>
     const test = (arguments[1] as TestContextLike).task
-    const scope = guard.startTest(test)
-    return engine.runInScope(scope, async () => {
+    const attempt = guard.startTest(test)
+    return attempt.run(async () => {
       await runTest()
-      const error = guard.finishTest(test, scope)
+      const error = guard.finishTest(test, attempt)
       if (error) throw error
     })
   })
@@ -61,11 +60,10 @@ export function installAroundHooks(api: Required<VitestApi>, guard: FileGuard): 
 /**
  * Vitest 3.2 and 4.0 (no around hooks): each test body is wrapped with `setFn` once the file
  * is collected, so concurrent bodies keep their own scope; beforeEach/afterEach hooks get the
- * scope of the test that runs them through the sequential `tracker.current`. The file check is
+ * scope of the test that runs them through the attempt's `enter()`. The file check is
  * a setup-file afterAll, which runs last under the default `sequence.hooks: 'stack'`.
  */
 export function installLegacyHooks(api: VitestApi, guard: FileGuard, suiteApi: SuiteApi): void {
-  const { engine } = guard
   const wrapped = new WeakSet<object>()
   api.beforeAll(function leakgateWrapTests(this: unknown) {
     const file = arguments[arguments.length - 1] as TaskLike
@@ -74,8 +72,8 @@ export function installLegacyHooks(api: VitestApi, guard: FileGuard, suiteApi: S
       const fn = suiteApi.getFn(test)
       if (!fn || wrapped.has(fn)) continue
       const inScope = function (this: unknown, ...args: unknown[]) {
-        const scope = guard.currentScope(test)
-        return scope ? engine.runInScope(scope, () => Reflect.apply(fn, this, args)) : Reflect.apply(fn, this, args)
+        const attempt = guard.currentAttempt(test)
+        return attempt ? attempt.run(() => Reflect.apply(fn, this, args)) : Reflect.apply(fn, this, args)
       }
       wrapped.add(inScope)
       suiteApi.setFn(test, inScope)
@@ -84,10 +82,10 @@ export function installLegacyHooks(api: VitestApi, guard: FileGuard, suiteApi: S
   api.beforeEach(function leakgateTest(this: unknown) {
     const context = arguments[0] as TestContextLike
     const test = context.task
-    const scope = guard.startTest(test)
-    engine.tracker.current = scope
+    const attempt = guard.startTest(test)
+    attempt.enter()
     context.onTestFinished(() => {
-      const error = guard.finishTest(test, scope)
+      const error = guard.finishTest(test, attempt)
       if (error) throw error
     })
   })

@@ -1,12 +1,12 @@
 import { PROVIDE_KEY, type WorkerPayload } from '../shared.js'
-import { inVmContext, lendSourceMaps, loadCore, prepareEngine } from './engine.js'
+import { inVmContext, lendSourceMaps, openWorkerSession } from './engine.js'
 import { FileGuard } from './guard.js'
 import { installAroundHooks, installLegacyHooks, type SuiteApi, type VitestApi } from './hooks.js'
 
-// What the setup file does before each test file, in the worker: configure this worker's
-// engine from the options the plugin provided, tame the realm the tests run in (the worker's
-// own for forks/threads, the file's fresh context for the vm pools) and open the file's scope;
-// the hooks then give each test its own scope.
+// What the setup file does before each test file, in the worker: open this worker's session
+// with the options the plugin provided, enter the file with the realm the tests run in (the
+// worker's own for forks/threads, the file's fresh context for the vm pools); the hooks then
+// give each test attempt its own scope.
 
 export interface VitestModule extends VitestApi {
   inject(key: string): unknown
@@ -27,34 +27,37 @@ export function guardTestFile(vitest: VitestModule, suiteApi?: SuiteApi, context
         '`extends: true` or its own leakgate() plugin.',
     )
   }
-  const core = loadCore()
-  const engine = prepareEngine(core, payload)
-  if (engine.mode === 'off') return
+  const session = openWorkerSession(payload)
+  if (session.mode === 'off') return
   const isolatedRealm = inVmContext()
-  const untame = core.tameRealm(globalThis)
   // The vm pools' outer realm (the worker's own) is one property away from the test
-  // (`Buffer.constructor`): tamed too, for the worker's life (issue 12.3). Core's default is
-  // the realm core was loaded in, the worker's.
-  if (isolatedRealm) core.tameRealm()
+  // (`Buffer.constructor`): tamed too, for the worker's life (issue 12.3). The session's
+  // default is the realm core was loaded in, the worker's.
+  if (isolatedRealm) session.tameRealm()
   const unlend = isolatedRealm ? lendSourceMaps() : undefined
   const unguardModules =
     isolatedRealm && contextModule !== undefined && contextModule !== process.getBuiltinModule('node:module')
-      ? core.guardModuleClass(contextModule)
+      ? session.guardModuleClass(contextModule)
       : undefined
   const testPath = vitest.expect.getState().testPath as string
-  const fileScope = engine.enterFile(testPath)
   // Vitest runs describe bodies once the file is imported, from its own collector: the file's
   // code on the synchronous stack is a describe body (or the file's top level), and an
   // allowAudit() at its top already ran. A module the file imports runs after an await.
-  fileScope.fileTopApplies = (stack) => stack.runsSyncIn(testPath)
-  const release = isolatedRealm
-    ? () => {
-        untame()
-        unlend?.()
-        unguardModules?.()
-      }
-    : undefined
-  const guard = new FileGuard(core, engine, fileScope, release)
+  // The vm pools' context dies with the file: untamed at its end.
+  const file = session.enterFile(testPath, {
+    realm: globalThis,
+    releaseRealm: isolatedRealm ? 'untame' : 'keep',
+    fileTop: 'sync',
+  })
+  const guard = new FileGuard(
+    file,
+    isolatedRealm
+      ? () => {
+          unlend?.()
+          unguardModules?.()
+        }
+      : undefined,
+  )
   if (suiteApi) installLegacyHooks(vitest, guard, suiteApi)
   else if (typeof vitest.aroundAll === 'function' && typeof vitest.aroundEach === 'function') {
     installAroundHooks(vitest as Required<VitestApi>, guard)

@@ -48,17 +48,6 @@ export function markAudited(file: TaskLike): void {
   file.meta[META_KEY] = { ...(existing ?? { v: 1, violations: [] }), audited: true }
 }
 
-/** Adds the counts of `from` into `into`. */
-export function addDropped(into: Record<Category, number>, from: Readonly<Record<Category, number>>): void {
-  into.net += from.net
-  into.exec += from.exec
-  into.eval += from.eval
-}
-
-export function droppedTotal(dropped: Readonly<Record<Category, number>>): number {
-  return dropped.net + dropped.exec + dropped.eval + dropped.tamper
-}
-
 /** `describe > test`, without the file: the name leakgate's records and messages use. */
 export function fullName(test: TaskLike): string {
   const names = [test.name]
