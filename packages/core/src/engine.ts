@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads'
 import { type Frame, FrameFilter, StackCapture } from './attribution.js'
+import { adoptContext, type ChildContext, childContextOf } from './child-context.js'
 import { BLOCKED_CODES, LeakgateError } from './errors.js'
 import type { AuditRecord, Category, Decision, EventScope, Mode, RuleCategory } from './events.js'
 import { EvalSources } from './interceptors/eval-sites.js'
@@ -75,17 +76,6 @@ const realCaptureStackTrace = Error.captureStackTrace
 
 /** Frames in a LeakgateError's stack, at most: what the capture used to hold. */
 const SHOWN_FRAMES = 20
-
-export interface ChildContext {
-  v: 1
-  options: LeakgateOptions
-  /** The scope chain below the run: file then test, with their allowances. */
-  scopes: { kind: 'file' | 'test'; file?: string; name?: string; allow: object; phase: string }[]
-  /** Where the child appends what it records. */
-  sinkDir: string
-  /** The file name it appends to: the parent reads it when the test ends. */
-  fileName: string
-}
 
 export class Engine {
   /** Bumped when the shape of this object changes incompatibly between package versions. */
@@ -614,64 +604,15 @@ export class Engine {
 
   /** Bumped on every configuration or allowance change: cached child contexts are stale. */
   rulesEpoch = 0
-  private readonly contexts = new WeakMap<Scope, { epoch: number; context: ChildContext }>()
 
-  /** The context handed to a child process or worker started in `scope`. */
+  /** The context handed to a child process or worker started in `scope` (child-context.ts). */
   childContext(scope: Scope): ChildContext | undefined {
-    if (!this.active || !this.preloadPath) return undefined
-    const cached = this.contexts.get(scope)
-    if (cached && cached.epoch === this.rulesEpoch) return cached.context
-    const context = this.buildChildContext(scope)
-    this.contexts.set(scope, { epoch: this.rulesEpoch, context })
-    return context
-  }
-
-  private buildChildContext(scope: Scope): ChildContext {
-    const sinkDir = this.ensureSinkDir()
-    const scopes: ChildContext['scopes'] = []
-    for (let s: Scope | undefined = scope; s && s.kind !== 'run'; s = s.parent) {
-      const entry: ChildContext['scopes'][number] = {
-        kind: s.kind as 'file' | 'test',
-        allow: s.rules.raw,
-        phase: s.eventPhase(),
-      }
-      if (s.file) entry.file = s.file
-      if (s.name) entry.name = s.name
-      scopes.unshift(entry)
-    }
-    scope.hasChildren = true
-    const options: LeakgateOptions = {
-      mode: this.policy.mode,
-      allow: this.policy.config.raw,
-      strict: this.policy.strict,
-      inspectEval: this.policy.inspectEval,
-      root: this.policy.root,
-      local: this.policy.localText,
-    }
-    const fileName =
-      this.origin && this.recorder.fileName.startsWith('scope-') ? this.recorder.fileName : `scope-${scope.id}.jsonl`
-    return { v: 1, options, scopes, sinkDir, fileName }
+    return childContextOf(this, scope)
   }
 
   /** Adopts a parent's context: same policy, same scope chain, records into the parent's file. */
   enterContext(context: ChildContext, origin: 'child' | 'worker'): void {
-    this.configure({ ...context.options, sinkDir: context.sinkDir })
-    this.origin = origin
-    this.recorder.fileName = context.fileName
-    let parent = this.tracker.run
-    for (const entry of context.scopes) {
-      const scope = new Scope(entry.kind, parent, entry.file, entry.name)
-      scope.allow(entry.allow, 'allowAudit() (inherited)')
-      if (entry.phase === 'late') scope.ended = true
-      else if (entry.kind === 'file') scope.phase = entry.phase as Scope['phase']
-      parent = scope
-    }
-    this.tracker.current = parent
-  }
-
-  private ensureSinkDir(): string {
-    if (!this.recorder.dir) this.recorder.dir = temporarySinkDir()
-    return this.recorder.dir
+    adoptContext(this, context, origin)
   }
 }
 
@@ -689,9 +630,3 @@ const READ_NAMES = [
   ...['from', 'project', 'matcher', 'benign', 'all', 'rules', 'text', 'raw'],
   ...['scope', 'stack', 'packages', 'detected', 'host', 'address', 'port', 'anyPort', 'commands', 'unreadable'],
 ]
-
-function temporarySinkDir(): string {
-  const os = process.getBuiltinModule('node:os') as typeof import('node:os')
-  const path = process.getBuiltinModule('node:path') as typeof import('node:path')
-  return path.join(os.tmpdir(), `leakgate-${process.pid}-${Date.now().toString(36)}`)
-}

@@ -2,7 +2,8 @@ import type { AuditHook } from './engine.js'
 import type { AllowRules } from './options.js'
 import { getEngine } from './runtime.js'
 
-export type { AuditHook, AuditInfo, CheckRequest, ChildContext, Engine, Outcome } from './engine.js'
+export type { ChildContext } from './child-context.js'
+export type { AuditHook, AuditInfo, CheckRequest, Engine, Outcome } from './engine.js'
 export { ERROR_CODES, type LeakgateCode, withCode } from './error-codes.js'
 export { ERROR_BRAND, LeakgateError, type LeakgateErrorCode } from './errors.js'
 export type {

@@ -1,4 +1,4 @@
-import type { ChildContext } from './engine.js'
+import type { ChildContext } from './child-context.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { enteringLoaderThread } from './interceptors/module-loader.js'
 import { getEngine, installInterceptors, tameRealm } from './runtime.js'

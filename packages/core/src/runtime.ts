@@ -3,18 +3,11 @@ import { syncBuiltinESMExports } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Engine } from './engine.js'
-import { installChildProcess } from './interceptors/child-process.js'
-import { installCode } from './interceptors/code.js'
-import { installDgram } from './interceptors/dgram.js'
-import { installDns } from './interceptors/dns.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { guardModuleClass as guardModules } from './interceptors/module-loader.js'
-import { installNativeAccess } from './interceptors/native-access.js'
 import { findNatives } from './interceptors/natives.js'
-import { installNet } from './interceptors/net.js'
 import { tameRealm as tame } from './interceptors/realm.js'
-import { installShadowRealm } from './interceptors/shadow-realm.js'
-import { installWorkers } from './interceptors/worker.js'
+import { INTERCEPTORS } from './interceptors/registry.js'
 import type { LeakgateOptions } from './options.js'
 
 // One engine per process or thread, found through a global symbol, so two copies of the
@@ -79,16 +72,8 @@ export function getEngine(): Engine {
 /** Puts the interceptors in place (idempotent). The engine stays passive until configured. */
 export function installInterceptors(engine: Engine): void {
   if (engine.installed) return
-  const natives = findNatives()
-  const restores = engine.restores
-  installNet(engine, natives, restores)
-  installDns(engine, natives, restores)
-  installDgram(engine, natives, restores)
-  installChildProcess(engine, natives, restores)
-  installNativeAccess(engine, restores)
-  installCode(engine, natives, restores)
-  installShadowRealm(engine, restores)
-  installWorkers(engine, restores)
+  const context = { engine, natives: findNatives(), restores: engine.restores }
+  for (const interceptor of INTERCEPTORS) interceptor.install(context)
   // ESM facades of builtins were created from the exports; make named imports see the patches.
   syncBuiltinESMExports()
   engine.installed = true
