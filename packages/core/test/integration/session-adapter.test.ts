@@ -12,14 +12,16 @@ const dir = path.resolve(import.meta.dirname, '../fixtures/tiny-adapter')
 function run(bin: string, file: string): Record<string, unknown>[] {
   const result = spawnSync(bin, [path.join(dir, 'run.mjs'), path.join(dir, file)], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
   })
   if (result.status !== 0) throw new Error(`run.mjs exited ${result.status}\n${result.stdout}\n${result.stderr}`)
   return JSON.parse(result.stdout.trim().split('\n').at(-1) as string)
 }
 
 describe.each(nodes)('the tiny adapter on $label', ({ bin }) => {
-  test('fails what leaks (swallowed, thrown, on an earlier attempt, late), passes what is allowed or local', () => {
+  test('fails what leaks (swallowed, thrown, on an earlier attempt, late), passes what is allowed or local', {
+    timeout: 150_000,
+  }, () => {
     const results = run(bin, 'leaky.test.mjs')
     const blocked = expect.stringMatching(/^blocked net\.connect to "127\.0\.0\.2:\d+" \(LEAKGATE_NET_BLOCKED\)$/)
     const failed = { error: blocked, code: 'LEAKGATE_NET_BLOCKED', leakgate: true }
@@ -36,7 +38,7 @@ describe.each(nodes)('the tiny adapter on $label', ({ bin }) => {
     ])
   })
 
-  test('a clean file passes whole', () => {
+  test('a clean file passes whole', { timeout: 150_000 }, () => {
     expect(run(bin, 'clean.test.mjs')).toEqual([
       { test: 'talks to a loopback server', error: null, code: null, leakgate: false, late: false },
       { test: 'computes', error: null, code: null, leakgate: false, late: false },

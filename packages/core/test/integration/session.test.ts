@@ -206,8 +206,8 @@ const LIFE = `
 describe.each(nodes)('the session API on $label', ({ bin }) => {
   let r: Probed
   beforeAll(async () => {
-    r = (await probe(bin, LIFE, { timeout: 60_000 })).result
-  }, 90_000)
+    r = (await probe(bin, LIFE, { timeout: 150_000 })).result
+  }, 180_000)
 
   test('opens with validated options and trusts only the framework paths it is given', () => {
     expect(r.invalid).toBe('LEAKGATE_INVALID_OPTION')
