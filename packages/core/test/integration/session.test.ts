@@ -209,11 +209,13 @@ describe.each(nodes)('the session API on $label', ({ bin }) => {
     r = (await probe(bin, LIFE, { timeout: 150_000 })).result
   }, 180_000)
 
-  test('opens with validated options and trusts only the framework paths it is given', () => {
+  test('opens with validated options; a framework path alone trusts no code generation (operations do)', () => {
     expect(r.invalid).toBe('LEAKGATE_INVALID_OPTION')
     expect(r.noFramework).toBe(true)
     expect(r.session).toEqual({ mode: 'enforce', enforcing: true, framework: 'probe', version: '1.0.0' })
-    expect(r.trusted).toBe('ran')
+    // Trust is given to the framework's operations (trustedOperations), not to its frames: a
+    // `new Function` from a listed path is decided like any other.
+    expect(r.trusted).toBe('LEAKGATE_EVAL_BLOCKED')
     expect(r.untrusted).toBe('LEAKGATE_EVAL_BLOCKED')
   })
 
@@ -278,6 +280,7 @@ describe.each(nodes)('the session API on $label', ({ bin }) => {
     expect(r.file.is).toBe(true)
     expect(r.file.phases).toEqual([
       [null, 'import'],
+      [null, 'hook'],
       [null, 'hook'],
       [null, 'hook'],
       [null, 'hook'],
