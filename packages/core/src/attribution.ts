@@ -227,6 +227,14 @@ export class StackCapture {
     return this.sites
   }
 
+  /**
+   * The raw frame at `index` (unmapped position), undefined past the end: walking the first few
+   * frames builds only those (a trust check usually stops at the first).
+   */
+  rawFrame(index: number): Frame | undefined {
+    return this.frameAt(index)
+  }
+
   /** Raw frames (unmapped positions): enough to decide by file. */
   rawFrames(): Frame[] {
     this.frameAt(this.sites.length)

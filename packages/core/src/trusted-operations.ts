@@ -45,7 +45,7 @@ const VM_MACHINERY: ReadonlySet<string> = new Set(['node:vm', 'node:internal/vm'
  * below all of Node's frames with `afterNode`: a stack seen from the inspector's event).
  */
 export function compilingFrame(stack: StackCapture, filter: FrameFilter, afterNode = false): Frame | undefined {
-  for (const frame of stack.rawFrames()) {
+  for (let i = 0, frame = stack.rawFrame(0); frame; frame = stack.rawFrame(++i)) {
     if (VM_MACHINERY.has(frame.file) || (afterNode && frame.file.startsWith('node:'))) continue
     if (!frame.file.startsWith('node:') && filter.internalDirs.some((dir) => frame.file.startsWith(dir))) continue
     return frame

@@ -114,14 +114,44 @@ export function noteLoaderHooks(): void {
 
 export function installModuleLoader(engine: Engine, scripts: CompiledScripts, restores: Restore[]): void {
   // Captured at install: what a test replaces later is compared with these.
-  const readFile = fs.readFileSync
+  const realReadFile = fs.readFileSync
   const ownContent = (filename: string): string | undefined => {
     try {
-      return stripBom(Reflect.apply(readFile, fs, [filename, 'utf8']) as string)
+      return stripBom(Reflect.apply(realReadFile, fs, [filename, 'utf8']) as string)
     } catch {
       return undefined
     }
   }
+
+  // The module loading now (its own load() is running), and the text last read for a file
+  // during a load: `_compile` handed that very text under that file's name is the loader
+  // compiling a real file, decided with no stack capture (issue 12, the require() cost). Node's
+  // CommonJS loader reads a module as `fs.readFileSync(filename, 'utf8')` through the public
+  // `fs` (Node 20 to 26; Node 26 through its loaderMethods, which call it), so the text is
+  // noted by the real function itself, whoever called it: only a real file's content under its
+  // own name can match. Anything else (a test's handler or getter running inside a load and
+  // calling `_compile` with other code or another file's content, a replaced `fs.readFileSync`
+  // editing what it read) does not, and is decided as before (compilesOwnFile).
+  let loading: unknown
+  const loaderRead: { file: string; text: string | undefined } = { file: '', text: undefined }
+  // Not registered for the integrity check: a test replacing `fs.readFileSync` is no tampering
+  // with the guard (its loads are decided the slow way).
+  function readFileSync(this: unknown, ...args: unknown[]): unknown {
+    const result = Reflect.apply(realReadFile, this, args) as unknown
+    if (loading !== undefined && typeof result === 'string' && args[1] === 'utf8' && typeof args[0] === 'string') {
+      loaderRead.file = args[0]
+      loaderRead.text = result
+    }
+    return result
+  }
+  Object.defineProperty(readFileSync, 'name', { value: 'readFileSync' })
+  Object.defineProperty(readFileSync, 'length', { value: realReadFile.length })
+  fs.readFileSync = readFileSync as typeof fs.readFileSync
+  restores.push(() => {
+    if (fs.readFileSync === (readFileSync as unknown)) fs.readFileSync = realReadFile
+  })
+  // What Node's own handler reads through: the guard's reader (above) or the real one.
+  const readFile = fs.readFileSync
   const ModuleStatics = Module as unknown as { wrap: unknown; wrapper: unknown }
   const realWrap = ModuleStatics.wrap
   const realWrapper = ModuleStatics.wrapper
@@ -147,7 +177,6 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
   const ModuleProto = (Module as unknown as { prototype: Record<string, unknown> }).prototype
   // Every ordinary require compiles its module inside that module's own load(): that is the
   // loader (or a loader hook such as ts-node's) at work.
-  let loading: unknown
   patchMethod<(filename: string) => unknown>(
     restores,
     ModuleProto,
@@ -171,7 +200,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
    */
   function compilesOwnFile(content: unknown, filename: unknown, skip: Skip): boolean {
     const stack = new StackCapture(engine.filter, skip, 3)
-    const caller = stack.rawFrames()[0]
+    const caller = stack.rawFrame(0)
     if (caller?.file.startsWith('node:') && fs.readFileSync === readFile) return true
     if (caller && !caller.file.startsWith('node:') && isTrusted(engine, stack, content, filename)) return true
     return typeof filename === 'string' && typeof content === 'string' && ownContent(filename) === stripBom(content)
@@ -193,14 +222,18 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
             })
             if (!outcome.ok) throw outcome.error
           } else if (this === loading) {
-            if (!compilesOwnFile(content, filename, _compile as Skip)) {
+            const read = loaderRead.text
+            const readFrom = loaderRead.file
+            loaderRead.text = undefined
+            const nodeRead = read !== undefined && content === read && filename === readFrom
+            if (!nodeRead && !compilesOwnFile(content, filename, _compile as Skip)) {
               const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
               if (!outcome.ok) throw outcome.error
             }
           } else {
             // Called by hand: Node's own operations and the frameworks are the exceptions.
             const stack = new StackCapture(engine.filter, _compile as Skip, 3)
-            const caller = stack.rawFrames()[0]
+            const caller = stack.rawFrame(0)
             if (caller && !engine.filter.isInternal(caller.file) && !isTrusted(engine, stack, content, filename)) {
               const outcome = checkCode(
                 engine,
