@@ -6,6 +6,8 @@
 // how to tell whether its patch is still in place and how to put it back: the engine checks
 // them at the end of every test (see Engine#verifyIntegrity, LEAKGATE_TAMPERED).
 
+import { loadedBuiltin } from './builtins.js'
+
 export interface Restore {
   (): void
   /** What the patch guards, for the message when it was disturbed (`child_process.spawn`). */
@@ -60,12 +62,11 @@ export function targetName(target: object): string {
   const ctor = Object.getOwnPropertyDescriptor(target, 'constructor')?.value as { name?: unknown } | undefined
   if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name) return `${ctor.name}.prototype`
   for (const name of PATCHED_MODULES) {
-    try {
-      const exports = process.getBuiltinModule(`node:${name}`) as unknown
-      if (exports === target) return name
-      // `Module.prototype` (node:module is the Module function itself).
-      if (typeof exports === 'function' && exports.prototype === target) return `${exports.name || name}.prototype`
-    } catch {}
+    const exports = loadedBuiltin(name)
+    if (exports === undefined) continue
+    if (exports === target) return name
+    // `Module.prototype` (node:module is the Module function itself).
+    if (typeof exports === 'function' && exports.prototype === target) return `${exports.name || name}.prototype`
   }
   return 'an object'
 }
@@ -91,22 +92,35 @@ const MOCKABLE_GLOBALS = new Set<PropertyKey>(['fetch', 'WebSocket', 'EventSourc
  */
 function isMockable(target: object, key: PropertyKey): boolean {
   if ((target as { globalThis?: unknown }).globalThis === target) return MOCKABLE_GLOBALS.has(key)
+  // Only modules loaded already: the target came from one, and loading the others (http2,
+  // inspector, tls) for the comparison cost a worker milliseconds at every install.
   for (const name of PATCHED_MODULES) {
     if (name === 'module') continue
-    let exports: unknown
-    try {
-      exports = process.getBuiltinModule(`node:${name}`)
-    } catch {
-      continue
-    }
+    const exports = loadedBuiltin(name)
     if (exports === target) return true
-    if (!exports || typeof exports !== 'object') continue
-    for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(exports))) {
-      const value = descriptor.value as { prototype?: unknown } | undefined
-      if (typeof value === 'function' && value.prototype === target) return true
-    }
+    if (exports && typeof exports === 'object' && exportedPrototypes(exports).has(target)) return true
   }
   return false
+}
+
+/** A builtin module's exports → the prototypes of the classes it exports, as first seen. */
+const prototypesOf = new WeakMap<object, Set<unknown>>()
+
+/**
+ * The prototypes of the classes a builtin module exports, read once per module: every patch
+ * asks, and a module's exported classes are fixed when it loads (a test replacing one later
+ * does not make its prototype less the surface tests mock).
+ */
+function exportedPrototypes(exports: object): Set<unknown> {
+  let prototypes = prototypesOf.get(exports)
+  if (prototypes) return prototypes
+  prototypes = new Set()
+  for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(exports))) {
+    const value = descriptor.value as { prototype?: unknown } | undefined
+    if (typeof value === 'function' && value.prototype !== undefined) prototypes.add(value.prototype)
+  }
+  prototypesOf.set(exports, prototypes)
+  return prototypes
 }
 
 /** Makes `restore` able to check and repair the property it guards. */

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from 'vitest'
+import { nodes } from '../helpers/probe.js'
+
+// What a worker pays to start the guard (issue 15): loading core, installing it and taming a
+// realm load no builtin module the guard has no use for. Recognising a patched object among
+// Node's modules (for messages, and to leave mockable surfaces to the tests' spies) used to load
+// every module it compared with (http2, inspector, tls, https: ~20 ms per worker), and record
+// ids used node:crypto (~4 ms). A builtin loaded before install is still recognised: a spy on
+// its export is the test's, not tampering.
+
+const CORE = fileURLToPath(new URL('../../dist/index.cjs', import.meta.url))
+
+/** Modules nothing at start-up needs; a worker that loads them pays for it. */
+const NOT_AT_STARTUP = ['http', 'https', 'http2', 'tls', 'inspector', 'crypto', 'dns/promises']
+
+function run(bin: string, body: string): Record<string, unknown> {
+  const script = `const loadedNow = () => new Set(process.moduleLoadList.filter((e) => e.startsWith('NativeModule ')).map((e) => e.slice(13)))
+const before = loadedNow()
+${body}`
+  const result = spawnSync(bin, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 60_000,
+  })
+  if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`)
+  return JSON.parse(result.stdout) as Record<string, unknown>
+}
+
+describe.each(nodes)('start-up on $label', ({ bin }) => {
+  test('load, install and tame load no builtin the guard does not use', () => {
+    const result = run(
+      bin,
+      `const core = require(${JSON.stringify(CORE)})
+core.install({ mode: 'enforce', allow: { exec: ['true'], eval: [{ from: 'handlebars' }] } })
+core.tameRealm(globalThis)
+const after = loadedNow()
+console.log(JSON.stringify({ added: [...after].filter((id) => !before.has(id)) }))`,
+    )
+    const added = result.added as string[]
+    // It did load what it patches (the test would pass on a process that loaded nothing).
+    expect(added).toEqual(expect.arrayContaining(['net', 'child_process', 'dns']))
+    for (const id of NOT_AT_STARTUP) expect(added, id).not.toContain(id)
+  })
+
+  test('a spy on a builtin’s export is the test’s, loaded before install or not; a replaced guard is not', () => {
+    const result = run(
+      bin,
+      `const http = require('node:http')
+const core = require(${JSON.stringify(CORE)})
+core.install({ mode: 'enforce' })
+const cp = require('node:child_process')
+const restores = core.getEngine().restores
+const mockable = (label) => restores.filter((r) => r.label?.() === label).map((r) => r.intact === undefined)
+// What vi.spyOn / jest.spyOn do: replace the export, or a method of an exported class.
+const realExecSync = cp.execSync
+const realReuse = http.Agent.prototype.reuseSocket
+cp.execSync = () => 'spied'
+http.Agent.prototype.reuseSocket = () => {}
+// Replacing the native layer below them is tampering.
+const Process = Object.getPrototypeOf(new cp.ChildProcess()._handle)
+const realSpawn = Process.spawn
+Process.spawn = function spawn() { return -1 }
+const disturbed = restores.filter((r) => r.intact && !r.intact()).map((r) => r.label())
+Process.spawn = realSpawn
+cp.execSync = realExecSync
+http.Agent.prototype.reuseSocket = realReuse
+console.log(JSON.stringify({
+  disturbed,
+  execSync: mockable('child_process.execSync'),
+  reuseSocket: mockable('Agent.prototype.reuseSocket'),
+  spawn: mockable('Process.prototype.spawn'),
+}))`,
+    )
+    expect(result).toEqual({
+      disturbed: ['Process.prototype.spawn'],
+      execSync: [true],
+      reuseSocket: [true],
+      spawn: [false],
+    })
+  })
+})
