@@ -1,33 +1,17 @@
-import { randomUUID } from 'node:crypto'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import type { AuditRecord, Mode } from '@leakgate/core'
-import {
-  auditCoverage,
-  collectRecords,
-  createReport,
-  type Incomplete,
-  REPORT_FILE,
-  type RunInfo,
-  readFileMarks,
-  writeRefusedReport,
-  writeReport,
-  writeUnfinishedReport,
-} from '@leakgate/core/report'
+import type { Mode } from '@leakgate/core'
+import { REPORT_FILE, RunCollector, type RunInfo, writeRefusedReport } from '@leakgate/core/report'
 
-// The run's side, in the process that runs node:test's orchestrator (`node --test`, `run()`),
-// or in the test file's own process when it is run directly. It makes a sink directory for
-// the run before any test process starts (they inherit LEAKGATE_SINK_DIR), writes a report
-// that says "not finished" at once, and when the process exits reads the sink back into
-// leakgate-report.json, prints the summary line, and fails the run for a test file that
-// started but did not end (its process was killed: the report could lack its last events).
+// The run's side, on core's run collector, in the process that runs node:test's orchestrator
+// (`node --test`, `run()`), or in the test file's own process when it is run directly. Its sink
+// directory exists before any test process starts (they inherit LEAKGATE_SINK_DIR), a report
+// that says "not finished" is written at once, and when the run ends the collector reads the
+// sink back into leakgate-report.json, says the summary (printed here) and whether the run
+// fails: for a test file that started but did not end (its process was killed: the report
+// could lack its last events), and in enforce mode for a violation (the test processes failed
+// their tests for them already; this makes the exit code say so whatever the reporter).
 
 export const SINK_ENV = 'LEAKGATE_SINK_DIR'
-
-function plural(count: number, word: string): string {
-  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`
-}
 
 function runInfo(root: string, mode: Mode): Omit<RunInfo, 'startedAt'> {
   return { framework: 'node:test', frameworkVersion: process.versions.node, node: process.version, mode, root }
@@ -39,71 +23,45 @@ export function refuseRun(root: string, message: string, report: string | false 
 }
 
 export class RunReport {
-  readonly sinkDir: string
-  private readonly startedAt = new Date().toISOString()
-  private readonly info: Omit<RunInfo, 'startedAt'>
+  private readonly collector = new RunCollector({ framework: 'node-test' })
+  private readonly reportFile: string | false
   private finished = false
-
-  private readonly reportFile: string | undefined
 
   /** `report`: the report's path relative to `root`, or false for none (the sink is still read). */
   constructor(
     private readonly root: string,
-    mode: Mode,
+    private readonly mode: Mode,
     report: string | false = REPORT_FILE,
   ) {
-    this.reportFile = report === false ? undefined : path.resolve(root, report)
-    this.sinkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-node-test-'))
-    this.info = runInfo(root, mode)
-    if (this.reportFile) writeUnfinishedReport(this.reportFile, this.info)
+    this.reportFile = report === false ? false : path.resolve(root, report)
+    this.collector.startRun({ info: runInfo(root, mode), reportFile: this.reportFile })
+  }
+
+  /** Where the test processes append their events. */
+  get sinkDir(): string {
+    return this.collector.sinkDir
   }
 
   /** Writes the report and prints the summary; returns true when the run must fail. */
   finish(): boolean {
     if (this.finished) return false
     this.finished = true
-    const records: AuditRecord[] = collectRecords(this.sinkDir)
-    const marks = readFileMarks(this.sinkDir)
-    const ran = [...new Set(marks.map((mark) => mark.file))].map((file) => ({ path: file }))
-    const incomplete: Incomplete | undefined = auditCoverage(ran, marks, this.root)
-    const files = ran.map((file) => path.relative(this.root, file.path).split(path.sep).join('/')).sort()
-    const run: RunInfo = {
-      ...this.info,
-      id: randomUUID(),
-      startedAt: this.startedAt,
-      finishedAt: new Date().toISOString(),
-      files,
-    }
-    if (incomplete) run.incomplete = incomplete
-    const report = createReport(run, records)
-    const where = this.reportFile ? path.relative(process.cwd(), this.reportFile) || this.reportFile : 'none'
-    try {
-      if (this.reportFile) writeReport(this.reportFile, report)
-    } catch (error) {
-      process.stderr.write(`${(error as Error).message}\n`)
-      return true
-    } finally {
-      fs.rmSync(this.sinkDir, { recursive: true, force: true })
-    }
-    const { summary } = report
-    const lines: string[] = []
-    if (incomplete) {
-      lines.push(
-        `leakgate: the run is incomplete: ${plural(incomplete.expected - incomplete.audited, 'test file')} of ${incomplete.expected} not audited; the gate refuses this report:`,
-        ...incomplete.problems.map((problem) => `  ${problem.file ?? ''}: ${problem.detail}`),
-      )
-    }
-    if (summary.violations === 0) {
-      lines.push(`leakgate: no violations, ${plural(summary.allowed, 'event')} allowed by rules; report: ${where}`)
-    } else {
-      const parts = (['net', 'exec', 'eval', 'tamper'] as const)
-        .filter((category) => (summary.byCategory[category]?.violations ?? 0) > 0 || category !== 'tamper')
-        .map((category) => `${category} ${summary.byCategory[category]?.violations ?? 0}`)
-      lines.push(
-        `leakgate: ${plural(summary.violations, 'violation')} (${parts.join(', ')}), ${summary.allowed} allowed by rules; report: ${where}`,
-      )
-    }
-    process.stdout.write(`${lines.join('\n')}\n`)
-    return incomplete !== undefined && this.info.mode !== 'off'
+    const sink = this.collector.readSink()
+    // The runner's own results are not ours to read: the files are those whose guard started.
+    const ran = [...new Set(sink.marks.map((mark) => mark.file))].map((file) => ({ path: file }))
+    const verdict = this.collector.finish({
+      info: {
+        ...runInfo(this.root, this.mode),
+        files: ran.map((file) => path.relative(this.root, file.path).split(path.sep).join('/')).sort(),
+      },
+      reportFile: this.reportFile,
+      sink,
+      ran,
+      // Each test process failed the test or the file of its violations, and said on stderr
+      // (and in its exit code, which fails its file) what came after its file ended.
+      shown: () => true,
+    })
+    process.stdout.write(`${verdict.lines.join('\n')}\n`)
+    return verdict.failure !== undefined || verdict.unwritten === true
   }
 }

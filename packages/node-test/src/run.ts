@@ -2,6 +2,7 @@ import path from 'node:path'
 import type * as NodeTest from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { LeakgateError } from '@leakgate/core'
+import { resolveMode } from '@leakgate/core/report'
 import { loadOptions } from './options.js'
 import { RunReport, SINK_ENV } from './report.js'
 import { RUNNER_ENV } from './start.js'
@@ -38,11 +39,10 @@ export function run(options: RunOptions = {}): ReturnType<typeof NodeTest.run> {
     )
   }
   const { options: leakgate, report: reportPath } = loadOptions((options as { cwd?: string }).cwd ?? process.cwd())
-  const mode = process.env.LEAKGATE_MODE ?? leakgate.mode ?? 'enforce'
-  if (mode === 'off') return nodeTest.run(options)
+  // In mode off too: the test processes audit nothing, and the report says so.
   const report = new RunReport(
     leakgate.root ?? (options as { cwd?: string }).cwd ?? process.cwd(),
-    mode as 'enforce' | 'report',
+    resolveMode([leakgate.mode]),
     reportPath,
   )
   const saved = {

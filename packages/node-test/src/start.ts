@@ -2,6 +2,7 @@ import path from 'node:path'
 import type * as NodeTest from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { LeakgateError } from '@leakgate/core'
+import { resolveMode } from '@leakgate/core/report'
 import { openSession } from '@leakgate/core/session'
 import { FileGuard } from './guard.js'
 import { loadOptions } from './options.js'
@@ -65,9 +66,8 @@ function loadOrRefuse(withReport: boolean): ReturnType<typeof loadOptions> {
 
 function startRunner(): void {
   const { options, report: reportPath } = loadOrRefuse(true)
-  const mode = process.env.LEAKGATE_MODE ?? options.mode ?? 'enforce'
-  if (mode === 'off') return
-  const report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report', reportPath)
+  // In mode off too: its report says nothing was audited, in place of an earlier run's.
+  const report = new RunReport(options.root ?? process.cwd(), resolveMode([options.mode]), reportPath)
   process.env[SINK_ENV] = report.sinkDir
   process.env[RUNNER_ENV] = String(process.pid)
   process.on('exit', () => {
@@ -80,12 +80,15 @@ const OWN_DIR = path.dirname(fileURLToPath(import.meta.url)) + path.sep
 
 function guardFile(file: string, withReport: boolean): void {
   const { options, report: reportPath } = loadOrRefuse(withReport)
-  const mode = process.env.LEAKGATE_MODE ?? options.mode ?? 'enforce'
-  if (mode === 'off') return
+  const mode = resolveMode([options.mode])
   let report: RunReport | undefined
   if (withReport) {
-    report = new RunReport(options.root ?? process.cwd(), mode as 'enforce' | 'report', reportPath)
+    report = new RunReport(options.root ?? process.cwd(), mode, reportPath)
     process.env[SINK_ENV] = report.sinkDir
+  }
+  if (mode === 'off') {
+    if (report) process.on('exit', () => report.finish())
+    return
   }
   let session: ReturnType<typeof openSession>
   try {

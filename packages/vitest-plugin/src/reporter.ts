@@ -81,11 +81,6 @@ export class LeakgateReporter {
   }
 
   onTestRunEnd(testModules: readonly TestModuleLike[]): void {
-    const mode = this.mode()
-    if (mode === 'off') {
-      this.print(['leakgate: off (mode: off), nothing was audited'])
-      return
-    }
     const { records: meta, capped } = collectMeta(testModules)
     const fromBlobs = Boolean(this.vitest.config.mergeReports)
     // The sink holds every violation; after --merge-reports only meta is left, whose counts of

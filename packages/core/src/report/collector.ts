@@ -102,12 +102,33 @@ export function mergeRecords(sink: readonly AuditRecord[], carried: readonly Aud
   return out
 }
 
+/**
+ * A run in mode off audited nothing: its report says so (the gate refuses it, as any run the
+ * guard did not see), and stands where the report goes, so an earlier run's report is never
+ * read as this one's. Every adapter writes it, the same way.
+ */
+function notAudited(ran: readonly RanFile[]): Incomplete {
+  return {
+    expected: new Set(ran.filter((file) => !file.skipped).map((file) => path.resolve(file.path))).size,
+    audited: 0,
+    problems: [
+      {
+        reason: 'not-started',
+        detail: 'mode off (the mode option or LEAKGATE_MODE): leakgate audited nothing in this run',
+      },
+    ],
+  }
+}
+
 export class RunCollector {
   private readonly framework: string
   private readonly chosen: string | undefined
   private base: string | undefined
   private dir: string | undefined
   private started = false
+  /** A run started and not finished: its sink must outlive an `exit` listener registered before the adapter's. */
+  private running = false
+  private exiting = false
   private since = 0
   private startedAt = new Date()
 
@@ -127,14 +148,15 @@ export class RunCollector {
    * A run starts. From the second run on (watch mode) it gets a fresh sink of its own and the
    * previous one is removed; returns true then (the workers must be told the new directory).
    * Until the run ends its report says it has not: a runner that dies on the way leaves that
-   * behind, which the gate refuses, never an earlier run's green. Not in mode off.
+   * behind, which the gate refuses, never an earlier run's green (in mode off too).
    */
   startRun(start: RunStart): boolean {
     this.startedAt = new Date()
     this.since = Date.now()
-    if (start.info.mode !== 'off' && start.reportFile !== false) writeUnfinishedReport(start.reportFile, start.info)
+    if (start.reportFile !== false) writeUnfinishedReport(start.reportFile, start.info)
     const rotate = this.started && !this.chosen
     this.started = true
+    this.running = true
     if (!rotate) return false
     const previous = this.dir
     this.dir = this.createRunDir()
@@ -158,6 +180,15 @@ export class RunCollector {
 
   /** The run ends: merge, check, write the report, and say the verdict. */
   finish(end: RunEnd): RunVerdict {
+    try {
+      return this.conclude(end)
+    } finally {
+      this.running = false
+      if (this.exiting) this.removeOwnSinks()
+    }
+  }
+
+  private conclude(end: RunEnd): RunVerdict {
     const fromSink = end.fromSink ?? true
     const sink = fromSink ? (end.sink ?? this.readSink()) : { records: [], marks: [] }
     const records = mergeRecords(sink.records, end.carried ?? [])
@@ -168,7 +199,8 @@ export class RunCollector {
     }
     const mode: Mode = run.mode
     const incomplete =
-      mode === 'off' ? undefined : (end.incomplete ?? auditCoverage(end.ran ?? [], sink.marks, run.root))
+      end.incomplete ??
+      (mode === 'off' ? notAudited(end.ran ?? []) : auditCoverage(end.ran ?? [], sink.marks, run.root))
     if (incomplete) run.incomplete = incomplete
     const report = createReport(run, records, { dropped: end.dropped ?? [] })
     let reportPath: string | undefined
@@ -181,6 +213,16 @@ export class RunCollector {
         return { report, records, reportPath, lines: [line], failure: (error as Error).message, unwritten: true }
       }
       reportPath = path.relative(process.cwd(), end.reportFile) || end.reportFile
+    }
+    if (mode === 'off') {
+      const where = reportPath ? `; report: ${reportPath} (the gate refuses it: nothing was audited)` : ''
+      return {
+        report,
+        records,
+        reportPath,
+        lines: [`leakgate: off (mode: off), nothing was audited${where}`],
+        failure: undefined,
+      }
     }
     // A file whose worker stopped mid-file failed nothing, but not because its violations came
     // late: the summary lists those with the incomplete run.
@@ -222,10 +264,18 @@ export class RunCollector {
 
   private createRunDir(): string {
     if (!this.base) {
-      const base = fs.mkdtempSync(path.join(os.tmpdir(), `leakgate-${this.framework}-`))
-      this.base = base
-      process.once('exit', () => fs.rmSync(base, { recursive: true, force: true }))
+      this.base = fs.mkdtempSync(path.join(os.tmpdir(), `leakgate-${this.framework}-`))
+      // An adapter that ends its run at exit (node:test's runner) may have registered its
+      // listener after this one: a run still open keeps its sink until its finish() removes it.
+      process.once('exit', () => {
+        this.exiting = true
+        if (!this.running) this.removeOwnSinks()
+      })
     }
     return fs.mkdtempSync(path.join(this.base, 'run-'))
+  }
+
+  private removeOwnSinks(): void {
+    if (this.base) fs.rmSync(this.base, { recursive: true, force: true })
   }
 }

@@ -92,6 +92,19 @@ describe.skipIf(SMOKE)('fixtures/mocha-lifecycle (enforce mode)', () => {
     expect(run.results?.hooks).toEqual([])
     expect(run.output).toContain('(report mode: nothing was blocked)')
   })
+
+  test('mode off: nothing audited, and the report says so (the gate refuses it), as in every adapter', async () => {
+    const run = await runMocha('mocha-lifecycle', ['--grep', 'timeout', '--invert'], {
+      env: { LEAKGATE_MODE: 'off' },
+    })
+    expect(run.report?.runs[0]?.mode, describeRun(run)).toBe('off')
+    expect(run.report?.events).toEqual([])
+    expect(run.report?.runs[0]?.incomplete?.audited).toBe(0)
+    expect(run.output).toMatch(
+      /leakgate: off \(mode: off\), nothing was audited; report: \S*leakgate-report\.json \(the gate refuses it: nothing was audited\)/,
+    )
+    expect(gate(run.report).code).toBe(1)
+  })
 })
 
 describe('invalid options', () => {

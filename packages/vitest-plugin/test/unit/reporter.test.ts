@@ -135,12 +135,16 @@ describe('LeakgateReporter', () => {
     expect(readReport().summary.violations).toBe(2)
   })
 
-  test('mode off (LEAKGATE_MODE=off) says so and writes nothing', () => {
+  test('mode off (LEAKGATE_MODE=off) says so, and its report says nothing was audited (as every adapter)', () => {
     const { reporter, log } = setUp({ mode: 'off' })
     reporter.onTestRunStart()
+    process.exitCode = undefined
     reporter.onTestRunEnd([moduleWith([])])
-    expect(String(log.mock.calls[0]?.[0])).toContain('leakgate: off')
-    expect(fs.existsSync(path.join(root, 'leakgate-report.json'))).toBe(false)
+    expect(process.exitCode).toBeUndefined()
+    expect(String(log.mock.calls[0]?.[0])).toContain('leakgate: off (mode: off), nothing was audited; report: ')
+    const report = readReport()
+    expect(report.runs[0]?.mode).toBe('off')
+    expect(report.runs[0]?.incomplete?.audited).toBe(0)
   })
 
   test('report mode records without failing; report: false writes nothing', () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import type { AuditRecord } from '../../../src/events.js'
 import { resolveMode } from '../../../src/mode.js'
 import { mergeRecords, RunCollector } from '../../../src/report/collector.js'
+import { evaluateGate, gateExitCode } from '../../../src/report/gate.js'
 import type { LeakgateReport, RunInfo } from '../../../src/report/model.js'
 import { record } from '../../support/record.js'
 
@@ -119,17 +120,46 @@ describe('RunCollector', () => {
     expect(verdict.lines[0]).toMatch(/^leakgate: the run is incomplete: 1 test file of 1 not audited/)
   })
 
-  test('report mode fails nothing; mode off checks no coverage and writes no unfinished report', () => {
+  test('report mode fails nothing', () => {
     const collector = new RunCollector({ framework: 'test' })
     const file = path.join(root, 'r.json')
-    collector.startRun({ info: info('off'), reportFile: file })
-    expect(fs.existsSync(file)).toBe(false)
+    collector.startRun({ info: info('report'), reportFile: file })
     writeSink(collector.sinkDir, [record({ mode: 'report', blocked: false })])
     const report = collector.finish({ info: info('report'), reportFile: file, ran: [], shown: () => false })
     expect(report.failure).toBeUndefined()
     expect(report.lines[0]).toContain('(report mode: nothing was blocked)')
-    const off = collector.finish({ info: info('off'), reportFile: false, ran: [{ path: 'x' }], shown: () => false })
-    expect(off.report.runs[0]?.incomplete).toBeUndefined()
+  })
+
+  test('mode off: a report that says nothing was audited (the gate refuses it), in place of any earlier one', () => {
+    const file = path.join(root, 'r.json')
+    fs.writeFileSync(file, '{"an earlier":"green report"}')
+    const collector = new RunCollector({ framework: 'test' })
+    collector.startRun({ info: info('off'), reportFile: file })
+    expect(readReport(file).runs[0]?.incomplete?.problems[0]?.reason).toBe('not-finished')
+    const off = collector.finish({
+      info: info('off'),
+      reportFile: file,
+      ran: [{ path: path.join(root, 'tests/a.test.js') }, { path: path.join(root, 'tests/b.test.js'), skipped: true }],
+      shown: () => false,
+    })
+    expect(off.failure).toBeUndefined()
+    expect(off.lines).toEqual([
+      'leakgate: off (mode: off), nothing was audited; report: ' +
+        `${path.relative(process.cwd(), file)} (the gate refuses it: nothing was audited)`,
+    ])
+    const written = readReport(file)
+    expect(written.runs[0]?.mode).toBe('off')
+    expect(written.runs[0]?.incomplete).toEqual({
+      expected: 1,
+      audited: 0,
+      problems: [
+        {
+          reason: 'not-started',
+          detail: 'mode off (the mode option or LEAKGATE_MODE): leakgate audited nothing in this run',
+        },
+      ],
+    })
+    expect(gateExitCode(evaluateGate(written))).toBe(1)
   })
 
   test('each run after the first gets a fresh sink; the previous one is removed', () => {
