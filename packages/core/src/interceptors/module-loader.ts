@@ -20,7 +20,9 @@ import { checkCode } from './realm.js'
 // - a changed `Module.wrap` / `Module.wrapper`: its code is compiled around every module
 //   (`Module.wrap`);
 // - the `source` a `module.registerHooks` `load` hook returns (Node 22.15+, 23.5+) that is
-//   neither what the hooks below it gave nor the file's own content (`module.registerHooks(load)`);
+//   neither what the hooks below it gave nor the file's own content (`module.registerHooks(load)`),
+//   decided as code generated where the hook was registered (a project's setup file: a
+//   `{ project }` rule naming it trusts its transform);
 // - on Node 22+, the `source` the `load` hooks of `module.register()` (run in Node's loader
 //   thread) hand back, when the loader thread was started after install: seen by this thread's
 //   own synchronous hook, which runs outside them (`module.register(load)`);
@@ -278,8 +280,8 @@ function installLoadHooks(engine: Engine, restores: Restore[], ownContent: (file
     return content !== undefined && content === stripBom(sourceText(source))
   }
 
-  function decideSource(event: string, url: string, source: unknown, skip: Skip): void {
-    const outcome = checkCode(engine, event, sourceText(source), [url], skip, undefined, { untrusted: true })
+  function decideSource(event: string, url: string, source: unknown, skip: Skip, stack?: StackCapture): void {
+    const outcome = checkCode(engine, event, sourceText(source), [url], skip, stack, { untrusted: true })
     if (!outcome.ok) throw outcome.error
   }
 
@@ -311,7 +313,11 @@ function installLoadHooks(engine: Engine, restores: Restore[], ownContent: (file
   })
 
   // Hooks a test registers: a `load` result whose source neither came from the hooks below nor is
-  // the file's content was made by the hook. The hooks object is read once.
+  // the file's content was made by the hook. The hooks object is read once. What a hook makes is
+  // decided as code generated where the hook was registered (that stack is its call site and its
+  // packages): a project's own transform hook, registered in a setup file, is trusted by a rule
+  // naming that file (`{ project: 'test/setup.ts' }`) or the package that registers it
+  // (`{ from: 'my-transform' }`), while a hook a test registers stays that test's code.
   patchMethod<RegisterHooks>(
     restores,
     Module as unknown as Record<string, unknown>,
@@ -344,7 +350,7 @@ function installLoadHooks(engine: Engine, restores: Restore[], ownContent: (file
             !sameSource(source, below) &&
             !isFileContent(String(url), source)
           ) {
-            decideSource('module.registerHooks(load)', String(url), source, guardedLoad as Skip)
+            decideSource('module.registerHooks(load)', String(url), source, guardedLoad as Skip, stack)
           }
           return copy
         }
