@@ -20,12 +20,19 @@ export function isBuiltinLoaded(id: string): boolean {
   return loaded.has(id) || (Object.hasOwn(LOADED_AS, id) && loaded.has(LOADED_AS[id] as string))
 }
 
+/** Exports of loaded builtins, by id (a builtin's exports object never changes). */
+const exportsById = new Map<string, unknown>()
+
 /** The exports of the builtin `id` if it is loaded already; never loads it. */
 export function loadedBuiltin(id: string): unknown {
+  if (exportsById.has(id)) return exportsById.get(id)
   if (!isBuiltinLoaded(id)) return undefined
+  let exports: unknown
   try {
-    return process.getBuiltinModule(`node:${id}`)
+    exports = process.getBuiltinModule(`node:${id}`)
   } catch {
     return undefined
   }
+  exportsById.set(id, exports)
+  return exports
 }

@@ -75,8 +75,20 @@ const MAX_LABEL = 63
 /** Range names worth a did-you-mean: the short ones (amt, 6to4) are too near ordinary host names. */
 const SUGGESTED_RANGES = [...RANGE_NAMES].filter((name) => name.length >= 5)
 
+/** Rules parsed already (matchers are never changed once made): options are normalized at every configure. */
+const parsed = new Map<string, NetMatcher>()
+const MAX_PARSED = 1024
+
 /** Parses one net rule string. Throws an Error whose message says what is wrong. */
 export function parseNetRule(rule: string): NetMatcher {
+  const known = parsed.get(rule)
+  if (known) return known
+  const matcher = parseNewNetRule(rule)
+  if (parsed.size < MAX_PARSED) parsed.set(rule, matcher)
+  return matcher
+}
+
+function parseNewNetRule(rule: string): NetMatcher {
   const text = rule.trim()
   if (text === '') throw new Error('an empty string is not a rule')
   if (text.length > MAX_HOST + 64) {
