@@ -1,9 +1,10 @@
-import type { Plan } from './plan.js'
+import { type Plan, planJsonConfig } from './plan.js'
 import {
   appendElement,
   applySplices,
   detectStyle,
   findConfigObject,
+  insertProperties,
   insertProperty,
   type Node,
   parseModule,
@@ -161,19 +162,8 @@ export function planJestFile(file: string, text: string): Plan {
     else if (needs.options) inserts.push(`testEnvironmentOptions: { leakgate: { mode: ${q('report')} } }`)
     if (needs.reporter === 'append' && reporters) splices.push(appendElement(text, reporters, q(JEST_REPORTER)))
     else if (needs.reporter === 'insert') inserts.push(`reporters: [${q('default')}, ${q(JEST_REPORTER)}]`)
-    // Several new properties go in as one splice at the same place, in the documented order.
-    if (inserts.length > 0) {
-      const first = insertProperty(text, object, inserts[0] as string, style)
-      const rest = inserts.slice(1)
-      if (rest.length > 0) {
-        const multiline = first.text.startsWith('\n') || first.text.startsWith('{\n')
-        const indent = /\n([ \t]*)/.exec(first.text)?.[1] ?? ''
-        first.text = multiline
-          ? first.text.replace(`${inserts[0]},`, [inserts[0], ...rest].map((p) => `${p},`).join(`\n${indent}`))
-          : first.text.replace(`${inserts[0]}`, [inserts[0], ...rest].join(', '))
-      }
-      splices.push(first)
-    }
+    // In the documented order.
+    if (inserts.length > 0) splices.push(insertProperties(text, object, inserts, style))
     return { kind: 'edit', file, before: text, after: applySplices(text, splices), notes: [] }
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error
@@ -186,46 +176,34 @@ export function planJestFile(file: string, text: string): Plan {
  * own indentation; key order is kept (JSON.parse keeps it).
  */
 export function planJestJson(file: string, text: string, key?: string): Plan {
-  let json: Record<string, unknown>
-  try {
-    json = JSON.parse(text) as Record<string, unknown>
-  } catch (error) {
-    return { kind: 'manual', file, reason: `it is not valid JSON (${(error as Error).message})`, lines: JEST_MANUAL }
-  }
-  const config = (key ? json[key] : json) as Record<string, unknown>
-  const where = key ? `${file}#${key}` : file
-  try {
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-      throw new Unsupported('its Jest config is not an object')
-    }
-    const needs = needsOf({
-      environment: config.testEnvironment,
-      hasEnvironment: 'testEnvironment' in config,
-      preset: config.preset,
-      options: config.testEnvironmentOptions,
-      hasOptions: 'testEnvironmentOptions' in config,
-      reporters: config.reporters,
-      hasReporters: 'reporters' in config,
-      projects: 'projects' in config,
-    })
-    if (nothingToDo(needs)) return { kind: 'already', file: where }
-    const next: Record<string, unknown> = {}
-    if (needs.environment && !needs.environment.replace) next.testEnvironment = needs.environment.value
-    for (const [name, value] of Object.entries(config)) next[name] = value
-    if (needs.environment?.replace) next.testEnvironment = needs.environment.value
-    if (needs.options) {
-      next.testEnvironmentOptions = {
-        ...((config.testEnvironmentOptions as object) ?? {}),
-        leakgate: { mode: 'report' },
+  return planJsonConfig(file, text, key, {
+    runner: 'Jest',
+    parses: 'valid JSON',
+    manual: JEST_MANUAL,
+    edit(config) {
+      const needs = needsOf({
+        environment: config.testEnvironment,
+        hasEnvironment: 'testEnvironment' in config,
+        preset: config.preset,
+        options: config.testEnvironmentOptions,
+        hasOptions: 'testEnvironmentOptions' in config,
+        reporters: config.reporters,
+        hasReporters: 'reporters' in config,
+        projects: 'projects' in config,
+      })
+      if (nothingToDo(needs)) return undefined
+      const next: Record<string, unknown> = {}
+      if (needs.environment && !needs.environment.replace) next.testEnvironment = needs.environment.value
+      for (const [name, value] of Object.entries(config)) next[name] = value
+      if (needs.environment?.replace) next.testEnvironment = needs.environment.value
+      if (needs.options) {
+        next.testEnvironmentOptions = {
+          ...((config.testEnvironmentOptions as object) ?? {}),
+          leakgate: { mode: 'report' },
+        }
       }
-    }
-    if (needs.reporter) next.reporters = [...((config.reporters as unknown[]) ?? ['default']), JEST_REPORTER]
-    const indent = /^[ \t]+/m.exec(text)?.[0] ?? '  '
-    const whole = key ? { ...json, [key]: next } : next
-    const after = `${JSON.stringify(whole, null, indent)}${text.endsWith('\n') ? '\n' : ''}`
-    return { kind: 'edit', file, before: text, after, notes: [] }
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error
-    return { kind: 'manual', file: where, reason: error.message, lines: JEST_MANUAL }
-  }
+      if (needs.reporter) next.reporters = [...((config.reporters as unknown[]) ?? ['default']), JEST_REPORTER]
+      return next
+    },
+  })
 }

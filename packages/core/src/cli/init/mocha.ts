@@ -1,10 +1,10 @@
-import type { Plan } from './plan.js'
+import { type Plan, planJsonConfig } from './plan.js'
 import {
   appendElement,
   applySplices,
   detectStyle,
   findConfigObject,
-  insertProperty,
+  insertProperties,
   type Node,
   parseModule,
   property,
@@ -86,19 +86,7 @@ export function planMochaFile(file: string, text: string): Plan {
       })
     } else if (needs.require === 'insert') inserts.push(`require: [${q(MOCHA_PLUGIN)}]`)
     if (needs.options) inserts.push(`leakgate: { mode: ${q('report')} }`)
-    if (inserts.length > 0) {
-      // One splice for both (two at the same place would land in reverse), in the object's layout.
-      const first = insertProperty(text, object, inserts[0] as string, style)
-      const second = inserts[1]
-      if (second !== undefined) {
-        const indent = /\n([ \t]*)/.exec(first.text)?.[1]
-        first.text = first.text.replace(
-          `${inserts[0]},`,
-          indent === undefined ? `${inserts[0]}, ${second},` : `${inserts[0]},\n${indent}${second},`,
-        )
-      }
-      splices.push(first)
-    }
+    if (inserts.length > 0) splices.push(insertProperties(text, object, inserts, style))
     return { kind: 'edit', file, before: text, after: applySplices(text, splices), notes: [] }
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error
@@ -111,31 +99,19 @@ export function planMochaFile(file: string, text: string): Plan {
  * indentation, keys in their order.
  */
 export function planMochaJson(file: string, text: string, key?: string): Plan {
-  let json: Record<string, unknown>
-  try {
-    json = JSON.parse(text) as Record<string, unknown>
-  } catch (error) {
-    return { kind: 'manual', file, reason: `it is not plain JSON (${(error as Error).message})`, lines: MOCHA_MANUAL }
-  }
-  const config = (key ? json[key] : json) as Record<string, unknown>
-  const where = key ? `${file}#${key}` : file
-  try {
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-      throw new Unsupported('its Mocha config is not an object')
-    }
-    const needs = needsOf(config.require, 'require' in config, 'leakgate' in config)
-    if (!needs.require && !needs.options) return { kind: 'already', file: where }
-    const next: Record<string, unknown> = { ...config }
-    if (needs.require === 'insert') next.require = [MOCHA_PLUGIN]
-    else if (needs.require === 'wrap') next.require = [config.require, MOCHA_PLUGIN]
-    else if (needs.require === 'append') next.require = [...(config.require as unknown[]), MOCHA_PLUGIN]
-    if (needs.options) next.leakgate = { mode: 'report' }
-    const indent = /^[ \t]+/m.exec(text)?.[0] ?? '  '
-    const whole = key ? { ...json, [key]: next } : next
-    const after = `${JSON.stringify(whole, null, indent)}${text.endsWith('\n') ? '\n' : ''}`
-    return { kind: 'edit', file, before: text, after, notes: [] }
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error
-    return { kind: 'manual', file: where, reason: error.message, lines: MOCHA_MANUAL }
-  }
+  return planJsonConfig(file, text, key, {
+    runner: 'Mocha',
+    parses: 'plain JSON',
+    manual: MOCHA_MANUAL,
+    edit(config) {
+      const needs = needsOf(config.require, 'require' in config, 'leakgate' in config)
+      if (!needs.require && !needs.options) return undefined
+      const next: Record<string, unknown> = { ...config }
+      if (needs.require === 'insert') next.require = [MOCHA_PLUGIN]
+      else if (needs.require === 'wrap') next.require = [config.require, MOCHA_PLUGIN]
+      else if (needs.require === 'append') next.require = [...(config.require as unknown[]), MOCHA_PLUGIN]
+      if (needs.options) next.leakgate = { mode: 'report' }
+      return next
+    },
+  })
 }

@@ -178,6 +178,22 @@ export function insertProperty(text: string, object: Node, source: string, style
   return { start: first.start, end: first.start, text: `${source}, ` }
 }
 
+/**
+ * Several new properties as one splice at the same place (two splices there would land in
+ * reverse), in the given order and in the object's layout.
+ */
+export function insertProperties(text: string, object: Node, sources: readonly string[], style: Style): Splice {
+  const [head, ...rest] = sources as [string, ...string[]]
+  const first = insertProperty(text, object, head, style)
+  if (rest.length === 0) return first
+  const indent = /\n([ \t]*)/.exec(first.text)?.[1]
+  first.text =
+    indent === undefined
+      ? first.text.replace(head, [head, ...rest].join(', '))
+      : first.text.replace(`${head},`, [head, ...rest].map((source) => `${source},`).join(`\n${indent}`))
+  return first
+}
+
 /** Appends an element to an array literal, in the array's layout. */
 export function appendElement(text: string, array: Node, source: string): Splice {
   const elements = (array.elements as (Node | null)[]).filter((element): element is Node => element !== null)

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { LeakgateReport } from '@leakgate/core/report'
 import {
   type CheckOptions,
@@ -12,6 +11,20 @@ import {
   type FileOutcome,
   type RunOutcome,
 } from '../../../../core/test/support/expected.js'
+import {
+  ANSI,
+  childEnv,
+  copyFixtures,
+  FIXTURES,
+  ISOLATED,
+  NODE,
+  REPO,
+  RUNNER_DIR,
+  readJsonIfAny,
+  resolvedVersion,
+  SMOKE,
+  spawnCollect,
+} from '../../../../core/test/support/runner-cli.js'
 
 // Runs the real `mocha` CLI on a fixture project and returns what it said: exit code, output,
 // each test's and failed hook's outcome (fixtures/mocha-support/results-reporter.cjs) and the
@@ -23,15 +36,7 @@ import {
 //                            copied to <dir>/work/<unique>/fixtures/ and run there
 //   LEAKGATE_E2E_SCOPE=smoke only the shared leaky and clean suites
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-export const REPO = path.resolve(here, '../../../../..')
-export const FIXTURES = path.join(REPO, 'fixtures')
-
-export const NODE = process.env.LEAKGATE_E2E_NODE || process.execPath
-export const RUNNER_DIR = process.env.LEAKGATE_E2E_RUNNER_DIR || undefined
-export const SMOKE = process.env.LEAKGATE_E2E_SCOPE === 'smoke'
-/** Inside the fresh network namespace `npm test` creates: documentation addresses are safe to dial. */
-export const ISOLATED = process.env.LEAKGATE_NETNS === '1'
+export { FIXTURES, ISOLATED, NODE, REPO, RUNNER_DIR, SMOKE }
 
 export interface MochaError {
   name: string
@@ -85,24 +90,11 @@ export interface RunOptions {
   onOutput?: (chunk: string, child: ChildProcess, where: { fixtureDir: string }) => void
 }
 
-let copies = 0
-
 /** The fixtures root to run from: the repository's, or a fresh copy inside the runner dir. */
 function fixturesRoot(fixture: string, copy = false): string {
   if (!RUNNER_DIR && !copy) return FIXTURES
-  const unique = `${process.pid}-${Date.now().toString(36)}-${++copies}`
   const base = RUNNER_DIR ? path.join(RUNNER_DIR, 'work') : path.join(REPO, '.cache', 'e2e-mocha')
-  const root = path.join(base, unique, 'fixtures')
-  fs.mkdirSync(root, { recursive: true })
-  // The fixtures' .js files are ES modules by the repository's package.json: keep that true.
-  fs.writeFileSync(path.join(root, '..', 'package.json'), '{ "private": true, "type": "module" }\n')
-  for (const name of new Set(['_shared', 'mocha-support', fixture.split('/')[0] as string])) {
-    fs.cpSync(path.join(FIXTURES, name), path.join(root, name), {
-      recursive: true,
-      filter: (source) => !/[\\/](node_modules|coverage)$/.test(source) && !source.endsWith('leakgate-report.json'),
-    })
-  }
-  return root
+  return copyFixtures(FIXTURES, base, ['_shared', 'mocha-support', fixture.split('/')[0] as string])
 }
 
 /** The mocha CLI that resolves from the fixture (the runner dir's mocha, or the repository's). */
@@ -113,14 +105,10 @@ export function mochaBin(fixtureDir: string): string {
 
 /** The version of mocha the fixtures resolve. */
 export function mochaVersion(fixtureDir: string = FIXTURES): string {
-  const file = createRequire(path.join(fixtureDir, 'noop.js')).resolve('mocha/package.json')
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version
+  return resolvedVersion(fixtureDir, 'mocha')
 }
 
 export const MOCHA_MAJOR = Number(mochaVersion(RUNNER_DIR ?? FIXTURES).split('.')[0])
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
-const ANSI = /\u001b\[[0-9;]*m/g
 
 /** Runs `mocha --config <fixture>/<config> ...args` and collects everything it wrote. */
 export async function runMocha(fixture: string, args: string[] = [], options: RunOptions = {}): Promise<MochaRun> {
@@ -139,83 +127,33 @@ export async function runMocha(fixture: string, args: string[] = [], options: Ru
     reporter,
     ...args,
   ]
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
+  const env = childEnv({
     LEAKGATE_REPORT_FILE: reportFile,
     LEAKGATE_E2E_RESULTS: resultsFile,
     LEAKGATE_SINK_DIR: undefined,
     LEAKGATE_MODE: undefined,
     ...options.env,
-  }
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
+  })
   const started = Date.now()
-  const { code, stdout, stderr } = await spawnCollect(NODE, argv, {
+  const { code, stdout, stderr } = await spawnCollect('mocha', NODE, argv, {
     cwd: fixtureDir,
-    env: env as NodeJS.ProcessEnv,
+    env,
     timeout: options.timeout ?? 180_000,
     onOutput: options.onOutput && ((chunk, child) => options.onOutput?.(chunk, child, { fixtureDir })),
   })
-  const read = <T>(file: string): T | undefined =>
-    fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined
   const run: MochaRun = {
     code,
     stdout,
     stderr,
     output: `${stdout}\n${stderr}`.replace(ANSI, ''),
-    results: read<MochaResults>(resultsFile),
-    report: read<LeakgateReport>(reportFile),
+    results: readJsonIfAny<MochaResults>(resultsFile),
+    report: readJsonIfAny<LeakgateReport>(reportFile),
     fixtureDir,
     seconds: (Date.now() - started) / 1000,
   }
   fs.rmSync(out, { recursive: true, force: true })
   if (root !== FIXTURES) fs.rmSync(path.dirname(root), { recursive: true, force: true })
   return run
-}
-
-function spawnCollect(
-  command: string,
-  args: string[],
-  options: {
-    cwd: string
-    env: NodeJS.ProcessEnv
-    timeout: number
-    onOutput?: ((chunk: string, child: ChildProcess) => void) | undefined
-  },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // A process group of its own: a fixture that kills its group takes down that run only.
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-      options.onOutput?.(String(chunk), child)
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-      options.onOutput?.(String(chunk), child)
-    })
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
-      } catch {
-        child.kill('SIGKILL')
-      }
-      reject(new Error(`mocha ${args.join(' ')} timed out after ${options.timeout} ms\n${stdout}\n${stderr}`))
-    }, options.timeout)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
 }
 
 /** A test's full name as leakgate names it: the titles without the root's and untitled suites'. */
