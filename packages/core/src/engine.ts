@@ -3,11 +3,10 @@ import { type Frame, FrameFilter, StackCapture } from './attribution.js'
 import { adoptContext, type ChildContext, childContextOf } from './child-context.js'
 import { BLOCKED_CODES, LeakgateError } from './errors.js'
 import type { AuditRecord, Category, Decision, EventScope, Mode, RuleCategory } from './events.js'
-import { EvalSources } from './interceptors/eval-sites.js'
-import { type Restore, verifyRestores } from './interceptors/patch.js'
-import type { Trampolines } from './interceptors/trampoline.js'
+import { GuardedPatches, tamperingViolation } from './integrity.js'
+import type { Restore } from './interceptors/patch.js'
 import { MAX_EVENTS_PER_TEST } from './limits.js'
-import { describeTest, formatShortMessage, formatViolation } from './message.js'
+import { formatShortMessage, formatViolation } from './message.js'
 import type { LeakgateOptions } from './options.js'
 import { relativeTo } from './paths.js'
 import { type DecideRequest, decide, isLocal, listRules, normalizeOptions, type Policy } from './policy.js'
@@ -68,12 +67,6 @@ export type Outcome = { ok: true; decision?: Decision } | { ok: false; error: Er
 
 const OK: Outcome = { ok: true }
 
-/**
- * The stack-capture functions as loaded, before any test ran: attribution calls these, and a
- * test that replaces them (to make its own frames look like the framework's) is tampering.
- */
-const realCaptureStackTrace = Error.captureStackTrace
-
 /** Frames in a LeakgateError's stack, at most: what the capture used to hold. */
 const SHOWN_FRAMES = 20
 
@@ -101,29 +94,19 @@ export class Engine {
   origin: 'child' | 'worker' | undefined
   /** Absolute path of the CommonJS preload, injected into children and workers. */
   preloadPath: string | undefined
-  /** Nesting depth of operations already decided by an upper layer (skip the lower one). */
-  approvedDepth = 0
-  /** Nesting depth of code generation leakgate decided (the inspector skips what it compiles). */
-  compileDepth = 0
-  /** `file:line` of the last `eval` lookup that handed out the real eval (see inspect-eval.ts). */
-  evalLookup: string | undefined
-  /** Sources of compiled scripts that may look `eval` up, in report mode (see eval-sites.ts). */
-  readonly evalSources = new EvalSources()
-  /** Calls the real code generators as if from their caller (see interceptors/trampoline.ts). */
-  trampolines: Trampolines | undefined
-  /** The inspector session of `inspectEval`, while it runs. */
-  evalInspector: { stop(): void } | undefined
+  /**
+   * Each interceptor family's own state, by family (interceptors/family-state.ts): held here
+   * because every copy of the package in the process shares this object; the engine never reads it.
+   */
+  readonly interceptorState = new Map<string, object>()
 
   /** The policy the adapter configured, outside any test: what a test must leave in place. */
   #armed: Policy | undefined
-  /** The interceptors' restores, checked and repaired at the end of every test and file. */
-  #guards: readonly Restore[] = []
-  /** Per tamed realm: its Function family and eval patches. */
-  readonly #realmGuards = new WeakMap<object, readonly Restore[]>()
-  /** Per tamed realm: its Object.prototype, as it was when tamed. */
-  readonly #realmPrototypes = new WeakMap<object, object>()
-  /** Disturbances seen while deciding (see noteTampering), reported at the next test end. */
-  readonly #noticed: string[] = []
+  /**
+   * The interceptors' and tamed realms' patches, checked and repaired at the end of every test
+   * and file (integrity.ts).
+   */
+  readonly guardedPatches = new GuardedPatches()
 
   constructor() {
     this.policy = normalizeOptions({}, {})
@@ -169,7 +152,7 @@ export class Engine {
     for (const untame of [...this.realms.values()]) untame()
     while (this.restores.length > 0) this.restores.pop()?.()
     syncExports()
-    this.#guards = []
+    this.guardedPatches.releaseInterceptors()
     this.#armed = undefined
     this.installed = false
     this.active = false
@@ -183,23 +166,6 @@ export class Engine {
     return true
   }
 
-  /** Remembers the interceptors' restores as what must stay in place (after installing). */
-  sealGuards(): void {
-    this.#guards = this.restores.slice()
-  }
-
-  /** Remembers a tamed realm's patches as what must stay in place. */
-  guardRealm(global: object, restores: readonly Restore[]): void {
-    this.#realmGuards.set(global, restores)
-    const proto = (global as { Object?: { prototype?: unknown } }).Object?.prototype
-    if (proto && typeof proto === 'object') this.#realmPrototypes.set(global, proto)
-  }
-
-  /** A capture or decision saw the guard disturbed: reported at the end of the current test. */
-  noteTampering(what: string): void {
-    if (this.#armed && !this.#noticed.includes(what)) this.#noticed.push(what)
-  }
-
   /**
    * Checks that the guard is as the adapter armed it: the configuration and the on switch, every
    * patch of the interceptors and of each tamed realm (the patched function still on its module,
@@ -209,7 +175,7 @@ export class Engine {
   verifyIntegrity(): string[] {
     const armed = this.#armed
     if (!armed) return []
-    const found = this.#noticed.splice(0)
+    const found: string[] = []
     if (this.policy !== armed) {
       found.push('the configuration was replaced (install() called by the code under test)')
       this.policy = armed
@@ -225,79 +191,21 @@ export class Engine {
       found.push('the guard was uninstalled')
       this.installed = true
     }
-    found.push(...verifyRestores(this.#guards))
-    const prototypes = [Object.prototype]
-    for (const global of this.realms.keys()) {
-      const restores = this.#realmGuards.get(global)
-      if (restores) found.push(...verifyRestores(restores))
-      const proto = this.#realmPrototypes.get(global)
-      if (proto && !prototypes.includes(proto)) prototypes.push(proto)
-    }
-    for (const proto of prototypes) {
-      for (const name of READ_NAMES) {
-        if (!Object.hasOwn(proto, name)) continue
-        found.push(`Object.prototype.${name} was set`)
-        try {
-          delete (proto as Record<string, unknown>)[name]
-        } catch {}
-      }
-    }
-    if (Error.captureStackTrace !== realCaptureStackTrace) {
-      found.push('Error.captureStackTrace was replaced')
-      try {
-        Error.captureStackTrace = realCaptureStackTrace
-      } catch {}
-    }
-    const prepare = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace')
-    if (prepare && (!('value' in prepare) || !prepare.writable || !prepare.configurable)) {
-      found.push('Error.prepareStackTrace was made an accessor or read-only')
-      try {
-        Object.defineProperty(Error, 'prepareStackTrace', {
-          value: prepare.get ? undefined : prepare.value,
-          writable: true,
-          configurable: true,
-          enumerable: false,
-        })
-      } catch {}
-    }
+    found.push(...this.guardedPatches.verify(this.realms.keys()))
     return found
   }
 
   /** Records a LEAKGATE_TAMPERED violation in `scope`: it fails like any other. */
   recordTampering(scope: Scope, found: readonly string[], skip: (...args: never[]) => unknown): void {
     const stack = new StackCapture(this.filter, skip)
-    const record: AuditRecord = {
-      v: 1,
-      category: 'tamper',
-      event: 'leakgate.integrity',
-      target: found.join('; '),
+    const context = {
       scope: this.eventScope(scope),
-      ...stack.attribute(this.policy.root),
-      decision: { allowed: false, reason: 'no-rule' },
+      attribution: stack.attribute(this.policy.root),
       mode: this.policy.mode,
-      blocked: false,
-      code: BLOCKED_CODES.tamper,
-      message: '',
-      count: 1,
-      pid: process.pid,
-      threadId,
-      time: Date.now(),
+      origin: this.origin,
     }
-    if (this.origin) record.origin = this.origin
-    record.message = `the guard was tampered with (${record.event}): ${record.target} (${record.code})`
-    const lines = [record.message, '']
-    const test = describeTest(record.scope)
-    if (test) lines.push(`  ${'test'.padEnd(10)} ${test}`)
-    if (record.callSite) {
-      const site = record.callSite
-      lines.push(`  ${'called at'.padEnd(10)} ${site.file}:${site.line}:${site.column}`)
-    }
-    lines.push(
-      `  ${'note'.padEnd(10)} leakgate put the guard back; what ran in between was not audited`,
-      '',
-      '  No rule allows this: remove the code that disturbs the guard (docs/errors/LEAKGATE_TAMPERED.md).',
-    )
-    const error = new LeakgateError('LEAKGATE_TAMPERED', lines.join('\n'), record)
+    const { record, message } = tamperingViolation(context, found)
+    const error = new LeakgateError('LEAKGATE_TAMPERED', message, record)
     this.attachStack(error, stack)
     this.recordViolation(record, scope, error)
   }
@@ -359,16 +267,6 @@ export class Engine {
       this.localHosts.set(host, local)
     }
     return local
-  }
-
-  /** Runs `fn` with an upper layer's approval, so the binding layer below does not decide again. */
-  approved<T>(fn: () => T): T {
-    this.approvedDepth++
-    try {
-      return fn()
-    } finally {
-      this.approvedDepth--
-    }
   }
 
   /**
@@ -619,14 +517,3 @@ export class Engine {
 const violationErrors = new WeakMap<AuditRecord, LeakgateError>()
 
 const hasOwn = Object.hasOwn as <T extends object>(object: T, key: keyof T) => boolean
-
-/**
- * Names leakgate reads from options, rules and its own requests: given to Object.prototype (by a
- * test, or a prototype-pollution bug it runs), they could make a read that finds nothing find
- * something. Reads are of own properties; a test that sets one of these is reported all the same.
- */
-const READ_NAMES = [
-  ...['mode', 'allow', 'strict', 'inspectEval', 'root', 'local', 'sinkDir', 'net', 'exec', 'eval'],
-  ...['from', 'project', 'matcher', 'benign', 'all', 'rules', 'text', 'raw'],
-  ...['scope', 'stack', 'packages', 'detected', 'host', 'address', 'port', 'anyPort', 'commands', 'unreadable'],
-]

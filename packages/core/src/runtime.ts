@@ -77,7 +77,7 @@ export function installInterceptors(engine: Engine): void {
   // ESM facades of builtins were created from the exports; make named imports see the patches.
   syncBuiltinESMExports()
   engine.installed = true
-  engine.sealGuards()
+  engine.guardedPatches.keepInterceptors(engine.restores)
 }
 
 /**

@@ -3,6 +3,7 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
 import { isTrustedOperation } from '../trusted-operations.js'
+import { codeGenerationOf } from './code-generation.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
 import { installContexts } from './contexts.js'
 import { decideUnreadable } from './fail-closed.js'
@@ -54,6 +55,7 @@ function isTrusted(engine: Engine, stack: StackCapture, code: string, filename: 
 export function installCode(engine: Engine, natives: Natives, restores: Restore[]): void {
   // Before the compile hook below: its probe script is leakgate's own.
   const contexts = installContexts(engine, restores)
+  const codegen = codeGenerationOf(engine)
   const scripts = new CompiledScripts()
   const RealScript = realOf(vm.Script)
   const realCompileFunction = realOf(vm.compileFunction)
@@ -79,7 +81,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         // The context it is compiled for (vm.runInContext, vm.runInNewContext): a realm to tame
         // before the script runs there.
         if (args[6] !== undefined) contexts.tame(args[6])
-        if (engine.mode === 'report') engine.evalSources.note(args[1], args[0])
+        if (engine.mode === 'report') codegen.evalSources.note(args[1], args[0])
         if (typeof args[7] === 'symbol') {
           scripts.note(args[1], {
             import: { kind: 'id', id: args[7] },
@@ -96,15 +98,15 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
     })
   }
 
-  engine.trampolines = new Trampolines(scripts, {
+  codegen.trampolines = new Trampolines(scripts, {
     compileFunction: realCompileFunction,
     ContextifyScript: Contextify ?? undefined,
     runInContext: natives.ContextifyScript?.runInContext as never,
   })
   restores.push(() => {
-    engine.trampolines = undefined
+    codegen.trampolines = undefined
     scripts.clear()
-    engine.evalSources.clear()
+    codegen.evalSources.clear()
   })
 
   patchMethod<(code: unknown, params?: unknown, options?: unknown) => unknown>(
@@ -139,16 +141,16 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
             if (!outcome.ok) throw outcome.error
           }
         }
-        engine.compileDepth++
+        codegen.compileDepth++
         let compiled: unknown
         try {
           compiled = Reflect.apply(real, this, [code, list, options])
         } finally {
-          engine.compileDepth--
+          codegen.compileDepth--
         }
         if (options !== null && typeof options === 'object') {
           const { filename, importModuleDynamically, lineOffset, columnOffset } = options as Record<string, unknown>
-          if (engine.mode === 'report') engine.evalSources.note(filename, code)
+          if (engine.mode === 'report') codegen.evalSources.note(filename, code)
           scripts.note(filename, {
             import: { kind: 'callback', value: importModuleDynamically },
             lineOffset: offsetOf(lineOffset),

@@ -1,6 +1,7 @@
 import type { Engine, Outcome } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
 import { formatNetTarget, normalizeHost, resolverName } from '../rules/net.js'
+import { type Approvals, approvalsOf } from './approvals.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
@@ -95,8 +96,9 @@ function checkAddress(
 }
 
 export function installDns(engine: Engine, natives: Natives, restores: Restore[]): void {
+  const approvals = approvalsOf(engine)
   const cares = natives.cares
-  if (!cares) installLookupExports(engine, restores)
+  if (!cares) installLookupExports(engine, approvals, restores)
   if (cares) {
     const promisesLoadedBefore = isLoaded('internal/dns/promises')
     patchMethod<(req: Req, hostname: string, ...rest: unknown[]) => number>(
@@ -105,7 +107,7 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
       'getaddrinfo',
       (real) =>
         function getaddrinfo(this: unknown, req: Req, hostname: unknown, ...rest: unknown[]) {
-          if (!engine.active || engine.approvedDepth > 0) return Reflect.apply(real, this, [req, hostname, ...rest])
+          if (!engine.active || approvals.depth > 0) return Reflect.apply(real, this, [req, hostname, ...rest])
           const text = asText(hostname)
           const event = typeof req.resolve === 'function' ? 'dns.promises.lookup' : 'dns.lookup'
           const outcome = checkName(engine, event, text, getaddrinfo)
@@ -120,7 +122,7 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
       'getnameinfo',
       (real) =>
         function getnameinfo(this: unknown, req: Req, host: unknown, port: number) {
-          if (!engine.active || engine.approvedDepth > 0) return Reflect.apply(real, this, [req, host, port])
+          if (!engine.active || approvals.depth > 0) return Reflect.apply(real, this, [req, host, port])
           const text = asText(host)
           const outcome = checkAddress(engine, 'dns.lookupService', text, port, getnameinfo)
           if (outcome.ok) return Reflect.apply(real, this, [req, text, port])
@@ -129,7 +131,7 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
         },
     )
     if (promisesLoadedBefore) {
-      catchCapturedPromisesLookup(engine, cares, restores)
+      catchCapturedPromisesLookup(engine, approvals, cares, restores)
     }
   }
 
@@ -221,14 +223,19 @@ function channelServers(engine: Engine, ChannelWrap: Req) {
  * internal/dns/promises loaded before install holds the real getaddrinfo. It assigns
  * `req.hostname` before calling it, inside a Promise executor: a throw there is a rejection.
  */
-function catchCapturedPromisesLookup(engine: Engine, cares: Record<string, unknown>, restores: Restore[]): void {
+function catchCapturedPromisesLookup(
+  engine: Engine,
+  approvals: Approvals,
+  cares: Record<string, unknown>,
+  restores: Restore[],
+): void {
   const ReqWrap = cares.GetAddrInfoReqWrap as { prototype: object } | undefined
   if (!ReqWrap) return
   patchProperty(restores, ReqWrap.prototype, 'hostname', {
     configurable: true,
     set(this: object, value: unknown) {
       Object.defineProperty(this, 'hostname', { value, writable: true, enumerable: true, configurable: true })
-      if (!engine.active || engine.approvedDepth > 0 || typeof value !== 'string') return
+      if (!engine.active || approvals.depth > 0 || typeof value !== 'string') return
       // Local names and addresses first: cheaper than the stack below (this setter sees every
       // lookup, the callback ones too).
       let local = false
@@ -263,7 +270,7 @@ function isLoaded(id: string): boolean {
  * connects of net (which reads `dns.lookup` at call time) and direct lookups are still caught;
  * a reference captured before install is not. c-ares queries keep their native guard.
  */
-function installLookupExports(engine: Engine, restores: Restore[]): void {
+function installLookupExports(engine: Engine, approvals: Approvals, restores: Restore[]): void {
   const dns = process.getBuiltinModule('node:dns') as typeof import('node:dns')
   type Callback = (error: Error | null, ...rest: unknown[]) => void
   const guardCallback = (name: 'lookup' | 'lookupService', decide: (args: unknown[], skip: never) => Outcome) =>
@@ -273,7 +280,7 @@ function installLookupExports(engine: Engine, restores: Restore[]): void {
       name,
       (real) =>
         function guarded(this: unknown, ...args: unknown[]) {
-          if (engine.active && engine.approvedDepth === 0) {
+          if (engine.active && approvals.depth === 0) {
             const outcome = decide(args, guarded as never)
             const callback = args[args.length - 1]
             if (!outcome.ok && typeof callback === 'function') {
@@ -291,7 +298,7 @@ function installLookupExports(engine: Engine, restores: Restore[]): void {
       name,
       (real) =>
         function guarded(this: unknown, ...args: unknown[]) {
-          if (engine.active && engine.approvedDepth === 0) {
+          if (engine.active && approvals.depth === 0) {
             const outcome = decide(args, guarded as never)
             if (!outcome.ok) return Promise.reject(outcome.error)
           }

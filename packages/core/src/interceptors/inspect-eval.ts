@@ -2,6 +2,7 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { LeakgateError } from '../errors.js'
 import { isTrustedOperation } from '../trusted-operations.js'
+import { codeGenerationOf } from './code-generation.js'
 import { checkCode, siteKey } from './realm.js'
 
 // `inspectEval`: detection of code generation that no wrapper saw. V8 tells an inspector session
@@ -50,11 +51,13 @@ function bodyOf(source: string): string {
 /** Starts or stops the session to match `engine.policy.inspectEval`. */
 export function syncEvalInspector(engine: Engine): void {
   const wanted = engine.installed && engine.active && engine.policy.inspectEval
-  if (wanted && !engine.evalInspector) startEvalInspector(engine)
-  else if (!wanted && engine.evalInspector) engine.evalInspector.stop()
+  const running = codeGenerationOf(engine).evalInspector
+  if (wanted && !running) startEvalInspector(engine)
+  else if (!wanted && running) running.stop()
 }
 
 function startEvalInspector(engine: Engine): void {
+  const codegen = codeGenerationOf(engine)
   let session: InspectorSession
   try {
     const inspector = process.getBuiltinModule('node:inspector') as unknown as {
@@ -81,12 +84,12 @@ function startEvalInspector(engine: Engine): void {
 
   const listener = (message: ScriptParsed): void => {
     const params = message.params
-    if (enabling || params?.url !== '' || !engine.active || engine.compileDepth > 0) return
+    if (enabling || params?.url !== '' || !engine.active || codegen.compileDepth > 0) return
     const stack = new StackCapture(engine.filter, listener)
     const source = params.scriptId ? sourceOf(params.scriptId) : ''
     if (isTrustedOperation(stack, engine.filter, source, undefined, true)) return
     const key = siteKey(stack.origin())
-    if (key !== undefined && key === engine.evalLookup) return
+    if (key !== undefined && key === codegen.evalLookup) return
     checkCode(engine, eventOf(source), bodyOf(source), [source], listener, stack, {
       detected:
         'this code ran: it was compiled through an eval or Function leakgate does not wrap (seen by inspectEval)',
@@ -104,9 +107,9 @@ function startEvalInspector(engine: Engine): void {
     enabling = false
   }
   const stop = () => {
-    if (engine.evalInspector !== handle) return
-    engine.evalInspector = undefined
-    engine.evalLookup = undefined
+    if (codegen.evalInspector !== handle) return
+    codegen.evalInspector = undefined
+    codegen.evalLookup = undefined
     try {
       session.disconnect()
     } catch {
@@ -114,6 +117,6 @@ function startEvalInspector(engine: Engine): void {
     }
   }
   const handle = { stop }
-  engine.evalInspector = handle
+  codegen.evalInspector = handle
   engine.restores.push(stop)
 }

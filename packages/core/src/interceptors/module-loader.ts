@@ -5,6 +5,7 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
 import { isModuleLoader, isTrustedOperation } from '../trusted-operations.js'
+import { codeGenerationOf } from './code-generation.js'
 import type { CompiledScripts } from './compiled-scripts.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
@@ -115,6 +116,7 @@ export function noteLoaderHooks(): void {
 }
 
 export function installModuleLoader(engine: Engine, scripts: CompiledScripts, restores: Restore[]): void {
+  const { evalSources } = codeGenerationOf(engine)
   // Captured at install: what a test replaces later is compared with these.
   const realReadFile = fs.readFileSync
   const ownContent = (filename: string): string | undefined => {
@@ -215,7 +217,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
     (real) =>
       function _compile(this: unknown, content: string, filename: string, ...rest: unknown[]) {
         scripts.forget(filename)
-        if (engine.mode === 'report') engine.evalSources.note(filename, content)
+        if (engine.mode === 'report') evalSources.note(filename, content)
         if (engine.active) {
           const wrapped = changedWrapper(String(content))
           if (wrapped !== undefined) {

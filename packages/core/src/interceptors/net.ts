@@ -3,6 +3,7 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { type Address, parseAddress } from '../rules/address.js'
 import { formatNetTarget, isPlainHost, type NetTarget, normalizeHost, resolverName } from '../rules/net.js'
+import { approvalsOf } from './approvals.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
@@ -68,6 +69,7 @@ function isValidPort(port: unknown): port is number | string {
 }
 
 export function installNet(engine: Engine, natives: Natives, restores: Restore[]): void {
+  const approvals = approvalsOf(engine)
   const normalizedSymbol = Object.getOwnPropertySymbols(netInternals._normalizeArgs([{}]))[0]
 
   patchMethod<(...args: unknown[]) => unknown>(
@@ -137,7 +139,7 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         })
         if (outcome.ok) {
           // The lookup of an allowed name runs synchronously inside; don't decide it twice.
-          return engine.approved(() => Reflect.apply(realConnect, this, [withNormalized([fixed, normalized[1]])]))
+          return approvals.run(() => Reflect.apply(realConnect, this, [withNormalized([fixed, normalized[1]])]))
         }
         fixed.host = BLOCKED_HOST
         fixed.lookup = (_host: string, _options: unknown, callback: (error: Error) => void) => callback(outcome.error)

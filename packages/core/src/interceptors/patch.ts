@@ -4,7 +4,7 @@
 // Originals stay out of reach of test code: no registered symbol leads from a replacement to
 // the function it wraps (a `Symbol.for` key is one line away for anyone). A restore also knows
 // how to tell whether its patch is still in place and how to put it back: the engine checks
-// them at the end of every test (see Engine#verifyIntegrity, LEAKGATE_TAMPERED).
+// them at the end of every test (see integrity.ts, LEAKGATE_TAMPERED).
 
 import { loadedBuiltin } from './builtins.js'
 

@@ -3,6 +3,7 @@ import type { CheckRequest, Engine, Outcome } from '../engine.js'
 import { previewCode } from '../redact.js'
 import { matchBenignShape } from '../rules/benign.js'
 import { compilingFrame, isTrustedOperation } from '../trusted-operations.js'
+import { type CodeGeneration, codeGenerationOf } from './code-generation.js'
 import { patchProperty, type Restore } from './patch.js'
 import { callerSite, captureSites } from './trampoline.js'
 
@@ -73,24 +74,29 @@ function toSource(value: unknown): string {
 
 /** Calls a real code generator as if from the caller's frame (trampoline.ts). */
 export function callAsCaller(
-  engine: Engine,
+  codegen: CodeGeneration,
   sites: readonly NodeJS.CallSite[],
   call: (target: never, second: never, third: never) => unknown,
   target: unknown,
   second: unknown,
   third: unknown,
 ): unknown {
-  engine.compileDepth++
+  codegen.compileDepth++
   try {
-    const trampolines = engine.trampolines
+    const trampolines = codegen.trampolines
     if (!trampolines) return (call as (a: unknown, b: unknown, c: unknown) => unknown)(target, second, third)
     return trampolines.call(callerSite(sites), call as never, target, second, third)
   } finally {
-    engine.compileDepth--
+    codegen.compileDepth--
   }
 }
 
-function makeGuardedConstructor(engine: Engine, Real: AnyConstructor, event: string): AnyConstructor {
+function makeGuardedConstructor(
+  engine: Engine,
+  codegen: CodeGeneration,
+  Real: AnyConstructor,
+  event: string,
+): AnyConstructor {
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     // Each argument converted once, in order, as the real constructor would: what is decided is
     // what compiles (an object's toString could answer differently the second time).
@@ -116,7 +122,7 @@ function makeGuardedConstructor(engine: Engine, Real: AnyConstructor, event: str
     const newTarget: unknown = new.target
     const target = (newTarget === undefined || newTarget === guarded ? Real : newTarget) as AnyConstructor
     const sites = stack ? stack.callSites() : captureSites(guarded as Skip)
-    return callAsCaller(engine, sites, Reflect.construct, Real, sources, target)
+    return callAsCaller(codegen, sites, Reflect.construct, Real, sources, target)
   }
   Object.defineProperty(guarded, 'name', { value: Real.name, configurable: true })
   Object.defineProperty(guarded, 'length', { value: 1, configurable: true })
@@ -194,22 +200,23 @@ export function tameRealm(engine: Engine, global: typeof globalThis, parts: Real
     // would shadow the accessor).
     for (const restore of known.restores) if (restore.intact && !restore.intact()) restore.repair?.()
     if (!parts.weak) {
-      engine.guardRealm(global, known.restores)
+      engine.guardedPatches.keepRealm(global, known.restores)
       engine.realms.set(global, known.untame)
     }
     return known.untame
   }
   const restores: Restore[] = []
+  const codegen = codeGenerationOf(engine)
   // leakgate's own compile (the hidden constructors of that realm): never the code under test.
-  engine.compileDepth++
+  codegen.compileDepth++
   let constructors: [string, AnyConstructor][]
   try {
     constructors = realmConstructors(global, parts)
   } finally {
-    engine.compileDepth--
+    codegen.compileDepth--
   }
   for (const [name, Real] of constructors) {
-    const guarded = makeGuardedConstructor(engine, Real, name)
+    const guarded = makeGuardedConstructor(engine, codegen, Real, name)
     patchProperty(restores, Real.prototype as object, 'constructor', {
       value: guarded,
       writable: false,
@@ -218,7 +225,7 @@ export function tameRealm(engine: Engine, global: typeof globalThis, parts: Real
     if (name === 'Function')
       patchProperty(restores, global, 'Function', { value: guarded, writable: true, enumerable: false })
   }
-  tameEval(engine, global, restores)
+  tameEval(engine, codegen, global, restores)
   const untame = () => {
     if (engine.refuseFromTest('a realm was untamed by the code under test', untame)) return
     for (const restore of restores.reverse()) restore()
@@ -228,7 +235,7 @@ export function tameRealm(engine: Engine, global: typeof globalThis, parts: Real
   }
   if (proto) engine.tamedRealms.set(proto, { untame, restores })
   if (!parts.weak) {
-    engine.guardRealm(global, restores)
+    engine.guardedPatches.keepRealm(global, restores)
     engine.realms.set(global, untame)
   }
   return untame
@@ -236,7 +243,7 @@ export function tameRealm(engine: Engine, global: typeof globalThis, parts: Real
 
 const LOOKED_UP = '(code not visible: eval looked up)'
 
-function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]): void {
+function tameEval(engine: Engine, codegen: CodeGeneration, global: typeof globalThis, restores: Restore[]): void {
   const realEval = global.eval
   if (typeof realEval !== 'function') return
   let assigned: unknown
@@ -246,7 +253,7 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
     const outcome = checkCode(engine, 'eval', code, [code], checkedEval as Skip, stack)
     if (!outcome.ok) throw outcome.error
     // Allowed between lookup and call (a rule added in between): run it, indirectly.
-    return callAsCaller(engine, stack.callSites(), Reflect.apply, realEval, undefined, [code])
+    return callAsCaller(codegen, stack.callSites(), Reflect.apply, realEval, undefined, [code])
   }
   Object.defineProperty(checkedEval, 'name', { value: 'eval' })
   const getter = function eval_() {
@@ -269,7 +276,7 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
     let code = LOOKED_UP
     if (!verdict.allowed) {
       if (engine.mode === 'enforce') return checkedEval
-      const site = engine.evalSources.classify(stack.callSites()[0])
+      const site = codegen.evalSources.classify(stack.callSites()[0])
       if (site.kind === 'reference') return checkedEval
       // The code enforce mode would record at the call, when it is written there.
       if (site.kind === 'call' && site.code !== undefined) code = site.code
@@ -277,7 +284,7 @@ function tameEval(engine: Engine, global: typeof globalThis, restores: Restore[]
     // Allowed, or a direct call in report mode: record the lookup, hand out the real eval. The
     // inspector (inspectEval) knows this call site was decided already.
     checkCode(engine, 'eval', code, [], getter as Skip, stack)
-    if (engine.evalInspector) engine.evalLookup = siteKey(stack.origin())
+    if (codegen.evalInspector) codegen.evalLookup = siteKey(stack.origin())
     return realEval
   }
   patchProperty(restores, global, 'eval', {

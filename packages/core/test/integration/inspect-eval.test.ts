@@ -16,6 +16,8 @@ const INSPECT_PROBE = `
   fs.writeFileSync(path.join(base, 'plain.js'), 'module.exports = 40 + 2')
   const framework = require(path.join(base, 'node_modules/my-framework'))
   const engine = core.getEngine()
+  // The inspector's session is the code generation family's state, which the engine holds.
+  const inspecting = () => engine.interceptorState.get('code')?.evalInspector !== undefined
   const seen = () => engine.tracker.run.violations.map((v) => v.event + ' ' + v.target + (v.blocked ? ' (blocked)' : ''))
   const t = (fn) => { try { return { ok: true, value: fn() } } catch (e) { return kit.describeError(e) } }
   const r = {}
@@ -26,10 +28,10 @@ const INSPECT_PROBE = `
   engine.filter.operations.push({ file: '/node_modules/my-framework/', fn: ['exports.gen'], compiles: 'own' })
   r.offValue = capturedEval('1 + 1')
   r.offEvents = seen()
-  r.offSession = engine.evalInspector !== undefined
+  r.offSession = inspecting()
 
   core.install({ inspectEval: true })
-  r.onSession = engine.evalInspector !== undefined
+  r.onSession = inspecting()
   r.capturedEval = capturedEval('2 + 2')
   r.capturedFunction = new CapturedFunction('a', 'return a * 2')(21)
   r.otherRealm = OtherRealmFunction('return 5')()
@@ -54,16 +56,16 @@ const INSPECT_PROBE = `
   // A worker started now runs with the same options: its own session, from the preload.
   const { Worker } = require('node:worker_threads')
   r.worker = await new Promise((resolve) => {
-    const w = new Worker('const { parentPort } = require("node:worker_threads"); const e = process[Symbol.for("leakgate.engine")] ?? globalThis[Symbol.for("leakgate.engine")]; parentPort.postMessage({ policy: e.policy.inspectEval, session: e.evalInspector !== undefined })', { eval: true })
+    const w = new Worker('const { parentPort } = require("node:worker_threads"); const e = process[Symbol.for("leakgate.engine")] ?? globalThis[Symbol.for("leakgate.engine")]; parentPort.postMessage({ policy: e.policy.inspectEval, session: e.interceptorState.get("code")?.evalInspector !== undefined })', { eval: true })
     w.once('message', (m) => { w.terminate(); resolve(m) })
     w.once('error', (e) => resolve('worker error: ' + e.message))
   })
 
   core.install({ inspectEval: false })
-  r.turnedOff = engine.evalInspector === undefined
+  r.turnedOff = !inspecting()
   core.install({ inspectEval: true })
   core.uninstall()
-  r.stopped = engine.evalInspector === undefined
+  r.stopped = !inspecting()
   fs.rmSync(base, { recursive: true, force: true })
   return r
 `

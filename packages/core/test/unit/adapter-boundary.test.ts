@@ -30,6 +30,7 @@ const INTERNAL_MEMBERS = [
   'errorFor',
   'onOrphanViolation',
   'fileTopApplies',
+  'interceptorState',
   'approvedDepth',
   'compileDepth',
   'verifyIntegrity',
