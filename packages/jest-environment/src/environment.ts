@@ -2,7 +2,7 @@ import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from 
 import { unsupportedJestMessage } from '@leakgate/core'
 import { unsupportedJest } from './base.js'
 import type { CircusEvent, CircusState } from './circus.js'
-import { installFromConfig, type JestConfigLike, rawOptionsOf, readOptions } from './options.js'
+import { type JestConfigLike, openSessionFromConfig, rawOptionsOf } from './options.js'
 import { FileSession } from './session.js'
 import { openJestSession } from './trust.js'
 
@@ -34,8 +34,9 @@ export function makeLeakgateEnvironment<T extends EnvironmentClass>(Base: T): T 
   if (typeof Base !== 'function') {
     throw new TypeError(`makeLeakgateEnvironment() needs a Jest environment class, got ${typeof Base}`)
   }
-  // Before any base constructor runs: jest-environment-node's calls vm.runInContext itself.
-  const session = openJestSession()
+  // Before any base constructor runs: jest-environment-node's calls vm.runInContext itself. The
+  // project's options come with each constructor's config.
+  openJestSession()
   const Environment = class extends (Base as unknown as BaseClass) {
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
       // Jest 27 and older pass the project config itself: nothing below could read it.
@@ -43,7 +44,7 @@ export function makeLeakgateEnvironment<T extends EnvironmentClass>(Base: T): T 
         throw unsupportedJest(unsupportedJestMessage('27.0.0', '27 or older') as string)
       }
       const jestConfig = config as unknown as JestConfigLike
-      installFromConfig(readOptions(jestConfig))
+      const session = openSessionFromConfig(jestConfig)
       super(config, context)
       const global = this.global as unknown as Record<string, unknown>
       // Jest copies testEnvironmentOptions onto the test's global object: ours don't belong there.

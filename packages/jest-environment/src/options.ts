@@ -1,11 +1,6 @@
-import {
-  install,
-  LeakgateError,
-  type LeakgateOptions,
-  normalizeOptions,
-  type OptionSpec,
-  withoutFrames,
-} from '@leakgate/core'
+import { LeakgateError, type LeakgateOptions, normalizeOptions, type OptionSpec, withoutFrames } from '@leakgate/core'
+import type { Session } from '@leakgate/core/session'
+import { openJestSession } from './trust.js'
 
 // Options come from the Jest config: `testEnvironmentOptions: { leakgate: { ... } }` (also per
 // file with a `@jest-environment-options` docblock). Core validates them; a bad one fails every
@@ -47,10 +42,15 @@ export function readOptions(config: JestConfigLike): LeakgateOptions {
   return { root: config.globalConfig.rootDir, ...(raw as LeakgateOptions) }
 }
 
-/** install() with a message that points at the Jest config when the options are invalid. */
-export function installFromConfig(options: LeakgateOptions): void {
+/**
+ * This process's session with the project's options applied (readOptions), or a message that
+ * points at the Jest config when they are invalid. Applied only when they differ from those in
+ * force (a docblock's options, or a file after an in-band suspend, apply them again).
+ */
+export function openSessionFromConfig(config: JestConfigLike): Session {
+  const options = readOptions(config)
   try {
-    install(options)
+    return openJestSession(options)
   } catch (error) {
     if (LeakgateError.is(error) && error.code === 'LEAKGATE_INVALID_OPTION') {
       // A bad LEAKGATE_MODE is in the environment: pointing at the Jest config would send the

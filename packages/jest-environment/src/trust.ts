@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { TrustedOperation } from '@leakgate/core'
+import type { LeakgateOptions, TrustedOperation } from '@leakgate/core'
 import { openSession, type Session } from '@leakgate/core/session'
 import { resolveFromProject } from './resolve.js'
 import { noteOrphan } from './sink.js'
@@ -128,13 +128,15 @@ function loadJestNativeAddons(): void {
 }
 
 /**
- * This process's session with Jest's paths trusted and this adapter's frames hidden, the options
- * in force left as they are (the environment applies the project's: options.ts). Idempotent;
- * must run before a base environment's constructor (it compiles with `vm`).
+ * This process's session with Jest's paths trusted and this adapter's frames hidden, with
+ * `options` applied (validated; the environment reads them from the Jest config: options.ts), or
+ * without: the options in force left as they are. Idempotent; must run before a base
+ * environment's constructor (it compiles with `vm`).
  */
-export function openJestSession(): Session {
+export function openJestSession(options?: LeakgateOptions): Session {
   const session = openSession({
     framework: 'jest',
+    ...(options === undefined ? {} : { options }),
     trustedPaths: JEST_FRAMEWORK_PATHS,
     trustedOperations: JEST_OPERATIONS,
     ownDirs: [here],

@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js'
 import type { LeakgateError } from '../errors.js'
 import type { AuditRecord, Mode } from '../events.js'
 import type { LeakgateOptions } from '../options.js'
+import type { Policy } from '../policy.js'
 import { ENGINE_KEY, getEngine, guardModuleClass, install, tameRealm } from '../runtime.js'
 import type { TrustedOperation } from '../trusted-operations.js'
 import { TestFile } from './test-file.js'
@@ -78,8 +79,12 @@ export interface EnterFileOptions {
   fileTop?: 'sync' | (() => boolean)
 }
 
-/** The options each engine was last configured with by a session (JSON): unchanged, not again. */
-const configured = new WeakMap<Engine, string>()
+/**
+ * The options each engine was last configured with by a session (JSON), and the policy that made:
+ * unchanged and still in force, not again. A policy replaced since (`install()` at a file's top
+ * level, outside any test) is replaced by the session's again, as on the first call.
+ */
+const configured = new WeakMap<Engine, { key: string; policy: Policy }>()
 /** Engines a session suspended between files (see suspend()). */
 const suspended = new WeakSet<Engine>()
 
@@ -205,9 +210,10 @@ export function openSession(options: SessionOptions): Session {
     options.sinkDir === undefined ? options.options : { ...(options.options ?? {}), sinkDir: options.sinkDir }
   if (userOptions !== undefined) {
     const key = JSON.stringify(userOptions)
-    if (configured.get(engine) !== key || !engine.active) {
+    const last = configured.get(engine)
+    if (last?.key !== key || last.policy !== engine.policy || !engine.active) {
       install(userOptions)
-      configured.set(engine, key)
+      configured.set(engine, { key, policy: engine.policy })
     }
   }
   if (options.onOrphan) engine.onOrphanViolation ??= options.onOrphan
