@@ -18,6 +18,11 @@ function suiteConfig(overrides = {}) {
     roots: ['<rootDir>/tests'],
     testEnvironment: 'node',
     transform: { '\\.[cm]?js$': ['babel-jest', babel] },
+    // leakgate's packages are linked from this workspace, so their real paths are not under
+    // node_modules: without this, Jest loads the environment through babel-jest (pirates),
+    // transforming @leakgate/core/session and its chunks as if they were the project's code.
+    // Installed from the registry they are under node_modules, which Jest leaves alone.
+    transformIgnorePatterns: ['/node_modules/', '/packages/[^/]+/dist/'],
     setupFiles: [...setupFiles, ...probe()],
     ...rest,
   }
