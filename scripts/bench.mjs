@@ -4,12 +4,17 @@
 //   1. the macro suite (bench/suite) under Vitest and Jest, without a guard, with leakgate and
 //      with the peers (nock, jest-offline): wall time of the real CLI runs, rounds alternating;
 //   2. start-up per worker: in a bare process, and inside the frameworks' workers (probe runs);
-//   3. the engine's per-call costs (packages/core/bench/engine.mjs).
-// Prints the ratios and writes BENCHMARKS.md and docs/benchmarks-chart.svg.
+//   3. the engine's per-call costs (packages/core/bench/engine.mjs);
+//   4. public projects' own suites (bench/real: http-proxy-middleware on Vitest, koa on Jest),
+//      without a guard, with leakgate and with nock where it applies, on each Node of --nodes.
+// Prints the ratios, checks them against bench/targets.json (exit 1 on a regression) and writes
+// BENCHMARKS.md, docs/benchmarks-chart.svg and bench/history/<version>.json.
 //
 //   npm run bench [-- --quick] [--rounds N] [--write | --no-write] [--node path/to/node]
+//                 [--only macro,startup,engine,real] [--nodes 20,22,24] [--real-rounds N]
 //                 [--skip-build] [--json results.json]
 //   npm run bench -- --render    re-writes BENCHMARKS.md and the chart from bench/results.json
+//   npm run bench -- --check [--results file.json]   only the regression check, on saved results
 //
 // Safety: it re-runs itself inside a fresh network namespace (scripts/netns.mjs) where the
 // platform allows; every target is a loopback server on port 0.
@@ -25,8 +30,10 @@ import { describeMachine } from '../bench/lib/machine.mjs'
 import { renderReport } from '../bench/lib/report.mjs'
 import { measureBareStartup, measureWorkerStartup } from '../bench/lib/startup.mjs'
 import { summarize } from '../bench/lib/stats.mjs'
-import { runSuite, SUITES } from '../bench/lib/suites.mjs'
+import { installReal, REAL_SUITES, runSuite, SUITES } from '../bench/lib/suites.mjs'
+import { checkRegressions, loadTargets, reportCheck } from '../bench/lib/targets.mjs'
 import { ISOLATED_ENV, netnsCommand } from './netns.mjs'
+import { nodeBinary } from './nodes.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { values: flags } = parseArgs({
@@ -39,6 +46,11 @@ const { values: flags } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     json: { type: 'string' },
     render: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    nodes: { type: 'string' },
+    'real-rounds': { type: 'string' },
+    check: { type: 'boolean', default: false },
+    results: { type: 'string' },
   },
 })
 const RESULTS = path.join(root, 'bench/results.json')
@@ -47,17 +59,48 @@ if (flags.render) {
   publish(JSON.parse(fs.readFileSync(RESULTS, 'utf8')))
   process.exit(0)
 }
+if (flags.check) {
+  const file = path.resolve(flags.results ?? RESULTS)
+  process.exit(reportCheck(checkRegressions(JSON.parse(fs.readFileSync(file, 'utf8')), loadTargets(root))))
+}
+
+const PARTS = ['macro', 'startup', 'engine', 'real']
+const parts = new Set(flags.only ? flags.only.split(',').map((p) => p.trim()) : PARTS)
+for (const part of parts) {
+  if (!PARTS.includes(part)) {
+    console.error(`--only takes a list of ${PARTS.join(', ')}; got ${part}`)
+    process.exit(2)
+  }
+}
 
 const plan = flags.quick
   ? { suites: 2, warmup: false, probe: 1, engine: 3, startup: 5 }
   : { suites: 10, warmup: true, probe: 4, engine: 15, startup: 30 }
 if (flags.rounds) plan.suites = Number(flags.rounds)
-if (!Number.isInteger(plan.suites) || plan.suites < 1) {
-  console.error(`--rounds must be a positive integer, got ${flags.rounds}`)
-  process.exit(2)
+plan.real = flags['real-rounds'] ? Number(flags['real-rounds']) : plan.suites
+for (const [flag, value] of [
+  ['--rounds', plan.suites],
+  ['--real-rounds', plan.real],
+]) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${flag} must be a positive integer, got ${value}`)
+    process.exit(2)
+  }
 }
 const write = flags['no-write'] ? false : (flags.write ?? !flags.quick)
 const node = path.resolve(flags.node)
+// The Nodes the real suites run on: majors from .matrix (scripts/nodes.mjs) or paths.
+const realNodes = (flags.nodes ? flags.nodes.split(',') : [node]).map((entry) => {
+  const major = entry.trim()
+  if (!/^\d+$/.test(major)) return path.resolve(major)
+  if (process.versions.node.split('.')[0] === major) return process.execPath
+  const bin = nodeBinary(major)
+  if (!fs.existsSync(bin)) {
+    console.error(`no Node ${major} in .matrix: run node scripts/nodes.mjs install`)
+    process.exit(2)
+  }
+  return bin
+})
 
 // Into a fresh network namespace first (loopback only), unless already there.
 if (process.env[ISOLATED_ENV] !== '1') {
@@ -101,135 +144,194 @@ log(`▶ ${machine.cpu}, ${machine.cores} cores, ${machine.memory}; Node ${machi
 
 // 1. The macro suite.
 const env = (suite) => ({ LEAKGATE_BENCH_REPORT: path.join(tmp, `report-${suite.id}.json`) })
-if (plan.warmup) {
-  log('▶ warm-up: one run of each configuration (transform caches), not counted')
-  for (const suite of SUITES) log(`  ${suite.label}: ${seconds(runSuite(suite, { root, node, env: env(suite) }))}`)
-}
-const walls = new Map(SUITES.map((s) => [s.id, []]))
-for (let round = 0; round < plan.suites; round++) {
-  log(`▶ macro suite, round ${round + 1}/${plan.suites}`)
-  const order = round % 2 ? [...SUITES].reverse() : SUITES
-  for (const suite of order) {
-    const ms = runSuite(suite, { root, node, env: env(suite) })
-    walls.get(suite.id).push(ms)
-    log(`  ${suite.label}: ${seconds(ms)}`)
+const suites = parts.has('macro') ? measureSuites(SUITES, node, plan.suites, 'macro suite') : undefined
+
+/** Rounds of every configuration in alternating order (a warm-up run of each first, not counted). */
+function measureSuites(list, node, rounds, title) {
+  if (plan.warmup) {
+    log(`▶ ${title}: warm-up, one run of each configuration (transform caches), not counted`)
+    for (const suite of list) log(`  ${suite.label}: ${seconds(runSuite(suite, { root, node, env: env(suite) }))}`)
   }
-}
-const suites = SUITES.map((suite) => {
-  const own = walls.get(suite.id)
-  const base = suite.baseline ? walls.get(suite.baseline) : undefined
-  return {
-    id: suite.id,
-    label: suite.label,
-    framework: suite.framework,
-    tests: suite.tests,
-    baseline: suite.baseline,
-    samples: own,
-    wall: summarize(own),
-    ratio: base ? summarize(own.map((ms, round) => ms / base[round])) : null,
+  const walls = new Map(list.map((s) => [s.id, []]))
+  for (let round = 0; round < rounds; round++) {
+    log(`▶ ${title}, round ${round + 1}/${rounds}`)
+    const order = round % 2 ? [...list].reverse() : list
+    for (const suite of order) {
+      const ms = runSuite(suite, { root, node, env: env(suite) })
+      walls.get(suite.id).push(ms)
+      log(`  ${suite.label}: ${seconds(ms)}`)
+    }
   }
-})
+  return list.map((suite) => {
+    const own = walls.get(suite.id)
+    const base = suite.baseline ? walls.get(suite.baseline) : undefined
+    return {
+      id: suite.id,
+      label: suite.label,
+      framework: suite.framework,
+      tests: suite.tests,
+      baseline: suite.baseline,
+      samples: own,
+      wall: summarize(own),
+      ratio: base ? summarize(own.map((ms, round) => ms / base[round])) : null,
+    }
+  })
+}
 
 // 2. Start-up per worker.
-log('▶ start-up in a bare process')
-const bare = measureBareStartup({ root, node, samples: plan.startup })
-log('▶ start-up in framework workers (probe runs)')
-const byId = (id) => SUITES.find((s) => s.id === id)
-const workers = measureWorkerStartup({
-  root,
-  node,
-  rounds: plan.probe,
-  tmp,
-  log,
-  pairs: [
-    [byId('vitest-none'), byId('vitest-leakgate')],
-    [byId('jest-none'), byId('jest-leakgate')],
-  ],
-})
-
-// 3. The engine, per call.
-log('▶ engine, per call (packages/core/bench/engine.mjs)')
-const engine = measureEngine({ root, node, rounds: plan.engine })
-fs.rmSync(tmp, { recursive: true, force: true })
-
-// Targets (issue 7).
-const suiteById = (id) => suites.find((s) => s.id === id)
-const call = (pattern) => engine.results.find((r) => pattern.test(r.name))
-const targets = []
-for (const id of ['vitest-leakgate', 'jest-leakgate']) {
-  const s = suiteById(id)
-  targets.push({
-    name: `suite wall time, ${s.framework === 'vitest' ? 'Vitest' : 'Jest'}`,
-    target: '≤ ×1.03',
-    measured: `×${s.ratio.median.toFixed(3)} (p10–p90 ×${s.ratio.spread[0].toFixed(3)}–×${s.ratio.spread[1].toFixed(3)})`,
-    met: s.ratio.median <= 1.03,
+let bare
+let workers
+if (parts.has('startup')) {
+  log('▶ start-up in a bare process')
+  bare = measureBareStartup({ root, node, samples: plan.startup })
+  log('▶ start-up in framework workers (probe runs)')
+  const byId = (id) => SUITES.find((s) => s.id === id)
+  workers = measureWorkerStartup({
+    root,
+    node,
+    rounds: plan.probe,
+    tmp,
+    log,
+    pairs: [
+      [byId('vitest-none'), byId('vitest-leakgate')],
+      [byId('jest-none'), byId('jest-leakgate')],
+    ],
   })
 }
-targets.push({
-  name: 'start-up, bare process (load + install + tame)',
-  target: '< 15 ms',
-  measured: `${bare.total.median.toFixed(1)} ms`,
-  met: bare.total.median < 15,
-})
-for (const w of workers) {
-  targets.push({
-    name: `start-up per ${w.framework === 'vitest' ? 'Vitest' : 'Jest'} worker (load + install + tame)`,
-    target: '< 15 ms',
-    measured: `${w.total.median.toFixed(1)} ms`,
-    met: w.total.median < 15,
+
+// 3. The engine, per call.
+let engine
+if (parts.has('engine')) {
+  log('▶ engine, per call (packages/core/bench/engine.mjs)')
+  engine = measureEngine({ root, node, rounds: plan.engine })
+}
+
+// 4. Public projects' own suites, on each Node asked for.
+let real
+if (parts.has('real')) {
+  log('▶ real suites: dependencies (npm ci, cached)')
+  installReal(root, log)
+  real = realNodes.map((bin) => {
+    const version = describeMachine(bin).node
+    return {
+      node: version,
+      rounds: plan.real,
+      suites: measureSuites(REAL_SUITES, bin, plan.real, `real suites, Node ${version}`),
+    }
   })
+}
+fs.rmSync(tmp, { recursive: true, force: true })
+
+// A part not measured in this run (--only) is taken from the saved results, so that the page
+// and the check always cover every part.
+const saved = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {}
+const merged = {
+  suites: suites ?? saved.suites,
+  startup: bare ? { bare, workers } : saved.startup,
+  engine: engine ?? saved.engine,
+  real: real ?? saved.real,
+}
+
+// Goals (issues 7 and 15): met or missed, shown on the page; the check below is what fails a run.
+const goals = loadTargets(root).goals
+const fmtRatio = (r) => `×${r.median.toFixed(3)} (p10–p90 ×${r.spread[0].toFixed(3)}–×${r.spread[1].toFixed(3)})`
+const targets = []
+for (const s of merged.suites ?? []) {
+  if (!/leakgate/.test(s.id) || !s.ratio) continue
+  targets.push({
+    name: `suite wall time, ${s.label.replace(/ \+ leakgate.*/, '')}`,
+    target: `≤ ×${goals.macroSuite}`,
+    measured: fmtRatio(s.ratio),
+    met: s.ratio.median <= goals.macroSuite,
+  })
+}
+for (const run of merged.real ?? []) {
+  for (const s of run.suites) {
+    if (!/leakgate/.test(s.id)) continue
+    targets.push({
+      name: `real suite wall time, ${s.label.replace(/ \+ leakgate/, '')}, Node ${run.node}`,
+      target: `≤ ×${goals.realSuite}`,
+      measured: fmtRatio(s.ratio),
+      met: s.ratio.median <= goals.realSuite,
+    })
+  }
+}
+if (merged.startup) {
+  const { bare, workers } = merged.startup
+  targets.push({
+    name: 'start-up, bare process (load + install + tame)',
+    target: `< ${goals.startupMs} ms`,
+    measured: `${bare.total.median.toFixed(1)} ms`,
+    met: bare.total.median < goals.startupMs,
+  })
+  for (const w of workers) {
+    targets.push({
+      name: `start-up per ${w.framework === 'vitest' ? 'Vitest' : 'Jest'} worker (load + install + tame)`,
+      target: `< ${goals.startupMs} ms`,
+      measured: `${w.total.median.toFixed(1)} ms`,
+      met: w.total.median < goals.startupMs,
+    })
+  }
 }
 for (const [label, pattern] of [
   ['allowed loopback connect, per call', /connect/],
   ['allowed spawnSync, per call', /spawnSync/],
 ]) {
-  const r = call(pattern)
+  const r = merged.engine?.results.find((x) => pattern.test(x.name))
   if (!r) continue
   const total = r.guarded / r.plain
   targets.push({
     name: label,
-    target: '≤ ×1.05',
+    target: `≤ ×${goals.perCall}`,
     measured: `guard ×${r.ratio.toFixed(3)}, total ×${total.toFixed(3)} (CPU)`,
-    met: Math.max(r.ratio, total) <= 1.05,
+    met: Math.max(r.ratio, total) <= goals.perCall,
   })
 }
 
 const results = {
   date: new Date().toISOString().slice(0, 10),
   quick: flags.quick,
-  rounds: { suites: plan.suites, probe: plan.probe },
+  rounds: { suites: plan.suites, probe: plan.probe, real: plan.real },
   machine,
-  suites,
-  startup: { bare, workers },
-  engine,
+  ...merged,
   targets,
 }
 
 // Print.
-log(`\nleakgate benchmarks — Node ${machine.node}, ${plan.suites} rounds (median, p10–p90)\n`)
-for (const s of suites) {
-  const ratio = s.ratio
-    ? `×${s.ratio.median.toFixed(3)} (×${s.ratio.spread[0].toFixed(3)}–×${s.ratio.spread[1].toFixed(3)})`
-    : 'baseline'
-  log(`${s.label.padEnd(42)} ${seconds(s.wall.median).padStart(8)}  ${ratio}`)
+log(`\nleakgate benchmarks — Node ${machine.node} (median, p10–p90)\n`)
+const printSuites = (list) => {
+  for (const s of list) {
+    const ratio = s.ratio
+      ? `×${s.ratio.median.toFixed(3)} (×${s.ratio.spread[0].toFixed(3)}–×${s.ratio.spread[1].toFixed(3)})`
+      : 'baseline'
+    log(`${s.label.padEnd(48)} ${seconds(s.wall.median).padStart(8)}  ${ratio}`)
+  }
+}
+if (suites) printSuites(suites)
+for (const run of real ?? []) {
+  log(`\nreal suites, Node ${run.node}, ${run.rounds} rounds`)
+  printSuites(run.suites)
 }
 log('')
-for (const w of workers) {
+for (const w of workers ?? []) {
   log(
     `start-up per ${w.framework} worker: load ${w.load.median.toFixed(1)} + install ${w.install.median.toFixed(1)} + tame ${w.tame.median.toFixed(1)} = ${w.total.median.toFixed(1)} ms; ready ${w.readyWithout.median.toFixed(1)} → ${w.readyWith.median.toFixed(1)} ms`,
   )
 }
-log(
-  `start-up, bare process: load ${bare.load.median.toFixed(1)} + install ${bare.install.median.toFixed(1)} + tame ${bare.tame.median.toFixed(1)} = ${bare.total.median.toFixed(1)} ms`,
-)
+if (bare) {
+  log(
+    `start-up, bare process: load ${bare.load.median.toFixed(1)} + install ${bare.install.median.toFixed(1)} + tame ${bare.tame.median.toFixed(1)} = ${bare.total.median.toFixed(1)} ms`,
+  )
+}
 log('')
-for (const r of engine.results) {
+for (const r of engine?.results ?? []) {
   log(
     `${r.name.padEnd(42)} ${r.plain.toFixed(2)} → ${r.guarded.toFixed(2)} ${r.unit} CPU  guard ×${r.ratio.toFixed(3)}  total ×${(r.guarded / r.plain).toFixed(3)}`,
   )
 }
 log('')
-for (const t of targets) log(`${t.met ? '✔' : '✖'} ${t.name}: ${t.measured} (target ${t.target})`)
+for (const t of targets) log(`${t.met ? '✔' : '✖'} ${t.name}: ${t.measured} (goal ${t.target})`)
+const regressions = checkRegressions(results, loadTargets(root))
 
 // Write.
 /** Raw results, formatted as the repository's formatter wants them (they are committed). */
@@ -241,11 +343,16 @@ function writeResults(file) {
 if (flags.json) writeResults(path.resolve(flags.json))
 if (write) {
   writeResults(RESULTS)
+  // The figures of each release, kept: bench/history/<version of @leakgate/core>.json.
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'packages/core/package.json'), 'utf8')).version
+  fs.mkdirSync(path.join(root, 'bench/history'), { recursive: true })
+  writeResults(path.join(root, 'bench/history', `${version}.json`))
   publish(results)
 } else {
   log('\n(BENCHMARKS.md left as is: pass --write to write it)')
 }
 log(`done in ${((Date.now() - started) / 60000).toFixed(1)} min`)
+process.exitCode = reportCheck(regressions)
 
 function callRow(r) {
   return { label: r.name, median: r.guarded / r.plain, spread: r.guardedSpread.map((x) => x / r.plain), ours: true }
@@ -268,6 +375,18 @@ function publish(results) {
             ours: /leakgate/.test(s.id),
           })),
       },
+      ...(results.real ?? []).map((run) => ({
+        title: `Real suites' wall time on Node ${run.node}, to the same suite without a guard`,
+        target: 1.05,
+        rows: run.suites
+          .filter((s) => s.ratio)
+          .map((s) => ({
+            label: s.label,
+            median: s.ratio.median,
+            spread: s.ratio.spread,
+            ours: /leakgate/.test(s.id),
+          })),
+      })),
       {
         title: 'Per call on allowed paths (CPU), guarded to unpatched: network and processes',
         target: 1.05,

@@ -1,6 +1,6 @@
 // BENCHMARKS.md from one run's results: targets first, then each measure with its method,
 // the machine and versions, and the commands to reproduce it.
-import { commandOf, SUITES } from './suites.mjs'
+import { commandOf, REAL_SUITES, SUITES } from './suites.mjs'
 
 const ratio = (x) => `×${x.toFixed(3)}`
 const range = ([low, high], digits, prefix = '') => `${prefix}${low.toFixed(digits)}–${prefix}${high.toFixed(digits)}`
@@ -17,9 +17,13 @@ export function targetRows(results) {
 }
 
 function suiteTable(results) {
+  return suiteRows(results.suites)
+}
+
+function suiteRows(suites) {
   return table(
     ['configuration', 'tests', 'wall time (median)', 'p10–p90', 'ratio to its baseline', 'ratio p10–p90'],
-    results.suites.map((s) => [
+    suites.map((s) => [
       s.label,
       String(s.tests),
       `${(s.wall.median / 1000).toFixed(2)} s`,
@@ -130,7 +134,7 @@ loopback included, and offers no way to let one through: a request to the suite'
 throws inside mitm and the test hangs until its timeout. So it runs on the suite without its two
 network files, set beside the baseline and leakgate on that same subset.
 
-## Start-up per worker
+${realSection(results)}## Start-up per worker
 
 In a bare process (\`node bench/probe/startup.cjs\`, ${results.startup.bare.total.n} fresh processes): load
 \`@leakgate/core\`, \`install()\` with the suite's rules, \`tameRealm(globalThis)\`.
@@ -171,12 +175,15 @@ npm run bench -- --rounds 20  # more rounds of the macro suite
 npm run bench -- --skip-build --no-write --node .matrix/node-24/node_modules/.bin/node \\
   --json bench/results-node24.json   # another Node; --render then adds it to this page
 npm run bench -- --render     # re-write this page and the chart from bench/results*.json
+npm run bench -- --only real --nodes 20,22,24 --real-rounds 10   # the real suites alone, per Node
+npm run bench -- --check      # the regression check alone, on bench/results.json
 \`\`\`
 
 Each configuration alone (from the repository root):
 
 \`\`\`sh
 ${SUITES.map(commandOf).join('\n')}
+${REAL_SUITES.map(commandOf).join('\n')}
 node bench/probe/startup.cjs
 npm run bench -w @leakgate/core
 \`\`\`
@@ -196,5 +203,31 @@ V8 reports every compiled script to the session (module loading pays for that), 
 eval is then attributed and decided:
 
 ${rows.join('\n')}
+`
+}
+
+/** Public projects' own suites, per Node. */
+function realSection(results) {
+  if (!results.real?.length) return ''
+  const runs = results.real
+    .map((run) => `### Node ${run.node} (${run.rounds} rounds)\n\n${suiteRows(run.suites)}\n`)
+    .join('\n')
+  return `## Real suites: public projects' own test suites
+
+Pinned and vendored under bench/real (each with its LICENSE and a PROVENANCE.md that says what was
+changed and why), their dependencies installed by the bench with \`npm ci\` from their
+package-lock.json, run with the repository's own runners from their own directory, rounds
+alternating as for the macro suite (a warm-up run of each first, except with \`--quick\`):
+- **http-proxy-middleware 4.2.0** (Vitest, forks pool, a worker per file; express, mockttp, supertest,
+  hono, ws: ~220 dependency packages): 29 files, 295 tests, loopback HTTP, HTTPS, HTTP/2 and
+  WebSocket proxying. leakgate needs no rule (loopback is this machine by default). nock does not
+  apply: its interception of loopback requests breaks 72 of the proxying tests.
+- **koa 2.16.4** (Jest, in band on 2 cores; supertest 3 and koa's own ~80 packages): 68 files, 376 tests,
+  a loopback server per test. leakgate's rule: \`allow: { eval: [{ from: 'depd' }] }\` (http-errors'
+  depd compiles its deprecation wrappers); two tests compile \`Error\` in a new context on purpose
+  and say so with \`allowAudit({ eval: true })\`. nock runs 375 of the tests (one builds a URL nock
+  cannot parse).
+
+${runs}
 `
 }

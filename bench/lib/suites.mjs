@@ -2,6 +2,7 @@
 // exit (wall time: what a developer or CI waits for) and must pass with the expected number of
 // tests, or the benchmark stops: a configuration that fails is not measured.
 import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 
 const VITEST = 'node_modules/vitest/vitest.mjs'
@@ -44,9 +45,67 @@ export const SUITES = [
   },
 ]
 
+/**
+ * Public projects' own suites (bench/real/<name>, pinned and vendored: see each PROVENANCE.md),
+ * run from their own directory (their tests read files relative to it) with the repository's
+ * runners; their dependencies are installed by `installReal` with `npm ci`.
+ */
+function real(name, framework, config) {
+  const ext = framework === 'vitest' ? 'mjs' : 'cjs'
+  return { framework, real: name, cwd: `bench/real/${name}`, config: `${config}.config.${ext}` }
+}
+
+export const REAL_SUITES = [
+  {
+    id: 'hpm-none',
+    label: 'http-proxy-middleware (Vitest), no guard',
+    tests: 295,
+    ...real('http-proxy-middleware', 'vitest', 'none'),
+  },
+  {
+    id: 'hpm-leakgate',
+    label: 'http-proxy-middleware (Vitest) + leakgate',
+    tests: 295,
+    baseline: 'hpm-none',
+    ...real('http-proxy-middleware', 'vitest', 'leakgate'),
+  },
+  { id: 'koa-none', label: 'koa (Jest), no guard', tests: 376, ...real('koa', 'jest', 'none') },
+  {
+    id: 'koa-leakgate',
+    label: 'koa (Jest) + leakgate',
+    tests: 376,
+    baseline: 'koa-none',
+    ...real('koa', 'jest', 'leakgate'),
+  },
+  // nock's run leaves one test out (see bench/real/koa/nock.config.cjs).
+  { id: 'koa-nock', label: 'koa (Jest) + nock', tests: 375, baseline: 'koa-none', ...real('koa', 'jest', 'nock') },
+]
+
 /** The command line a reader can type to run one configuration. */
 export function commandOf(suite) {
-  return suite.framework === 'vitest' ? `npx vitest run --config ${suite.config}` : `npx jest --config ${suite.config}`
+  const run =
+    suite.framework === 'vitest' ? `npx vitest run --config ${suite.config}` : `npx jest --config ${suite.config}`
+  return suite.cwd ? `(cd ${suite.cwd} && ${run})` : run
+}
+
+/**
+ * Installs the real suites' dependencies (`npm ci` from their package-lock.json), once: a
+ * directory whose lock file has not changed since its last install is left as it is.
+ */
+export function installReal(root, log) {
+  for (const name of new Set(REAL_SUITES.map((s) => s.real))) {
+    const dir = path.join(root, 'bench/real', name)
+    const lock = fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')
+    const stamp = path.join(dir, 'node_modules/.leakgate-bench-lock')
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === lock) continue
+    log(`  npm ci in bench/real/${name}`)
+    const result = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: dir,
+      stdio: 'inherit',
+    })
+    if (result.status !== 0) throw new Error(`npm ci failed in bench/real/${name}`)
+    fs.writeFileSync(stamp, lock)
+  }
 }
 
 /**
@@ -71,14 +130,14 @@ function runOnce(suite, { root, node, env = {} }) {
   const args = suite.framework === 'vitest' ? [bin, 'run', '--config', suite.config] : [bin, '--config', suite.config]
   const start = process.hrtime.bigint()
   const result = spawnSync(node, args, {
-    cwd: root,
+    cwd: path.join(root, suite.cwd ?? '.'),
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env },
   })
   const ms = Number(process.hrtime.bigint() - start) / 1e6
   const output = `${result.stdout}\n${result.stderr}`
-  const passed = /Tests:?\s+(\d+) passed/.exec(output)
+  const passed = /Tests:?\s+(?:\d+ \w+, )*(\d+) passed/.exec(output)
   if (result.status !== 0 || Number(passed?.[1]) !== suite.tests || /\d+ failed/.test(output)) {
     const tail = output.trim().split('\n').slice(-40).join('\n')
     throw new Error(

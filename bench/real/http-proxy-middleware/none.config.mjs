@@ -1,0 +1,5 @@
+// http-proxy-middleware's suite without a guard: the baseline.
+import { defineConfig } from 'vitest/config'
+import { suiteConfig } from './base.mjs'
+
+export default defineConfig(suiteConfig())

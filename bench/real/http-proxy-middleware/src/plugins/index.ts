@@ -1,0 +1,5 @@
+// definePlugin()
+export * from './define-plugin.js';
+
+// default plugins
+export * from './default/index.js';

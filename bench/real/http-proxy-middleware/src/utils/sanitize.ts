@@ -1,0 +1,3 @@
+export function sanitize(input: string | undefined): string {
+  return input?.replace(/[<>]/g, (i) => encodeURIComponent(i)) ?? '';
+}

@@ -1,0 +1,4 @@
+// koa's suite without a guard: the baseline.
+const { suiteConfig } = require('./base.cjs')
+
+module.exports = suiteConfig()

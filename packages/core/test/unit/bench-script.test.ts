@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, test } from 'vitest'
+
+// `npm run bench` itself (never the benchmark: that takes minutes): its regression check passes
+// on figures within their limits and fails, with a message naming the ratio, on a made-up
+// results file where one moved past its limit by more than its noise; the page renders the
+// real suites per Node.
+
+const repo = fileURLToPath(new URL('../../../../', import.meta.url))
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-bench-check-'))
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+const ratio = (median: number, low: number, high: number) => ({ median, spread: [low, high], n: 10 })
+const suite = (id: string, label: string, r: ReturnType<typeof ratio> | null) => ({
+  id,
+  label,
+  framework: 'vitest',
+  tests: 1,
+  samples: [1000],
+  wall: ratio(1000, 990, 1010),
+  ratio: r,
+})
+
+function results(hpm: ReturnType<typeof ratio>) {
+  return {
+    suites: [suite('jest-leakgate', 'Jest + leakgate', ratio(1.0, 0.99, 1.02))],
+    real: [
+      {
+        node: 'v20.20.2',
+        rounds: 10,
+        suites: [
+          suite('hpm-none', 'http-proxy-middleware (Vitest), no guard', null),
+          suite('hpm-leakgate', 'http-proxy-middleware (Vitest) + leakgate', hpm),
+        ],
+      },
+    ],
+  }
+}
+
+function check(data: unknown) {
+  const file = path.join(tmp, `results-${Math.random().toString(36).slice(2)}.json`)
+  fs.writeFileSync(file, JSON.stringify(data))
+  const run = spawnSync(process.execPath, ['scripts/bench.mjs', '--check', '--results', file], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  return { code: run.status, output: `${run.stdout}${run.stderr}` }
+}
+
+const limits = JSON.parse(fs.readFileSync(path.join(repo, 'bench/targets.json'), 'utf8')).limits
+
+describe('npm run bench -- --check', () => {
+  test('passes when every ratio is within its limit and noise', () => {
+    const within = limits.real['hpm-leakgate'] + 0.01
+    const { code, output } = check(results(ratio(within, within - 0.02, within + 0.02)))
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/✔ http-proxy-middleware \(Vitest\) \+ leakgate, Node v20\.20\.2/)
+  })
+
+  test('fails, naming the ratio, when one moves past its limit by more than its noise', () => {
+    const past = limits.real['hpm-leakgate'] + 0.2
+    const { code, output } = check(results(ratio(past, past - 0.02, past + 0.02)))
+    expect(code).toBe(1)
+    expect(output).toMatch(/✖ REGRESSED http-proxy-middleware \(Vitest\) \+ leakgate, Node v20\.20\.2/)
+    expect(output).toMatch(/1 ratio\(s\) moved past their limit by more than their noise/)
+  })
+})
+
+describe('the page', () => {
+  test('renders the real suites per Node beside the macro suite', () => {
+    const saved = JSON.parse(fs.readFileSync(path.join(repo, 'bench/results.json'), 'utf8'))
+    const file = path.join(tmp, 'page-input.json')
+    fs.writeFileSync(file, JSON.stringify({ ...saved, real: results(ratio(1.1, 1.05, 1.15)).real }))
+    const script = `import('./bench/lib/report.mjs').then((m) => process.stdout.write(m.renderReport(JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8')))))`
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: repo, encoding: 'utf8', timeout: 60_000 })
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).toContain("## Real suites: public projects' own test suites")
+    expect(run.stdout).toContain('### Node v20.20.2 (10 rounds)')
+    expect(run.stdout).toMatch(
+      /\| http-proxy-middleware \(Vitest\) \+ leakgate \| 1 \| 1\.00 s \| 0\.99–1\.01 \| ×1\.100 \| ×1\.050–×1\.150 \|/,
+    )
+  })
+})
