@@ -59,14 +59,25 @@ function nativeError(error: unknown, depth = 0): unknown {
   return copy
 }
 
+/** Each TestContext to its test: beforeEach/afterEach hooks get the test's context. */
+const contexts = new WeakMap<object, TestLike>()
+
+/** Finds the guard of the file a test or hook belongs to (one file a process, or every file of the run). */
+export interface GuardRouter {
+  guardOf(test: TestLike): FileGuard | undefined
+}
+
+/** Is `fn` a file's check (FileGuard#fileHook)? Those run after every other root `after` hook. */
+const fileHooks = new WeakSet<object>()
+
 export class FileGuard {
   private readonly attempts = new WeakMap<TestLike, TestAttempt>()
-  /** Each TestContext to its test: beforeEach/afterEach hooks get the test's context. */
-  private readonly contexts = new WeakMap<object, TestLike>()
   private count = 0
   private root: TestLike | undefined
 
-  constructor(readonly file: TestFile) {}
+  constructor(readonly file: TestFile) {
+    fileHooks.add(this.fileHook)
+  }
 
   /** The attempt of `test`, started on first use (a beforeEach hook may come first). */
   private attemptOf(test: TestLike): TestAttempt {
@@ -82,26 +93,30 @@ export class FileGuard {
     return attempt
   }
 
-  /** Runs a test's function or a hook where it belongs; undefined: where node:test puts it. */
-  private runnerFor(runner: TestLike, thisArg: unknown): (<T>(fn: () => T) => T) | undefined {
-    if (this.file.ended || isSuite(runner)) return undefined
-    if (isHook(runner)) {
-      if (runner.hookType !== 'beforeEach' && runner.hookType !== 'afterEach') {
-        this.file.startHooks()
-        return (fn) => this.file.run(fn)
-      }
-      const test = typeof thisArg === 'object' && thisArg !== null ? this.contexts.get(thisArg) : undefined
-      const attempt = test && this.attemptOf(test)
-      return attempt ? (fn) => attempt.run(fn) : (fn) => this.file.run(fn)
-    }
-    if (runner.parent === null) return undefined
+  /** Runs a before/after hook (of the file or a suite) in the file. */
+  runsHook(): (<T>(fn: () => T) => T) | undefined {
+    if (this.file.ended) return undefined
     this.file.startHooks()
-    const attempt = this.attemptOf(runner)
+    return (fn) => this.file.run(fn)
+  }
+
+  /** Runs a beforeEach/afterEach hook in the attempt of the test it runs for (the file without one). */
+  runsEachHook(test: TestLike | undefined): (<T>(fn: () => T) => T) | undefined {
+    if (this.file.ended) return undefined
+    const attempt = test && this.attemptOf(test)
+    return attempt ? (fn) => attempt.run(fn) : (fn) => this.file.run(fn)
+  }
+
+  /** Runs a test's function in its attempt. */
+  runsTest(test: TestLike): (<T>(fn: () => T) => T) | undefined {
+    if (this.file.ended) return undefined
+    this.file.startHooks()
+    const attempt = this.attemptOf(test)
     return (fn) => attempt.run(fn)
   }
 
   /** Ends a test's attempt: fails the test for violations it has not shown. */
-  private endTest(test: TestLike): void {
+  endTest(test: TestLike): void {
     const attempt = this.attempts.get(test)
     if (!attempt || attempt.ended) return
     // node:test wraps what a test threw in ERR_TEST_FAILURE, the thrown error as its cause.
@@ -112,50 +127,19 @@ export class FileGuard {
     if (outcome.error && test.error === null) test.fail(outcome.error)
   }
 
-  /** Patches node:test's Test class (once per process). */
+  /** Patches node:test's Test class for this one file (a test process, or a file run directly). */
   patch(Test: TestClass, root: TestLike): void {
     this.root = root
-    const guard = this
-    const proto = Test.prototype
-    const realRunInAsyncScope = proto.runInAsyncScope
-    const realGetRunArgs = proto.getRunArgs
-    const realPostRun = proto.postRun
-    const realRunHook = proto.runHook
-
-    proto.runInAsyncScope = function runInAsyncScope(this: TestLike, fn: AnyFn, thisArg: unknown, ...args: unknown[]) {
-      const run = guard.runnerFor(this, thisArg)
-      if (!run) return Reflect.apply(realRunInAsyncScope, this, [fn, thisArg, ...args])
-      const inScope = (...callArgs: unknown[]) => run(() => Reflect.apply(fn, thisArg, callArgs))
-      return Reflect.apply(realRunInAsyncScope, this, [inScope, thisArg, ...args])
-    }
-
-    proto.getRunArgs = function getRunArgs(this: TestLike) {
-      const result = Reflect.apply(realGetRunArgs, this, [])
-      if (result?.ctx && !isHook(this)) guard.contexts.set(result.ctx, this)
-      return result
-    }
-
-    proto.postRun = function postRun(this: TestLike, ...args: unknown[]) {
-      if (!isHook(this) && !isSuite(this)) guard.endTest(this)
-      return Reflect.apply(realPostRun, this, args)
-    }
-
-    // The file's check runs after every `after` hook of the file (it was registered first).
-    proto.runHook = function runHook(this: TestLike, name: string, args: unknown) {
-      if (this === guard.root && name === 'after' && this.hooks) {
-        const at = this.hooks.after.findIndex((hook) => (hook as TestLike).fn === guard.fileHook)
-        if (at !== -1 && at !== this.hooks.after.length - 1) this.hooks.after.push(...this.hooks.after.splice(at, 1))
-      }
-      return Reflect.apply(realRunHook, this, [name, args])
-    }
+    patchTestClass(Test, { guardOf: () => this })
   }
 
   /**
    * Makes the file's check (registered with node:test's `after`) stand for the file: node:test
    * names a failing root `after` hook by its location, which would be this package's file.
    */
-  placeFileHook(file: string): void {
-    const hooks = (this.root?.hooks?.after ?? []) as TestLike[]
+  placeFileHook(file: string, root: TestLike | undefined = this.root): void {
+    this.root = root
+    const hooks = (root?.hooks?.after ?? []) as TestLike[]
     const hook = hooks.find((entry) => entry.fn === this.fileHook)
     if (hook) hook.loc = { __proto__: null, line: 1, column: 1, file } as TestLike['loc']
   }
@@ -164,5 +148,55 @@ export class FileGuard {
   readonly fileHook = (): void => {
     const { error } = this.file.end()
     if (error) throw error
+  }
+}
+
+/** Runs a test's function or a hook where it belongs; undefined: where node:test puts it. */
+function runnerFor(router: GuardRouter, runner: TestLike, thisArg: unknown): (<T>(fn: () => T) => T) | undefined {
+  if (isSuite(runner)) return undefined
+  if (isHook(runner)) {
+    if (runner.hookType !== 'beforeEach' && runner.hookType !== 'afterEach') return router.guardOf(runner)?.runsHook()
+    const test = typeof thisArg === 'object' && thisArg !== null ? contexts.get(thisArg) : undefined
+    return router.guardOf(test ?? runner)?.runsEachHook(test)
+  }
+  if (runner.parent === null) return undefined
+  return router.guardOf(runner)?.runsTest(runner)
+}
+
+/** Patches node:test's Test class (once per process): each test and hook runs in its file's guard. */
+export function patchTestClass(Test: TestClass, router: GuardRouter): void {
+  const proto = Test.prototype
+  const realRunInAsyncScope = proto.runInAsyncScope
+  const realGetRunArgs = proto.getRunArgs
+  const realPostRun = proto.postRun
+  const realRunHook = proto.runHook
+
+  proto.runInAsyncScope = function runInAsyncScope(this: TestLike, fn: AnyFn, thisArg: unknown, ...args: unknown[]) {
+    const run = runnerFor(router, this, thisArg)
+    if (!run) return Reflect.apply(realRunInAsyncScope, this, [fn, thisArg, ...args])
+    const inScope = (...callArgs: unknown[]) => run(() => Reflect.apply(fn, thisArg, callArgs))
+    return Reflect.apply(realRunInAsyncScope, this, [inScope, thisArg, ...args])
+  }
+
+  proto.getRunArgs = function getRunArgs(this: TestLike) {
+    const result = Reflect.apply(realGetRunArgs, this, [])
+    if (result?.ctx && !isHook(this)) contexts.set(result.ctx, this)
+    return result
+  }
+
+  proto.postRun = function postRun(this: TestLike, ...args: unknown[]) {
+    if (!isHook(this) && !isSuite(this)) router.guardOf(this)?.endTest(this)
+    return Reflect.apply(realPostRun, this, args)
+  }
+
+  // The files' checks run after every other `after` hook of the root (they were registered first).
+  proto.runHook = function runHook(this: TestLike, name: string, args: unknown) {
+    if (this.parent === null && name === 'after' && this.hooks) {
+      const after = this.hooks.after as TestLike[]
+      const checks = after.filter((hook) => fileHooks.has(hook.fn))
+      if (checks.length > 0)
+        after.splice(0, after.length, ...after.filter((hook) => !fileHooks.has(hook.fn)), ...checks)
+    }
+    return Reflect.apply(realRunHook, this, [name, args])
   }
 }

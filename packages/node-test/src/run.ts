@@ -1,11 +1,10 @@
 import path from 'node:path'
 import type * as NodeTest from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { LeakgateError } from '@leakgate/core'
 import { resolveMode } from '@leakgate/core/report'
 import { loadOptions } from './options.js'
 import { RunReport, SINK_ENV } from './report.js'
-import { RUNNER_ENV } from './start.js'
+import { guardInProcess, RUNNER_ENV } from './start.js'
 
 // `run()` from node:test, guarded: the same options and the same TestsStream, with each test
 // process started under @leakgate/node-test (through NODE_OPTIONS, which every Node 20 to 26
@@ -27,24 +26,28 @@ function quoteForNodeOptions(file: string): string {
 
 /**
  * Runs node:test's `run()` with leakgate in every test process; returns its TestsStream. Throws
- * LEAKGATE_INVALID_OPTION on bad options (package.json "leakgate", LEAKGATE_OPTIONS) and
- * refuses `isolation: 'none'`, which the adapter does not support yet.
+ * LEAKGATE_INVALID_OPTION on bad options (package.json "leakgate", LEAKGATE_OPTIONS). With
+ * `isolation: 'none'` (Node 22.8+) the files run in this process, guarded here.
  */
 export function run(options: RunOptions = {}): ReturnType<typeof NodeTest.run> {
   const nodeTest = process.getBuiltinModule('node:test') as unknown as typeof NodeTest
+  const cwd = (options as { cwd?: string }).cwd ?? process.cwd()
   if ((options as { isolation?: string }).isolation === 'none') {
-    throw new LeakgateError(
-      'LEAKGATE_INVALID_OPTION',
-      "invalid leakgate option isolation: 'none' runs every test file in this process; @leakgate/node-test does not support it yet. Leave isolation at 'process' (the default).",
-    )
+    // Every file is imported by this process: the guard is here, each file in its own scope.
+    const loaded = loadOptions(cwd)
+    const finishInProcess = guardInProcess(loaded, loaded.options.root ?? cwd)
+    const stream = nodeTest.run(options)
+    const end = () => {
+      if (finishInProcess()) process.exitCode = 1
+    }
+    stream.once('end', end)
+    stream.once('close', end)
+    process.once('exit', end)
+    return stream
   }
-  const { options: leakgate, report: reportPath } = loadOptions((options as { cwd?: string }).cwd ?? process.cwd())
+  const { options: leakgate, report: reportPath } = loadOptions(cwd)
   // In mode off too: the test processes audit nothing, and the report says so.
-  const report = new RunReport(
-    leakgate.root ?? (options as { cwd?: string }).cwd ?? process.cwd(),
-    resolveMode([leakgate.mode]),
-    reportPath,
-  )
+  const report = new RunReport(leakgate.root ?? cwd, resolveMode([leakgate.mode]), reportPath)
   const saved = {
     NODE_OPTIONS: process.env.NODE_OPTIONS,
     [SINK_ENV]: process.env[SINK_ENV],

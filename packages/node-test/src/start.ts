@@ -1,11 +1,12 @@
 import path from 'node:path'
 import type * as NodeTest from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { LeakgateError } from '@leakgate/core'
+import { LeakgateError, type LeakgateOptions, type Mode } from '@leakgate/core'
 import { resolveMode } from '@leakgate/core/report'
-import { openSession } from '@leakgate/core/session'
+import { openSession, type Session } from '@leakgate/core/session'
 import { FileGuard } from './guard.js'
-import { loadOptions } from './options.js'
+import { InProcessRun } from './in-process.js'
+import { type LoadedOptions, loadOptions } from './options.js'
 import { RunReport, refuseRun, SINK_ENV } from './report.js'
 import { whenTestClassFound } from './runner.js'
 
@@ -19,7 +20,7 @@ import { whenTestClassFound } from './runner.js'
 // - `direct`: a test file run as `node --import @leakgate/node-test file.test.js`: guarded,
 //   and this process writes the report too.
 // - `in-process`: `node --test --test-isolation=none` (Node 22.8+): every file in this
-//   process. Not supported yet: refused with a message, never run unguarded.
+//   process, each in its own file scope (in-process.ts); this process writes the report.
 // - `none`: a worker thread (workers inherit execArgv) or a process a test started (it
 //   inherits NODE_OPTIONS and NODE_TEST_CONTEXT): core's own guard follows those, in the scope
 //   of the test that started them.
@@ -78,6 +79,66 @@ function startRunner(): void {
 /** This package's files: the wrappers around tests are left out of stacks, never blamed. */
 const OWN_DIR = path.dirname(fileURLToPath(import.meta.url)) + path.sep
 
+/** The session of this process (throws LEAKGATE_INVALID_OPTION on what only core can check). */
+function openGuard(options: LeakgateOptions, mode: Mode): Session {
+  return openSession({
+    framework: 'node-test',
+    version: process.versions.node,
+    options,
+    ownDirs: [OWN_DIR],
+    onOrphan: (_record, error) => {
+      // After the file's tests and hooks: nothing of node:test's is left to fail.
+      process.stderr.write(`\nleakgate: a violation after the file's tests and hooks ended:\n${error.message}\n\n`)
+      if (mode === 'enforce') process.exitCode = 1
+    },
+  })
+}
+
+/**
+ * Every test file in this process (isolation 'none': `node --test --test-isolation=none`, or
+ * `run({ isolation: 'none' })`), and the run's report. Returns the run's end (idempotent; true
+ * when the run must fail). Throws LEAKGATE_INVALID_OPTION.
+ */
+export function guardInProcess(loaded: LoadedOptions, root: string): () => boolean {
+  const mode = resolveMode([loaded.options.mode])
+  // In mode off too: its report says nothing was audited, in place of an earlier run's.
+  const report = new RunReport(root, mode, loaded.report)
+  // Processes the tests start (allowed ones) append there too.
+  process.env[SINK_ENV] = report.sinkDir
+  let run: InProcessRun | undefined
+  if (mode !== 'off') {
+    run = new InProcessRun(openGuard(loaded.options, mode))
+    run.watch()
+  }
+  let done = false
+  return () => {
+    if (done) return false
+    done = true
+    let failed = false
+    // Files whose check never ran (the process is leaving early): what they had is shown here.
+    for (const error of run?.endRemaining() ?? []) {
+      process.stderr.write(`\nleakgate: ${error.message}\n\n`)
+      if (mode === 'enforce') failed = true
+    }
+    return report.finish() || failed
+  }
+}
+
+function guardRunnerProcess(): void {
+  const loaded = loadOrRefuse(true)
+  let finish: () => boolean
+  try {
+    finish = guardInProcess(loaded, loaded.options.root ?? process.cwd())
+  } catch (error) {
+    if (!LeakgateError.is(error)) throw error
+    refuseRun(process.cwd(), error.message, loaded.report)
+    refuse(error.message)
+  }
+  process.on('exit', () => {
+    if (finish()) process.exitCode = 1
+  })
+}
+
 function guardFile(file: string, withReport: boolean): void {
   const { options, report: reportPath } = loadOrRefuse(withReport)
   const mode = resolveMode([options.mode])
@@ -90,19 +151,9 @@ function guardFile(file: string, withReport: boolean): void {
     if (report) process.on('exit', () => report.finish())
     return
   }
-  let session: ReturnType<typeof openSession>
+  let session: Session
   try {
-    session = openSession({
-      framework: 'node-test',
-      version: process.versions.node,
-      options,
-      ownDirs: [OWN_DIR],
-      onOrphan: (_record, error) => {
-        // After the file's tests and hooks: nothing of node:test's is left to fail.
-        process.stderr.write(`\nleakgate: a violation after the file's tests and hooks ended:\n${error.message}\n\n`)
-        if (mode === 'enforce') process.exitCode = 1
-      },
-    })
+    session = openGuard(options, mode)
   } catch (error) {
     if (LeakgateError.is(error)) refuse(error.message)
     throw error
@@ -140,8 +191,6 @@ export function guardThisProcess(what: Role): void {
     case 'none':
       break
     case 'in-process':
-      refuse(
-        '--test-isolation=none runs every test file in the runner process; @leakgate/node-test does not support it yet. Run with process isolation (the default).',
-      )
+      guardRunnerProcess()
   }
 }
