@@ -2,19 +2,18 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LeakgateOptions, TrustedOperation } from '@leakgate/core'
-import { openSession, type Session } from '@leakgate/core/session'
+import { JSDOM_OPERATIONS, JSDOM_PATHS, openSession, type Session } from '@leakgate/core/session'
 import { resolveFromProject } from './resolve.js'
 import { noteOrphan } from './sink.js'
 
 // Jest compiles every module, mock and snapshot it loads through `vm` and the test context's own
 // `Function`: those operations are trusted (JEST_OPERATIONS below; eval only, never net or
-// exec), not Jest's frames. Jest's frames (and jsdom's window, nwsapi, babel's syntax probes)
-// are listed in JEST_FRAMEWORK_PATHS only so that they are never blamed and never count as the
+// exec), not Jest's frames. Jest's frames (and jsdom's, core's JSDOM_PATHS, and babel's syntax
+// probes) are listed in JEST_FRAMEWORK_PATHS only so that they are never blamed and never count as the
 // package a `{ from }` suggestion names: the runner's frames below every test (jest-circus,
 // jest-runner, jest-worker, @jest/core, jest-cli, p-limit for concurrent tests, co for generator
 // tests, expect calling the function given to `toThrow`) would otherwise have a test's own
-// `new Function` told to allow `{ from: 'jest-runner' }`, on every stack. Paths end in `/build/`
-// because jest-environment-jsdom 30 ships its own nested jsdom.
+// `new Function` told to allow `{ from: 'jest-runner' }`, on every stack.
 
 export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/jest-runtime/build/',
@@ -24,11 +23,8 @@ export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/jest-mock/build/',
   '/node_modules/jest-snapshot/build/',
   '/node_modules/@jest/snapshot-utils/build/',
-  '/jsdom/lib/jsdom/browser/Window.js',
+  ...JSDOM_PATHS,
   '/node_modules/babel-preset-current-node-syntax/',
-  // jsdom's CSS selector engine compiles every selector to a function (querySelector, matches).
-  '/node_modules/nwsapi/src/nwsapi.js',
-  '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js',
   '/node_modules/jest-circus/build/',
   '/node_modules/jest-jasmine2/build/',
   '/node_modules/jest-runner/build/',
@@ -40,11 +36,6 @@ export const JEST_FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/co/',
 ]
 
-/** The names jsdom's window set-up evaluates: `this` and its globals' names, nothing else. */
-const IDENTIFIER = /^(?:this|[A-Za-z_$][\w$]*)$/
-/** jsdom's functions that set a window up (20: `setupWindow`, `Window`; 26+: `createWindow`). */
-const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow', 'Window']
-
 /**
  * Where Jest compiles code on its own account (core's trusted-operations.ts); traced on Jest
  * 29.7 and 30.5 over the fixtures, every compile whose caller is a Jest file logged with its
@@ -53,10 +44,8 @@ const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow
  *   `compile` on 30, `loadEsmModule` for ESM): any of its functions, since none of them compiles
  *   what a test hands it, and a compile named after no real file (a `data:` import) is no module;
  *   its require facade (30) is fixed code;
- * - `runInContext('this')` in the environments' constructors, and jsdom creating its window
- *   (`this` and global names only: its string timers, `<script>` and `on*` attributes run the
- *   test's code and stay audited) and probing `(async function* () {})` with the window's eval
- *   (`initCtorRegistry`); nwsapi compiling a CSS selector;
+ * - `runInContext('this')` in the environments' constructors, and jsdom's own code generation
+ *   (core's JSDOM_OPERATIONS: creating its window, probing with the window's eval, nwsapi);
  * - jest-mock's automock constructor (`_createMockFunction`: a body it writes from a sanitised
  *   name), a snapshot file read by `getSnapshotData`;
  * - babel-preset-current-node-syntax's syntax probes (`works`, 29), in Jest's outer realm.
@@ -73,39 +62,10 @@ export const JEST_OPERATIONS: readonly TrustedOperation[] = [
   { file: '/node_modules/jest-environment-node/build/', fn: '*', compiles: 'own', code: /^this$/ },
   { file: '/node_modules/jest-environment-jsdom/build/', fn: '*', compiles: 'own', code: /^this$/ },
   { file: '/node_modules/@jest/environment-jsdom-abstract/build/', fn: '*', compiles: 'own', code: /^this$/ },
-  { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
-  // jsdom finding %AsyncIteratorPrototype% with the window's eval, as it sets a window up
-  // (20-26: lib/jsdom/living/generated/utils.js; 29: lib/generated/idl/utils.js).
-  // The same probe in the webidl2js output of the packages jsdom 20 installs on a window.
-  {
-    file: '/node_modules/domexception/lib/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
-  {
-    file: '/node_modules/whatwg-url/lib/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
-  {
-    file: '/jsdom/lib/generated/idl/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
-  {
-    file: '/jsdom/lib/jsdom/living/generated/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
+  ...JSDOM_OPERATIONS,
   { file: '/node_modules/jest-mock/build/', fn: ['_createMockFunction'], compiles: 'own' },
   { file: '/node_modules/jest-snapshot/build/', fn: ['getSnapshotData'], compiles: 'own' },
   { file: '/node_modules/@jest/snapshot-utils/build/', fn: ['getSnapshotData'], compiles: 'own' },
-  { file: '/node_modules/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
-  { file: '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
   { file: '/node_modules/babel-preset-current-node-syntax/', fn: ['works'], compiles: 'own' },
 ]
 

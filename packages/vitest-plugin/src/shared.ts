@@ -15,7 +15,8 @@ export interface WorkerPayload {
 
 /**
  * Vitest's own code: never blamed for an event, never the package a `{ from }` rule names.
- * Being on the stack trusts nothing (FRAMEWORK_OPERATIONS below does).
+ * Being on the stack trusts nothing (FRAMEWORK_OPERATIONS below does). jsdom's are core's
+ * (JSDOM_PATHS), added where the worker opens its session.
  */
 export const FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/vitest/dist/',
@@ -33,16 +34,7 @@ export const FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/@vitest/pretty-format/dist/',
   '/node_modules/@vitest/coverage-v8/dist/',
   '/node_modules/@vitest/coverage-istanbul/dist/',
-  '/node_modules/jsdom/lib/jsdom/browser/Window.js',
-  // jsdom's CSS selector engine compiles every selector to a function (querySelector, matches).
-  '/node_modules/nwsapi/src/nwsapi.js',
-  '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js',
 ]
-
-/** The names jsdom's window set-up evaluates: `this` and its globals' names, nothing else. */
-const IDENTIFIER = /^(?:this|[A-Za-z_$][\w$]*)$/
-/** jsdom's functions that set a window up (20: `setupWindow`, `Window`; 26+: `createWindow`). */
-const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow', 'Window']
 
 /**
  * Where Vitest compiles code on its own account (trusted-operations.ts); trust never applies to
@@ -54,9 +46,8 @@ const JSDOM_WINDOW_SETUP = ['exports.createWindow', 'createWindow', 'setupWindow
  * - its own fixed code: the vm pools' primitives and `runInContext('this')` (constructors,
  *   `setupVM`), the CSS client stub, the config's `define`s;
  * - a snapshot file read by `getSnapshotData` (5.1 `evaluateSnapshotFile`);
- * - jsdom creating its window (`this` and global names only: its string timers, `<script>` and
- *   `on*` attributes run the test's code and stay audited) and probing `(async function* () {})`
- *   with the window's eval; nwsapi compiling a CSS selector;
+ * - jsdom's own code generation (creating its window, probing with a window's eval, nwsapi):
+ *   core's JSDOM_OPERATIONS, added where the worker opens its session;
  * - 3.2's snapshot and mocker packages reading `process.binding('util')` as they load.
  * `vi.fn`, `vi.spyOn`, the runner calling a test and `expect` calling a predicate are no
  * operation: what they forward is the test's.
@@ -92,36 +83,6 @@ export const FRAMEWORK_OPERATIONS: readonly TrustedOperation[] = [
     compiles: 'own',
     code: /^\(a, b\) => \{ \/\*code\*\/ \}$/,
   },
-  { file: '/jsdom/lib/jsdom/browser/Window.js', fn: JSDOM_WINDOW_SETUP, compiles: 'own', code: IDENTIFIER },
-  // jsdom finding %AsyncIteratorPrototype% with a window's eval as it sets that window up (an
-  // iframe's during a test; 29: lib/generated/idl/utils.js, 20-26: lib/jsdom/living/generated).
-  // The same probe in the webidl2js output of the packages jsdom 20 installs on a window.
-  {
-    file: '/node_modules/domexception/lib/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
-  {
-    file: '/node_modules/whatwg-url/lib/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
-  {
-    file: '/jsdom/lib/generated/idl/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
-  {
-    file: '/jsdom/lib/jsdom/living/generated/utils.js',
-    fn: ['initCtorRegistry'],
-    compiles: 'own',
-    code: /^\(async function\* \(\) \{\}\)$/,
-  },
-  { file: '/node_modules/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
-  { file: '/node_modules/@asamuzakjp/nwsapi/src/nwsapi.js', fn: ['compile'], compiles: 'own' },
   { file: '/node_modules/@vitest/snapshot/dist/', fn: '*', compiles: 'own', code: /^util$/ },
   { file: '/node_modules/@vitest/mocker/dist/', fn: '*', compiles: 'own', code: /^util$/ },
 ]

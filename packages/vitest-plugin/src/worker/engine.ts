@@ -23,8 +23,8 @@ export function openWorkerSession(payload: WorkerPayload): Session {
   return api.openSession({
     framework: 'vitest',
     options: payload.options,
-    trustedPaths: FRAMEWORK_PATHS,
-    trustedOperations: FRAMEWORK_OPERATIONS,
+    trustedPaths: [...FRAMEWORK_PATHS, ...api.JSDOM_PATHS],
+    trustedOperations: [...FRAMEWORK_OPERATIONS, ...api.JSDOM_OPERATIONS],
     ownDirs: [here],
   })
 }
