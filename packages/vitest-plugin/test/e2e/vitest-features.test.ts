@@ -94,6 +94,11 @@ const scenarios = new Scenarios({
   coverageV8: () => runFixture('vitest-coverage', { args: ['--coverage.enabled', '--coverage.provider=v8'] }),
   coverageIstanbul: () =>
     runFixture('vitest-coverage', { args: ['--coverage.enabled', '--coverage.provider=istanbul'] }),
+  // The vm pool: the test runs in a context of its own, the worker's realm (tamed) one property away.
+  coverageV8Vm: () =>
+    runFixture('vitest-coverage', { args: ['--pool=vmThreads', '--coverage.enabled', '--coverage.provider=v8'] }),
+  coverageIstanbulVm: () =>
+    runFixture('vitest-coverage', { args: ['--pool=vmThreads', '--coverage.enabled', '--coverage.provider=istanbul'] }),
   jsdomForks: () => runFixture('vitest-jsdom'),
   jsdomVmThreads: () => runFixture('vitest-jsdom', { args: ['--pool=vmThreads'] }),
   vi: () => runFixture('vitest-vi'),
@@ -290,9 +295,11 @@ describe.skipIf(smoke)('Vitest-specific behaviour', () => {
   })
 
   test.each([
-    ['v8', 'coverageV8', '@vitest/coverage-v8'],
-    ['istanbul', 'coverageIstanbul', '@vitest/coverage-istanbul'],
-  ] as const)('coverage (%s) is runner work: nothing flagged', async (_, key, provider) => {
+    ['v8', 'default pool', 'coverageV8', '@vitest/coverage-v8'],
+    ['istanbul', 'default pool', 'coverageIstanbul', '@vitest/coverage-istanbul'],
+    ['v8', 'vm pool, the outer realm tamed', 'coverageV8Vm', '@vitest/coverage-v8'],
+    ['istanbul', 'vm pool, the outer realm tamed', 'coverageIstanbulVm', '@vitest/coverage-istanbul'],
+  ] as const)('coverage (%s; %s) is runner work: nothing flagged', async (_, _pool, key, provider) => {
     if (!installed(provider)) return
     const run = await scenarios.get(key)
     expect(run.code, tail(run)).toBe(0)
