@@ -110,8 +110,8 @@ export const INIT_HELP = `Usage: leakgate init [options]
 Finds Vitest, Jest and Mocha in this project and adds leakgate to each config in report mode
 (leaks are recorded in leakgate-report.json; no test fails yet): the Vitest plugin in
 \`plugins\`, for Jest the environment, its options and the reporter, for Mocha the plugin in
-\`require\` and its options (a new .mocharc.cjs when there is no Mocha config). node:test is
-detected and left alone (not supported yet). A config that already has leakgate is left as it is; one leakgate
+\`require\` and its options (a new .mocharc.cjs when there is no Mocha config). For node:test
+it prints the flag to add to its command (it edits no script). A config that already has leakgate is left as it is; one leakgate
 cannot edit safely (a shape it does not recognise) is never touched: the lines to add are
 printed instead. Then it prints the next steps.
 
