@@ -187,6 +187,14 @@ const LIFE = `
   out.resumed = (await hit()).code
   file4.end()
 
+  // Options replaced outside any test (install() at a file's top level, which is not tampering):
+  // the next openSession() with the session's options applies them again, unchanged as they are.
+  core.install({ local: ['127.0.0.1', '::1'], root: process.cwd(), allow: { net: [kit.EXTERNAL] } })
+  openSession({ framework: 'probe', options: { local: ['127.0.0.1', '::1'], root: process.cwd() } })
+  const file6 = session.enterFile(path.join(process.cwd(), 'f.test.js'))
+  out.reapplied = (await file6.run(() => hit())).code
+  file6.end()
+
   // Report mode: recorded, nothing fails. The run's sink gets every event at once.
   const sink = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-session-sink-'))
   const reporting = openSession({ framework: 'probe', sinkDir: sink, options: { mode: 'report', local: ['127.0.0.1', '::1'], root: process.cwd() } })
@@ -306,5 +314,9 @@ describe.each(nodes)('the session API on $label', ({ bin }) => {
   test('suspend() stops auditing in the main process until the next file', () => {
     expect(r.suspended).toBe(true)
     expect(r.resumed).toBe('LEAKGATE_NET_BLOCKED')
+  })
+
+  test('options replaced outside any test are applied again by the next openSession with the same options', () => {
+    expect(r.reapplied).toBe('LEAKGATE_NET_BLOCKED')
   })
 })
