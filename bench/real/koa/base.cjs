@@ -9,6 +9,10 @@ function suiteConfig(overrides = {}) {
     roots: ['<rootDir>/__tests__'],
     testEnvironment: 'node',
     forceExit: true,
+    // leakgate's packages are linked from this workspace, so their real paths are not under
+    // node_modules: without this, Jest would run them through babel-jest as the project's code
+    // (installed from the registry, they are under node_modules, which Jest leaves alone).
+    transformIgnorePatterns: ['/node_modules/', '/packages/[^/]+/dist/'],
     ...overrides,
   }
 }
