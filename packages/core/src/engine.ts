@@ -9,7 +9,15 @@ import { MAX_EVENTS_PER_TEST } from './limits.js'
 import { formatShortMessage, formatViolation } from './message.js'
 import type { LeakgateOptions } from './options.js'
 import { relativeTo } from './paths.js'
-import { type DecideRequest, decide, isLocal, listRules, normalizeOptions, type Policy } from './policy.js'
+import {
+  compileRules,
+  type DecideRequest,
+  decide,
+  isLocal,
+  listRules,
+  normalizeOptions,
+  type Policy,
+} from './policy.js'
 import { nextRecordId, Recorder, readRecords } from './recorder.js'
 import { redactText } from './redact.js'
 import { parseAddress } from './rules/address.js'
@@ -73,7 +81,6 @@ const SHOWN_FRAMES = 20
 export class Engine {
   /** Bumped when the shape of this object changes incompatibly between package versions. */
   readonly protocol = 1
-  policy: Policy
   /** Interceptors are in place. */
   installed = false
   /** Deciding events. A passive engine (preloaded, not yet configured) lets everything through. */
@@ -109,9 +116,21 @@ export class Engine {
   readonly guardedPatches = new GuardedPatches()
 
   constructor() {
-    this.policy = normalizeOptions({}, {})
     this.tracker = new ScopeTracker(new Scope('run', undefined, undefined, undefined))
-    this.tracker.run.rules = this.policy.config
+    this.tracker.run.rules = compileRules(undefined)
+  }
+
+  #policy: Policy | undefined
+  /**
+   * The run's policy. Until configure(), the defaults, normalized when first read: an adapter
+   * configures right after creating the engine, and would otherwise pay normalizeOptions twice.
+   */
+  get policy(): Policy {
+    this.#policy ??= normalizeOptions({}, {})
+    return this.#policy
+  }
+  set policy(policy: Policy) {
+    this.#policy = policy
   }
 
   get mode(): Mode {

@@ -195,7 +195,9 @@ function parseHostPattern(text: string, rule: string): string {
   if (/^(\d+|0x[0-9a-f]*)$/i.test(last)) {
     throw new Error(`${quoteRule(rule)} is not a valid IPv4 address (four numbers from 0 to 255)`)
   }
-  if (labels.length === 1 && !text.includes('*')) {
+  // A single label may be a range name in the wrong case or misspelt; 'localhost' (RFC 6761)
+  // never is, and it is in every default `local`: no suggestion computed for it at start-up.
+  if (labels.length === 1 && !text.includes('*') && text.toLowerCase() !== 'localhost') {
     const name = [...RANGE_NAMES].find((range) => range.toLowerCase() === text.toLowerCase())
     if (name)
       throw new Error(`${quoteRule(rule)} is not a range name (they are case-sensitive); did you mean '${name}'?`)
