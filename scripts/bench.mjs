@@ -239,7 +239,7 @@ const targets = []
 for (const s of merged.suites ?? []) {
   if (!/leakgate/.test(s.id) || !s.ratio) continue
   targets.push({
-    name: `suite wall time, ${s.label.replace(/ \+ leakgate.*/, '')}`,
+    name: `suite wall time, ${s.label.replace(' + leakgate', '')}`,
     target: `≤ ×${goals.macroSuite}`,
     measured: fmtRatio(s.ratio),
     met: s.ratio.median <= goals.macroSuite,
