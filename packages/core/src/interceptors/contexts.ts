@@ -172,8 +172,11 @@ function mirrorRunInNewContext(prepare: (contextObject: unknown, options: unknow
   if (at === -1 || source.indexOf(head, at + 1) !== -1 || !source.startsWith(create, at + head.length)) return undefined
   if (!source.startsWith(run, at + head.length + create.length)) return undefined
   // Everything before the method blanked (newlines kept), so that every position is Node's.
-  const before = source.slice(0, at).replace(/[^\n]/g, ' ')
-  const lines = before.split('\n')
+  // Line by line: a regex replacing each of ~12,000 characters cost a worker ~1 ms more.
+  const lines = source
+    .slice(0, at)
+    .split('\n')
+    .map((line) => ' '.repeat(line.length))
   // The line before the method's (its length does not move the method).
   const last = lines.length - 2
   if (last < 0) return undefined
