@@ -3,7 +3,8 @@ import { type Frame, FrameFilter, StackCapture } from './attribution.js'
 import { adoptContext, type ChildContext, childContextOf } from './child-context.js'
 import { BLOCKED_CODES, LeakgateError } from './errors.js'
 import type { AuditRecord, Category, Decision, EventScope, Mode, RuleCategory } from './events.js'
-import { GuardedPatches, tamperingViolation } from './integrity.js'
+import { GuardedPatches, tamperingViolation, verifyFamilyStates } from './integrity.js'
+import type { FamilyState } from './interceptors/family-state.js'
 import type { Restore } from './interceptors/patch.js'
 import { MAX_EVENTS_PER_TEST } from './limits.js'
 import { formatShortMessage, formatViolation } from './message.js'
@@ -105,7 +106,7 @@ export class Engine {
    * Each interceptor family's own state, by family (interceptors/family-state.ts): held here
    * because every copy of the package in the process shares this object; the engine never reads it.
    */
-  readonly interceptorState = new Map<string, object>()
+  readonly interceptorState = new Map<string, FamilyState>()
 
   /** The policy the adapter configured, outside any test: what a test must leave in place. */
   #armed: Policy | undefined
@@ -211,6 +212,7 @@ export class Engine {
       this.installed = true
     }
     found.push(...this.guardedPatches.verify(this.realms.keys()))
+    found.push(...verifyFamilyStates(this.interceptorState))
     return found
   }
 

@@ -1,6 +1,7 @@
 import { threadId } from 'node:worker_threads'
 import { BLOCKED_CODES } from './errors.js'
 import type { AuditRecord, CallSite, EventScope, Mode } from './events.js'
+import type { FamilyState } from './interceptors/family-state.js'
 import { type Restore, verifyRestores } from './interceptors/patch.js'
 import { describeTest } from './message.js'
 
@@ -97,6 +98,23 @@ export class GuardedPatches {
     }
     return found
   }
+}
+
+/**
+ * Checks each interceptor family's state (its `verify()`, interceptors/family-state.ts): a
+ * counter a test set, which would make the family let a call through undecided. Puts it back;
+ * returns what it found. A state whose `verify()` fails was replaced by a test: reported too.
+ */
+export function verifyFamilyStates(states: Map<string, FamilyState>): string[] {
+  const found: string[] = []
+  for (const [family, state] of states) {
+    try {
+      found.push(...state.verify())
+    } catch {
+      found.push(`the ${family} interceptors' state was replaced`)
+    }
+  }
+  return found
 }
 
 /** Where a tampering was seen, as the engine knows it. */

@@ -18,6 +18,13 @@ export class CodeGeneration {
   trampolines: Trampolines | undefined
   /** The inspector session of `inspectEval`, while it runs. */
   evalInspector: { stop(): void } | undefined
+
+  /** What a test left disturbed (checked and put back at the end of every test). */
+  verify(): string[] {
+    if (this.compileDepth === 0) return []
+    this.compileDepth = 0
+    return ["the code generation interceptors' compile depth was changed"]
+  }
 }
 
 /** The code generation state of this engine. */

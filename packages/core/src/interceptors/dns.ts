@@ -1,7 +1,7 @@
 import type { Engine, Outcome } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
 import { formatNetTarget, normalizeHost, resolverName } from '../rules/net.js'
-import { type Approvals, approvalsOf } from './approvals.js'
+import { type Approvals, approvalsOf, isApproved } from './approvals.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
@@ -107,7 +107,8 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
       'getaddrinfo',
       (real) =>
         function getaddrinfo(this: unknown, req: Req, hostname: unknown, ...rest: unknown[]) {
-          if (!engine.active || approvals.depth > 0) return Reflect.apply(real, this, [req, hostname, ...rest])
+          if (!engine.active || isApproved(approvals, hostname))
+            return Reflect.apply(real, this, [req, hostname, ...rest])
           const text = asText(hostname)
           const event = typeof req.resolve === 'function' ? 'dns.promises.lookup' : 'dns.lookup'
           const outcome = checkName(engine, event, text, getaddrinfo)
@@ -122,7 +123,7 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
       'getnameinfo',
       (real) =>
         function getnameinfo(this: unknown, req: Req, host: unknown, port: number) {
-          if (!engine.active || approvals.depth > 0) return Reflect.apply(real, this, [req, host, port])
+          if (!engine.active || isApproved(approvals, host)) return Reflect.apply(real, this, [req, host, port])
           const text = asText(host)
           const outcome = checkAddress(engine, 'dns.lookupService', text, port, getnameinfo)
           if (outcome.ok) return Reflect.apply(real, this, [req, text, port])
@@ -235,7 +236,7 @@ function catchCapturedPromisesLookup(
     configurable: true,
     set(this: object, value: unknown) {
       Object.defineProperty(this, 'hostname', { value, writable: true, enumerable: true, configurable: true })
-      if (!engine.active || approvals.depth > 0 || typeof value !== 'string') return
+      if (!engine.active || isApproved(approvals, value) || typeof value !== 'string') return
       // Local names and addresses first: cheaper than the stack below (this setter sees every
       // lookup, the callback ones too).
       let local = false
@@ -280,7 +281,7 @@ function installLookupExports(engine: Engine, approvals: Approvals, restores: Re
       name,
       (real) =>
         function guarded(this: unknown, ...args: unknown[]) {
-          if (engine.active && approvals.depth === 0) {
+          if (engine.active && !isApproved(approvals, args[0])) {
             const outcome = decide(args, guarded as never)
             const callback = args[args.length - 1]
             if (!outcome.ok && typeof callback === 'function') {
@@ -298,7 +299,7 @@ function installLookupExports(engine: Engine, approvals: Approvals, restores: Re
       name,
       (real) =>
         function guarded(this: unknown, ...args: unknown[]) {
-          if (engine.active && approvals.depth === 0) {
+          if (engine.active && !isApproved(approvals, args[0])) {
             const outcome = decide(args, guarded as never)
             if (!outcome.ok) return Promise.reject(outcome.error)
           }

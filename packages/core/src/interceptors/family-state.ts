@@ -7,9 +7,19 @@ import type { Engine } from '../engine.js'
 // the preload, a copy loaded inside a test's realm). In a module of one copy, the inspector one
 // copy started would not see what the wrappers of the copy that installed decided. A family looks
 // its state up once, when it installs or tames a realm, never on a call it intercepts.
+//
+// Test code reaches the state too (`getEngine().interceptorState`): each family's state offers
+// `verify()`, which the integrity check at the end of every test calls (integrity.ts). It returns
+// what was left disturbed (a counter that is 0 outside a call and is not) and puts it back.
+
+/** A family's state: what the end of a test checks. */
+export interface FamilyState {
+  /** What a test left disturbed, described; puts it back. Empty when intact. */
+  verify(): string[]
+}
 
 /** The state of `family` on this engine, created on first use. */
-export function familyState<T extends object>(engine: Engine, family: string, create: () => T): T {
+export function familyState<T extends FamilyState>(engine: Engine, family: string, create: () => T): T {
   let state = engine.interceptorState.get(family) as T | undefined
   if (state === undefined) {
     state = create()

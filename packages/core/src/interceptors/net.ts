@@ -3,7 +3,7 @@ import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { type Address, parseAddress } from '../rules/address.js'
 import { formatNetTarget, isPlainHost, type NetTarget, normalizeHost, resolverName } from '../rules/net.js'
-import { approvalsOf } from './approvals.js'
+import { approvalsOf, runApproved } from './approvals.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
@@ -139,7 +139,9 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         })
         if (outcome.ok) {
           // The lookup of an allowed name runs synchronously inside; don't decide it twice.
-          return approvals.run(() => Reflect.apply(realConnect, this, [withNormalized([fixed, normalized[1]])]))
+          return runApproved(approvals, rawHost, () =>
+            Reflect.apply(realConnect, this, [withNormalized([fixed, normalized[1]])]),
+          )
         }
         fixed.host = BLOCKED_HOST
         fixed.lookup = (_host: string, _options: unknown, callback: (error: Error) => void) => callback(outcome.error)

@@ -82,6 +82,39 @@ const vectors = {
   realm() {
     Object.defineProperty(Function.prototype, 'constructor', { value: function NotFunction() {} })
   },
+  approvals() {
+    // The net family's approval depth: the dns layer once let every lookup through while > 0.
+    core.getEngine().interceptorState.get('net').depth = 1
+  },
+  compileDepth() {
+    // The code generation family's compile depth: inspectEval skips what compiles while > 0.
+    core.getEngine().interceptorState.get('code').compileDepth = 1
+  },
+  state() {
+    core.getEngine().interceptorState.set('code', {})
+  },
+}
+
+/**
+ * With TAMPER_LOOKUP (run in a fresh network namespace only): a lookup of a name no rule allows,
+ * and a connect to a name LEAKGATE_OPTIONS allows (its lookup fails in the namespace, as Node's).
+ */
+async function lookups() {
+  if (!process.env.TAMPER_LOOKUP) return {}
+  const dns = require('node:dns')
+  const net = require('node:net')
+  const lookup = await new Promise((resolve) =>
+    dns.lookup('blocked.example', (error) => resolve(error?.code ?? 'resolved')),
+  )
+  const connect = await new Promise((resolve) => {
+    const socket = net.connect({ host: 'allowed.example', port: 9 })
+    socket.on('error', (error) => resolve(error.code))
+    socket.on('connect', () => {
+      socket.destroy()
+      resolve('connected')
+    })
+  })
+  return { lookup, connect }
 }
 
 function attempt(fn) {
@@ -98,4 +131,4 @@ const result = {
   exec: attempt(() => childProcess.execFileSync('true')),
   eval: attempt(() => new Function('return 1')()),
 }
-process.stdout.write(`${JSON.stringify(result)}\n`)
+lookups().then((more) => process.stdout.write(`${JSON.stringify({ ...result, ...more })}\n`))
