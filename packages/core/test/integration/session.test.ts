@@ -106,6 +106,16 @@ const LIFE = `
   const endClean = clean.end()
   out.clean = { error: endClean.error, records: endClean.records.length, unshown: endClean.unshown.length }
 
+  // The interceptors' state the engine holds, disturbed by a test: its end fails it, and puts it back.
+  const state = core.getEngine().interceptorState
+  const tamper = file.startAttempt('tampers with interceptor state')
+  await tamper.run(() => { state.get('net').depth = 1; state.get('code').compileDepth = 2 })
+  const endTamper = tamper.end()
+  out.tamper = {
+    code: endTamper.error?.code, test: endTamper.records.map((r) => r.scope.test),
+    first: endTamper.error?.message.split('\\n')[0], depths: [state.get('net').depth, state.get('code').compileDepth],
+  }
+
   // Sequential code outside run(): enter() makes the attempt current; end() gives it back.
   const seq = file.startAttempt('sequential')
   seq.enter()
@@ -261,6 +271,16 @@ describe.each(nodes)('the session API on $label', ({ bin }) => {
     expect(r.reportConnect).toBe(true)
     expect(r.sinkDir).toBe(true)
     expect(r.sunk).toEqual([['report', false]])
+  })
+
+  test('interceptor state left disturbed fails the test that left it and is put back', () => {
+    expect(r.tamper).toEqual({
+      code: 'LEAKGATE_TAMPERED',
+      test: ['tampers with interceptor state'],
+      first:
+        "the guard was tampered with (leakgate.integrity): the net interceptors' approval depth was changed; the code generation interceptors' compile depth was changed (LEAKGATE_TAMPERED)",
+      depths: [0, 0],
+    })
   })
 
   test('a subtest runs under its parent attempt: the parent allowance holds while the parent runs', () => {
