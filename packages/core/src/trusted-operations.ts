@@ -33,7 +33,7 @@ export interface TrustedOperation {
   compiles: 'module' | 'own'
   /** `own` only: the code must match (fixed code a forwarded call could not make harmful). */
   code?: RegExp
-  /** `module` only: ids of modules the framework serves itself, not from a file (Vite's `/@vite/env`). */
+  /** `module` only: ids of modules the framework serves itself, not from a file (what the Vite server hands Vitest's module runner). */
   ids?: RegExp
 }
 

@@ -36,13 +36,17 @@ export const FRAMEWORK_PATHS: readonly string[] = [
   '/node_modules/@vitest/coverage-istanbul/dist/',
 ]
 
+/** An id the Vite server serves the module runner (any but a data: URL, which is code from a string). */
+const SERVED_ID = /^(?!\s*data:)./is
+
 /**
  * Where Vitest compiles code on its own account (trusted-operations.ts); trust never applies to
  * `net` or `exec`. Traced on Vitest 3.2, 4.1 and 5.1 over the fixtures (every compile whose
  * caller is a framework file logged with its function), forks, threads and the vm pools:
- * - loading a module, named after its real file: the module evaluator (4.1 `_runInlinedModule`,
- *   5.1 `runInlinedModule`/`getVmInlineScript`), vite-node's and 3.2's `runModule`, the vm pools'
- *   CommonJS `_compile`;
+ * - loading a module the Vite server served, under any id but a data: URL (a real file, a
+ *   plugin's virtual module, a transform's runtime helper): the module evaluator (4.1
+ *   `_runInlinedModule`, 5.1 `runInlinedModule`/`getVmInlineScript`), vite-node's and 3.2's
+ *   `runModule`; the vm pools' CommonJS `_compile`, named after its real file;
  * - its own fixed code: the vm pools' primitives and `runInContext('this')` (constructors,
  *   `setupVM`), the CSS client stub, the config's `define`s;
  * - a snapshot file read by `getSnapshotData` (5.1 `evaluateSnapshotFile`);
@@ -53,14 +57,21 @@ export const FRAMEWORK_PATHS: readonly string[] = [
  * operation: what they forward is the test's.
  */
 export const FRAMEWORK_OPERATIONS: readonly TrustedOperation[] = [
+  // The module runner evaluating what the Vite server handed it: a file, or a module that is
+  // no file (a plugin's virtual module under its `\0` or `virtual:` id, a transform's runtime
+  // helper such as `\0@oxc-project+runtime@…/helpers/esm/usingCtx.js` for `await using`,
+  // `/@id/…`, Vite's `/@vite/env`). Its code comes from the config's plugins, not from a test.
+  // Only a data: URL under its own id is code from a string (the runner imports those natively,
+  // decided by core's load hook or when linked, but an id of that scheme is never trusted here).
   {
     file: '/node_modules/vitest/dist/',
-    fn: ['_runInlinedModule', 'runInlinedModule', 'getVmInlineScript', 'runModule', '_compile'],
+    fn: ['_runInlinedModule', 'runInlinedModule', 'getVmInlineScript', 'runModule'],
     compiles: 'module',
-    // Vite's own environment module, which 3.2's vm pools evaluate under its id.
-    ids: /^\/@vite\/env$/,
+    ids: SERVED_ID,
   },
-  { file: '/node_modules/vite-node/dist/', fn: ['runModule'], compiles: 'module' },
+  // The vm pools' CommonJS loader: a real file (or Vite's environment module, as before).
+  { file: '/node_modules/vitest/dist/', fn: ['_compile'], compiles: 'module', ids: /^\/@vite\/env$/ },
+  { file: '/node_modules/vite-node/dist/', fn: ['runModule'], compiles: 'module', ids: SERVED_ID },
   {
     file: '/node_modules/vitest/dist/',
     fn: '*',
