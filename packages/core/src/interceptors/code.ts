@@ -52,6 +52,29 @@ function isTrusted(engine: Engine, stack: StackCapture, code: string, filename: 
   return isTrustedOperation(stack, engine.filter, code, filename) || isNodeOperation(stack, engine.filter)
 }
 
+/** Frames enough to reach the compiling frame below the vm API's frames and leakgate's wrapper. */
+const TRUST_PROBE_DEPTH = 8
+
+/**
+ * The capture a compile is decided on, or undefined when it is trusted. Trust is decided on a
+ * short capture first: a framework compiles every module it loads through the vm API, and a full
+ * capture there is dearer than the compile (a runner's stack has no project frame in its first
+ * twenty, so a full capture is taken twice, the second time whole). The compiling frame is among
+ * the first few, so the short capture decides as the full one would; when it holds too few frames
+ * to tell, the full capture decides. Untrusted compiles get the full capture, for the policy's
+ * `{ from }` rules and the message.
+ */
+function untrustedStack(
+  engine: Engine,
+  skip: (...args: never[]) => unknown,
+  code: string,
+  filename: unknown,
+): StackCapture | undefined {
+  if (isTrusted(engine, new StackCapture(engine.filter, skip, TRUST_PROBE_DEPTH), code, filename)) return undefined
+  const stack = new StackCapture(engine.filter, skip)
+  return isTrusted(engine, stack, code, filename) ? undefined : stack
+}
+
 export function installCode(engine: Engine, natives: Natives, restores: Restore[]): void {
   // Before the compile hook below: its probe script is leakgate's own.
   const contexts = installContexts(engine, restores)
@@ -69,8 +92,8 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
       construct: function compileScript(target, args, newTarget) {
         // The code, already converted to a string by vm.Script: what is decided is what compiles.
         if (engine.active && typeof args[0] === 'string') {
-          const stack = new StackCapture(engine.filter, compileScript)
-          if (!isTrusted(engine, stack, args[0], args[1])) {
+          const stack = untrustedStack(engine, compileScript, args[0], args[1])
+          if (stack) {
             const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack, {
               untrusted: true,
             })
@@ -130,8 +153,8 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         const named =
           options !== null && typeof options === 'object' ? (options as { filename?: unknown }).filename : undefined
         if (engine.active) {
-          const stack = new StackCapture(engine.filter, compileFunction)
-          if (!isTrusted(engine, stack, typeof code === 'string' ? code : String(code), named)) {
+          const stack = untrustedStack(engine, compileFunction, typeof code === 'string' ? code : String(code), named)
+          if (stack) {
             const names = Array.isArray(list) ? list.map((param) => (typeof param === 'string' ? param : '?')) : []
             const body = typeof code === 'string' ? code : ''
             const source = names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
@@ -181,8 +204,10 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         if (engine.active && typeof args[0] === 'string') {
           // A data: URL is code from a string even when the framework compiles it on our behalf.
           const isData = identifier?.startsWith('data:') === true
-          const stack = new StackCapture(engine.filter, compileModule)
-          if (isData || !isTrusted(engine, stack, args[0], identifier)) {
+          const stack = isData
+            ? new StackCapture(engine.filter, compileModule)
+            : untrustedStack(engine, compileModule, args[0], identifier)
+          if (stack) {
             const outcome = checkCode(
               engine,
               isData ? 'import(data:)' : 'vm.SourceTextModule',
