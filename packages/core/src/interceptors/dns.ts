@@ -2,6 +2,7 @@ import type { Engine, Outcome } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
 import { formatNetTarget, normalizeHost, resolverName } from '../rules/net.js'
 import { type Approvals, approvalsOf, isApproved } from './approvals.js'
+import { isBuiltinLoaded } from './builtins.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
@@ -100,7 +101,7 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
   const cares = natives.cares
   if (!cares) installLookupExports(engine, approvals, restores)
   if (cares) {
-    const promisesLoadedBefore = isLoaded('internal/dns/promises')
+    const promisesLoadedBefore = isBuiltinLoaded('internal/dns/promises')
     patchMethod<(req: Req, hostname: string, ...rest: unknown[]) => number>(
       restores,
       cares,
@@ -258,11 +259,6 @@ function catchCapturedPromisesLookup(
       if (!outcome.ok) throw outcome.error
     },
   })
-}
-
-function isLoaded(id: string): boolean {
-  const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList
-  return Array.isArray(list) && list.includes(`NativeModule ${id}`)
 }
 
 /**

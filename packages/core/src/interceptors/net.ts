@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js'
 import { type Address, parseAddress } from '../rules/address.js'
 import { formatNetTarget, isPlainHost, type NetTarget, normalizeHost, resolverName } from '../rules/net.js'
 import { approvalsOf, runApproved } from './approvals.js'
+import { isBuiltinLoaded } from './builtins.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
@@ -157,7 +158,7 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
   // the first connect after it loaded (a socket is connected before any agent can reuse it).
   let agentPatched = false
   const patchAgentOnce = () => {
-    if (agentPatched || !isLoaded('_http_agent')) return
+    if (agentPatched || !isBuiltinLoaded('_http_agent')) return
     agentPatched = true
     patchAgentReuse(engine, restores)
   }
@@ -258,7 +259,7 @@ function carryCallSite(engine: Engine, restores: Restore[]): void {
   // Touching globalThis.WebSocket (even its descriptor) loads Node's bundled undici: 30 ms on
   // Node 24 and 26. Wrap it only when undici is loaded already; a WebSocket created later is
   // still caught, with the test named but without the call site.
-  if (!isLoaded('internal/deps/undici/undici')) return
+  if (!isBuiltinLoaded('internal/deps/undici/undici')) return
   const RealWebSocket = global.WebSocket as (new (...args: unknown[]) => object) | undefined
   if (typeof RealWebSocket === 'function') {
     const guarded: new (...args: unknown[]) => object = new Proxy(RealWebSocket, {
@@ -270,11 +271,6 @@ function carryCallSite(engine: Engine, restores: Restore[]): void {
     })
     patchProperty(restores, globalThis, 'WebSocket', { value: guarded, writable: true, enumerable: false })
   }
-}
-
-function isLoaded(id: string): boolean {
-  const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList
-  return Array.isArray(list) && list.includes(`NativeModule ${id}`)
 }
 
 /** A keep-alive socket an http.Agent hands to a new request is decided again, for that request. */
