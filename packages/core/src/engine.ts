@@ -80,8 +80,6 @@ const OK: Outcome = { ok: true }
 const SHOWN_FRAMES = 20
 
 export class Engine {
-  /** Bumped when the shape of this object changes incompatibly between package versions. */
-  readonly protocol = 1
   /** Interceptors are in place. */
   installed = false
   /** Deciding events. A passive engine (preloaded, not yet configured) lets everything through. */
