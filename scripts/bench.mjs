@@ -23,7 +23,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { renderChart } from '../bench/lib/chart.mjs'
 import { measureEngine } from '../bench/lib/engine.mjs'
 import { describeMachine } from '../bench/lib/machine.mjs'
@@ -34,24 +33,23 @@ import { installReal, REAL_SUITES, runSuite, SUITES } from '../bench/lib/suites.
 import { checkRegressions, loadTargets, reportCheck } from '../bench/lib/targets.mjs'
 import { ISOLATED_ENV, netnsCommand } from './netns.mjs'
 import { nodeBinary } from './nodes.mjs'
+import { parseScriptArgs } from './usage.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const { values: flags } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    write: { type: 'boolean' },
-    'no-write': { type: 'boolean', default: false },
-    node: { type: 'string', default: process.execPath },
-    'skip-build': { type: 'boolean', default: false },
-    json: { type: 'string' },
-    render: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    nodes: { type: 'string' },
-    'real-rounds': { type: 'string' },
-    check: { type: 'boolean', default: false },
-    results: { type: 'string' },
-  },
+const flags = parseScriptArgs(import.meta.url, {
+  quick: { type: 'boolean', default: false },
+  rounds: { type: 'string' },
+  write: { type: 'boolean' },
+  'no-write': { type: 'boolean', default: false },
+  node: { type: 'string', default: process.execPath },
+  'skip-build': { type: 'boolean', default: false },
+  json: { type: 'string' },
+  render: { type: 'boolean', default: false },
+  only: { type: 'string' },
+  nodes: { type: 'string' },
+  'real-rounds': { type: 'string' },
+  check: { type: 'boolean', default: false },
+  results: { type: 'string' },
 })
 const RESULTS = path.join(root, 'bench/results.json')
 

@@ -18,9 +18,9 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { netnsCommand } from './netns.mjs'
 import { installNodes, NODE_VERSIONS, nodeBinary } from './nodes.mjs'
+import { parseScriptArgs } from './usage.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const matrixDir = path.join(root, '.matrix')
@@ -210,31 +210,17 @@ function runCore(major) {
 }
 
 function main() {
-  const { values } = parseArgs({
-    options: {
+  const values = parseScriptArgs(
+    import.meta.url,
+    {
       only: { type: 'string' },
       nodes: { type: 'string' },
       smoke: { type: 'boolean', default: false },
       write: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
       'skip-core': { type: 'boolean', default: false },
     },
-  })
-  if (values.help) {
-    const usage = fs
-      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
-      .split('\n')
-      .slice(1)
-    const header = usage.slice(
-      0,
-      usage.findIndex((line) => !line.startsWith('//')),
-    )
-    console.log(header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n'))
-    console.log(
-      `framework lines: ${Object.keys(FRAMEWORKS).join(', ')}; Nodes: 20, ${Object.keys(NODE_VERSIONS).join(', ')}`,
-    )
-    return
-  }
+    `framework lines: ${Object.keys(FRAMEWORKS).join(', ')}; Nodes: 20, ${Object.keys(NODE_VERSIONS).join(', ')}`,
+  )
   const lines = values.only ? values.only.split(',') : Object.keys(FRAMEWORKS)
   for (const line of lines) {
     if (!FRAMEWORKS[line]) {

@@ -5,16 +5,22 @@
 //   3. typecheck (tsc)
 // Before step 1, once: Node 22/24/26 into .matrix/ (nodes.mjs) and the packages the docs and
 // init tests install into .cache/npm (sandbox.mjs), both from the npm registry.
-// `npm test -- <vitest args>` skips to step 5 with those arguments (e.g. `--project unit`).
+// `npm test -- <vitest args>` skips to step 5 with those arguments (e.g. `--project unit`);
+// `npm test -- --help` prints this text (Vitest's own flags: `npx vitest --help`).
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { netnsCommand } from './netns.mjs'
 import { installNodes } from './nodes.mjs'
 import { warmSandboxCache } from './sandbox.mjs'
+import { scriptUsage } from './usage.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const passthrough = process.argv.slice(2)
+if (passthrough.length === 1 && ['--help', '-h'].includes(passthrough[0])) {
+  console.log(scriptUsage(import.meta.url))
+  process.exit(0)
+}
 
 function step(title, command, args, options = {}) {
   const started = Date.now()

@@ -86,3 +86,39 @@ describe('the page', () => {
     )
   })
 })
+
+describe('the scripts’ flags', () => {
+  const script = (file: string, ...args: string[]) => {
+    const run = spawnSync(process.execPath, [file, ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000 })
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr }
+  }
+
+  test.each(['scripts/bench.mjs', 'scripts/matrix.mjs'])(
+    '%s --help prints the usage at the top of the script',
+    (file) => {
+      const { code, stdout } = script(file, '--help')
+      expect(code).toBe(0)
+      const firstLine = fs.readFileSync(path.join(repo, file), 'utf8').split('\n')[1] as string
+      expect(stdout.split('\n')[0]).toBe(firstLine.replace(/^\/\/ /, ''))
+    },
+  )
+
+  test.each(['scripts/bench.mjs', 'scripts/matrix.mjs'])(
+    '%s refuses an unknown option with one line and the usage, exit 2',
+    (file) => {
+      const { code, stdout, stderr } = script(file, '--roundz', '3')
+      expect(code).toBe(2)
+      expect(stdout).toBe('')
+      expect(stderr.split('\n')[0]).toBe(`${path.basename(file)}: Unknown option '--roundz'`)
+      expect(stderr).not.toMatch(/\n\s+at /)
+      expect(stderr).toContain(script(file, '--help').stdout.split('\n')[0])
+    },
+  )
+
+  test('scripts/test.mjs --help prints its usage and runs nothing', () => {
+    const { code, stdout } = script('scripts/test.mjs', '--help')
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^`npm test`: everything CI checks/)
+    expect(stdout).not.toContain('▶')
+  })
+})
