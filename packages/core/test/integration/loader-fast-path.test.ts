@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { scopedProbe } from '../helpers/scoped-probe.js'
 
 // The require() fast path (issue 12, the cost of a require): `Module.prototype._compile` handed,
 // while its module loads, the very text Node's loader read for that file (the real
@@ -11,24 +12,8 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 // content. Each such call is code from a string: refused and not run, allowed with
 // `allowAudit({ eval: true })`, and the plain requires next to it record nothing.
 
-const probeBody = (allow: string) => `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os')
-  const Module = require('node:module')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-fast-path-'))
-  const write = (name, text) => { const file = path.join(dir, name); fs.writeFileSync(file, text); return file }
-  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
-  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
-  globalThis.ran = []
+const probeBody = (allow: string) => `${scopedProbe('leakgate-fast-path-', allow)}
   globalThis.reached = []
-  const r = {}
-  const inTest = async (name, fn) => {
-    const scope = engine.createTestScope(name, file)
-    let value
-    try { value = await engine.runInScope(scope, async () => { ${allow}; return await fn() }) } catch (e) { value = kit.describeError(e).code ?? String(e) }
-    engine.endScope(scope)
-    r[name] = { value, events: engine.violationsOf(scope).map((v) => v.event) }
-  }
-  const ran = (tag) => 'globalThis.ran.push(' + JSON.stringify(tag) + ')'
   const payload = write('payload.txt', ran('another file'))
 
   // Runs inside the load of a fresh module: compiles other code as that module, once. A failure

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { scopedProbe } from '../helpers/scoped-probe.js'
 
 // Code from strings through the module system (issue 12.5). Loading a module compiles a real
 // file's source: no event. A `Module._extensions` / `require.extensions` handler or a `_compile`
@@ -10,23 +11,8 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 // them (a pass-through hook, a handler compiling the file's content, a TypeScript-loader-style
 // transform through pirates, `import.meta.resolve` of a data: URL) record nothing.
 
-const probeBody = (allow: string) => `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), url = require('node:url')
-  const Module = require('node:module')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-modules-'))
-  const write = (name, text) => { const file = path.join(dir, name); fs.writeFileSync(file, text); return file }
-  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
-  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
-  globalThis.ran = []
-  const r = {}
-  const inTest = async (name, fn) => {
-    const scope = engine.createTestScope(name, file)
-    let value
-    try { value = await engine.runInScope(scope, async () => { ${allow}; return await fn() }) } catch (e) { value = kit.describeError(e).code ?? String(e) }
-    engine.endScope(scope)
-    r[name] = { value, events: engine.violationsOf(scope).map((v) => v.event) }
-  }
-  const ran = (tag) => 'globalThis.ran.push(' + JSON.stringify(tag) + ')'
+const probeBody = (allow: string) => `${scopedProbe('leakgate-modules-', allow)}
+  const url = require('node:url')
   const hasHooks = typeof Module.registerHooks === 'function'
   const major = Number(process.versions.node.split('.')[0])
 
