@@ -15,6 +15,7 @@
 //                 [--skip-build] [--json results.json]
 //   npm run bench -- --render    re-writes BENCHMARKS.md and the chart from bench/results.json
 //   npm run bench -- --check [--results file.json]   only the regression check, on saved results
+//   npm run bench -- --help      this text
 //
 // Safety: it re-runs itself inside a fresh network namespace (scripts/netns.mjs) where the
 // platform allows; every target is a loopback server on port 0.

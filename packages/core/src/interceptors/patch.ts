@@ -30,7 +30,7 @@ export function realOf<F>(fn: F): F {
   return (typeof fn === 'function' && reals.has(fn) ? reals.get(fn) : fn) as F
 }
 
-export function isPatched(fn: unknown): boolean {
+function isPatched(fn: unknown): boolean {
   return typeof fn === 'function' && reals.has(fn)
 }
 
@@ -55,7 +55,7 @@ const PATCHED_MODULES = [
  * `child_process`, `TCP.prototype`, `Function`: a name for a patched object, for messages. Named
  * when patched (a test may replace what names it), from modules loaded already: never loads one.
  */
-export function targetName(target: object): string {
+function targetName(target: object): string {
   if (target === globalThis || (target as { globalThis?: unknown }).globalThis === target) return 'globalThis'
   if (target === process) return 'process'
   if (typeof target === 'function' && target.name) return target.name
