@@ -1,8 +1,9 @@
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CallSite } from './events.js'
 import { relativeTo } from './paths.js'
 import type { TrustedOperation } from './trusted-operations.js'
+
+const path = process.getBuiltinModule('node:path')
 
 // Who made a call: the first frame in the project's own code (the call site), the npm
 // packages on the way (for `{ from }` rules and the `via` line). Which code generation is the

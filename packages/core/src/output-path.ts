@@ -1,5 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
+import type { Stats } from 'node:fs'
+
+const fs = process.getBuiltinModule('node:fs')
+const path = process.getBuiltinModule('node:path')
 
 // Is a path somewhere leakgate can write a file? Asked at start (the CLI's --output, the
 // reporters' report path), so a path that cannot work is refused with one line before any work
@@ -33,7 +35,7 @@ function writable(file: string): boolean {
  * nearest existing ancestor is a writable directory).
  */
 export function outputPathProblem(file: string, options: OutputPathOptions = {}): string | undefined {
-  let stat: fs.Stats | undefined
+  let stat: Stats | undefined
   try {
     stat = fs.statSync(file)
   } catch (error) {
@@ -50,7 +52,7 @@ export function outputPathProblem(file: string, options: OutputPathOptions = {})
   // Find the nearest ancestor that exists: it must be a directory we can create things in.
   let dir = path.dirname(file)
   for (;;) {
-    let ancestor: fs.Stats | undefined
+    let ancestor: Stats | undefined
     try {
       ancestor = fs.statSync(dir)
     } catch {

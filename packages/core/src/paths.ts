@@ -1,4 +1,4 @@
-import path from 'node:path'
+const path = process.getBuiltinModule('node:path')
 
 // path.relative normalises both paths on every call; reports and messages ask about the same
 // few files over and over.

@@ -1,7 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { threadId } from 'node:worker_threads'
 import type { AuditRecord } from './events.js'
+
+const fs = process.getBuiltinModule('node:fs')
+const path = process.getBuiltinModule('node:path')
 
 // The JSONL sink. A violation is appended synchronously before anything is thrown, so a worker
 // that crashes right after still leaves it on disk. An event a rule allowed is written at once

@@ -1,6 +1,4 @@
-import fs from 'node:fs'
 import { syncBuiltinESMExports } from 'node:module'
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Engine } from './engine.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
@@ -9,6 +7,9 @@ import { findNatives } from './interceptors/natives.js'
 import { tameRealm as tame } from './interceptors/realm.js'
 import { INTERCEPTORS } from './interceptors/registry.js'
 import type { LeakgateOptions } from './options.js'
+
+const fs = process.getBuiltinModule('node:fs')
+const path = process.getBuiltinModule('node:path')
 
 // One engine per process or thread, found through a global symbol, so two copies of the
 // package (ESM and CJS builds, or two versions) share it. In a vm context (Vitest's vm pools,

@@ -1,6 +1,7 @@
-import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Frame, FrameFilter, StackCapture } from './attribution.js'
+
+const fs = process.getBuiltinModule('node:fs')
 
 // Which code generation is the framework's own work (issue 12.4). Trust goes to an OPERATION: a
 // named function of the framework that compiles, recognised by the first frame below the vm API

@@ -1,8 +1,10 @@
-import fs from 'node:fs'
-import path from 'node:path'
+import type { Stats } from 'node:fs'
 import { describeValue, invalidOption } from './option-error.js'
 import { outputPathProblem } from './output-path.js'
 import { closest } from './suggest.js'
+
+const fs = process.getBuiltinModule('node:fs')
+const path = process.getBuiltinModule('node:path')
 
 // The one validator of leakgate's options. Core's keys are checked (and compiled) by
 // policy.ts' normalizeOptions through it; each adapter declares the keys it adds with the checks
@@ -132,7 +134,7 @@ export function checkRoot(value: unknown, fail: (problem: string) => never): str
       `${describeValue(text)} is relative; write an absolute path (path.resolve(${JSON.stringify(text)}) from here is ${path.resolve(text)})`,
     )
   }
-  let stat: fs.Stats | undefined
+  let stat: Stats | undefined
   try {
     stat = fs.statSync(text)
   } catch {

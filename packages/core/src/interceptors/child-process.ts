@@ -1,6 +1,3 @@
-import childProcess from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Engine, Outcome } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand, redactCommandLine, truncate } from '../redact.js'
@@ -17,6 +14,10 @@ import type { Natives } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
 import { readSpawnCall, type SpawnCall, unrunnableCall } from './spawn-call.js'
 import { adopt, handOverOnExit } from './spawn-refusal.js'
+
+const childProcess = process.getBuiltinModule('node:child_process')
+const fs = process.getBuiltinModule('node:fs')
+const path = process.getBuiltinModule('node:path')
 
 // Processes. Every async API (spawn, exec, execFile, fork) ends in the native
 // `Process.prototype.spawn`; every sync API (spawnSync, execSync, execFileSync) in the

@@ -1,4 +1,3 @@
-import vm from 'node:vm'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
@@ -12,6 +11,8 @@ import { type Natives, quietBinding } from './natives.js'
 import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
 import { checkCode } from './realm.js'
 import { Trampolines } from './trampoline.js'
+
+const vm = process.getBuiltinModule('node:vm')
 
 // Code generation outside a realm's own intrinsics, shared by every realm of the process:
 // - every `vm.Script` (`new vm.Script()`, `vm.runInThisContext`, `runInContext`,

@@ -1,8 +1,10 @@
-import vm from 'node:vm'
+import type { Script } from 'node:vm'
 import type { Engine } from '../engine.js'
 import { quietBinding } from './natives.js'
 import { patchMethod, type Restore, realOf } from './patch.js'
 import { tameRealm } from './realm.js'
+
+const vm = process.getBuiltinModule('node:vm')
 
 // vm contexts are realms: each has its own Function family and eval, one property away from the
 // code it runs (`vm.runInNewContext('Function')('...')`, `new vm.Script('this')
@@ -36,8 +38,8 @@ const PROBE =
 /** The global properties taming defines (on a contextified context, they reach its sandbox). */
 const GLOBAL_NAMES = ['eval', 'Function'] as const
 
-type RunInContext = (this: vm.Script, context: object, options?: unknown) => unknown
-type RunInNewContext = (this: vm.Script, contextObject?: unknown, options?: unknown) => unknown
+type RunInContext = (this: Script, context: object, options?: unknown) => unknown
+type RunInNewContext = (this: Script, contextObject?: unknown, options?: unknown) => unknown
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function'
@@ -88,7 +90,7 @@ export class ContextRealms {
   readonly #alive = new Set<WeakRef<object>>()
   readonly #untame = new WeakMap<object, () => void>()
   #pruneAt = 64
-  readonly #probe: vm.Script
+  readonly #probe: Script
   readonly #runInContext: RunInContext
   readonly #runInNewContext: RunInNewContext
 
@@ -221,7 +223,7 @@ export function installContexts(engine: Engine, restores: Restore[]): ContextRea
       () =>
         (mirrored as RunInNewContext | undefined) ??
         // Node's source out of reach: a wrapper (its frame shows in the run's stack).
-        function runInNewContext(this: vm.Script, contextObject?: unknown, options?: unknown) {
+        function runInNewContext(this: Script, contextObject?: unknown, options?: unknown) {
           return Reflect.apply(proto.runInContext as RunInContext, this, [prepare(contextObject, options), options])
         },
     )

@@ -1,4 +1,4 @@
-import dgram from 'node:dgram'
+import type { Socket as DgramSocket } from 'node:dgram'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { parseAddress } from '../rules/address.js'
@@ -7,6 +7,8 @@ import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
+
+const dgram = process.getBuiltinModule('node:dgram')
 
 // UDP: `UDP.prototype.send/send6` (unconnected sends carry the address) and
 // `connect/connect6` (a connected socket's sends carry none: it is decided at connect).
@@ -17,7 +19,7 @@ import { patchMethod, type Restore } from './patch.js'
 
 const kStack = Symbol('leakgate.dgram.stack')
 
-type UdpSocket = dgram.Socket & { [kStack]?: StackCapture }
+type UdpSocket = DgramSocket & { [kStack]?: StackCapture }
 
 function externalLiteral(engine: Engine, address: unknown): boolean {
   if (typeof address !== 'string') return false

@@ -1,5 +1,5 @@
-import fs from 'node:fs'
-import path from 'node:path'
+const fs = process.getBuiltinModule('node:fs')
+const path = process.getBuiltinModule('node:path')
 
 // Report mode must record exactly what enforce mode would fail (issue 10.7). Enforce mode hands
 // out a refusing function when `eval` is looked up, and only a call of it fails: a reference

@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import Module from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
@@ -9,6 +7,9 @@ import { codeGenerationOf } from './code-generation.js'
 import type { CompiledScripts } from './compiled-scripts.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
+
+const fs = process.getBuiltinModule('node:fs')
+const Module = process.getBuiltinModule('node:module')
 
 // Code from strings through the module system (issue 12.5). Loading a module compiles the source
 // of a real file: that is no event. Anything else a loader compiles is code from a string:

@@ -1,4 +1,3 @@
-import diagnostics from 'node:diagnostics_channel'
 import { isMainThread } from 'node:worker_threads'
 import { packageOf, StackCapture } from '../attribution.js'
 import type { CheckRequest, Engine } from '../engine.js'
@@ -8,6 +7,8 @@ import { isTrustedOperation } from '../trusted-operations.js'
 import { checkSpawn } from './child-process.js'
 import { decideSafely } from './fail-closed.js'
 import { patchMethod, type Restore } from './patch.js'
+
+const diagnostics = process.getBuiltinModule('node:diagnostics_channel')
 
 // Ways past every other layer, each audited as an `exec` event of its own:
 // - `process.dlopen`: loading a native addon (`require('x.node')` calls the property).

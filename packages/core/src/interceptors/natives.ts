@@ -1,7 +1,7 @@
-import childProcess from 'node:child_process'
-import net from 'node:net'
-import util from 'node:util'
-import vm from 'node:vm'
+const childProcess = process.getBuiltinModule('node:child_process')
+const net = process.getBuiltinModule('node:net')
+const util = process.getBuiltinModule('node:util')
+const vm = process.getBuiltinModule('node:vm')
 
 // The native binding prototypes. Node's internals look methods up on these prototypes at call
 // time, so a patch here also catches references a library captured before install.

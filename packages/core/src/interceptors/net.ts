@@ -1,4 +1,4 @@
-import net from 'node:net'
+import type { Socket as NetSocket } from 'node:net'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { type Address, parseAddress } from '../rules/address.js'
@@ -9,6 +9,8 @@ import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
 import { patchMethod, patchProperty, type Restore } from './patch.js'
+
+const net = process.getBuiltinModule('node:net')
 
 // TCP connections: net, tls, http, https, http2, fetch/undici and WebSocket all end in
 // `net.Socket.prototype.connect`, which still has the hostname (before DNS) and the caller's
@@ -50,7 +52,7 @@ export function isMetadataAddress(address: Address): boolean {
   return address.range === 'linkLocal' || address.text === 'fd00:ec2::254' || address.text === '100.100.100.200'
 }
 
-type Socket = net.Socket & { encrypted?: boolean }
+type Socket = NetSocket & { encrypted?: boolean }
 
 // Per-socket decisions live beside the socket, not on it: adding a property to every socket
 // would change its shape on Node's hot paths.

@@ -1,4 +1,4 @@
-import path from 'node:path'
+const path = process.getBuiltinModule('node:path')
 
 // What the native spawn layers receive, read once. Node 20/22 pass `Process.prototype.spawn`
 // one options object; Node 24+ pass positional arguments; `spawn_sync.spawn` always takes the

@@ -1,6 +1,7 @@
-import vm from 'node:vm'
 import { captureSites as captureRawSites } from '../attribution.js'
 import type { CompiledScript, CompiledScripts, ImportOption } from './compiled-scripts.js'
+
+const vm = process.getBuiltinModule('node:vm')
 
 // Code the guard lets through must mean what it means without the guard. V8 gives code compiled
 // by `Function` (and its siblings) or by an indirect `eval` two things from the JavaScript frame

@@ -1,4 +1,3 @@
-import Module from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { MessagePort } from 'node:worker_threads'
 import { StackCapture } from '../attribution.js'
@@ -8,6 +7,8 @@ import { mayGuard } from './child-process.js'
 import { decodeDataUrl, noteLoaderHooks, noteLoaderThreadStart } from './module-loader.js'
 import { patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
+
+const Module = process.getBuiltinModule('node:module')
 
 // Worker threads get fresh module instances and bindings: patches never cross into them. The
 // Worker constructor posts one `loadScript` message to the new thread, synchronously, through

@@ -1,9 +1,10 @@
-import path from 'node:path'
 import type { Engine } from '../engine.js'
 import { LeakgateError, type LeakgateErrorCode } from '../errors.js'
 import type { AuditRecord } from '../events.js'
 import { MAX_LISTED_VIOLATIONS } from '../limits.js'
 import { formatRecordedViolation, moreViolationsLine } from '../message.js'
+
+const path = process.getBuiltinModule('node:path')
 
 // The errors a session hands back: the one a violation threw (or would have thrown) at its call
 // site, rebuilt for a violation that exists only as a record (a child process or worker thread
