@@ -53,21 +53,38 @@ function check(data: unknown) {
 }
 
 const limits = JSON.parse(fs.readFileSync(path.join(repo, 'bench/targets.json'), 'utf8')).limits
+// @ts-expect-error: a plain .mjs script of the repository, without types
+const { limitFor } = (await import('../../../../bench/lib/targets.mjs')) as {
+  limitFor: (limit: unknown, node: string) => number | undefined
+}
+const hpmLimit = limitFor(limits.real['hpm-leakgate'], 'v20.20.2') as number
 
 describe('npm run bench -- --check', () => {
   test('passes when every ratio is within its limit and noise', () => {
-    const within = limits.real['hpm-leakgate'] + 0.01
+    const within = hpmLimit + 0.01
     const { code, output } = check(results(ratio(within, within - 0.02, within + 0.02)))
     expect(code, output).toBe(0)
     expect(output).toMatch(/✔ http-proxy-middleware \(Vitest\) \+ leakgate, Node v20\.20\.2/)
   })
 
   test('fails, naming the ratio, when one moves past its limit by more than its noise', () => {
-    const past = limits.real['hpm-leakgate'] + 0.2
+    const past = hpmLimit + 0.2
     const { code, output } = check(results(ratio(past, past - 0.02, past + 0.02)))
     expect(code).toBe(1)
     expect(output).toMatch(/✖ REGRESSED http-proxy-middleware \(Vitest\) \+ leakgate, Node v20\.20\.2/)
     expect(output).toMatch(/1 ratio\(s\) moved past their limit by more than their noise/)
+  })
+})
+
+describe('a real suite’s limit', () => {
+  test('is one number for every Node, or one per Node major with a default', () => {
+    expect(limitFor(1.2, 'v24.1.0')).toBe(1.2)
+    const perNode = { '20': 1.1, '24': 1.3, default: 1.5 }
+    expect(limitFor(perNode, 'v20.20.2')).toBe(1.1)
+    expect(limitFor(perNode, 'v24.21.0')).toBe(1.3)
+    expect(limitFor(perNode, 'v22.23.3')).toBe(1.5)
+    expect(limitFor({ '20': 1.1 }, 'v26.0.0')).toBeUndefined()
+    expect(limitFor(undefined, 'v20.20.2')).toBeUndefined()
   })
 })
 
