@@ -78,8 +78,20 @@ export function adoptContext(engine: Engine, context: ChildContext, origin: 'chi
   engine.tracker.current = parent
 }
 
+/**
+ * Where children write when nothing gave a sink directory (the engine installed by hand, or by
+ * `@leakgate/core/register`, not by an adapter). Only this process reads it, at the end of each
+ * scope that started a child, so it is removed when this process exits.
+ */
 function temporarySinkDir(): string {
   const os = process.getBuiltinModule('node:os') as typeof import('node:os')
   const path = process.getBuiltinModule('node:path') as typeof import('node:path')
-  return path.join(os.tmpdir(), `leakgate-${process.pid}-${Date.now().toString(36)}`)
+  const dir = path.join(os.tmpdir(), `leakgate-${process.pid}-${Date.now().toString(36)}`)
+  process.once('exit', () => {
+    const fs = process.getBuiltinModule('node:fs') as typeof import('node:fs')
+    try {
+      fs.rmSync(dir, { recursive: true, force: true })
+    } catch {}
+  })
+  return dir
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
 
@@ -43,6 +44,37 @@ const PROBE = `
   fs.rmSync(dir, { recursive: true, force: true })
   return r
 `
+
+// Installed by hand, with no sink directory given: children write into a temporary one, which
+// only this process reads (at the end of the child's scope) and which is gone when it exits.
+const NO_SINK_PROBE = `
+  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), cp = require('node:child_process')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-nosink-'))
+  const script = path.join(dir, 'connect.js')
+  fs.writeFileSync(script, "require('node:net').connect(Number(process.argv[3]), process.argv[2]).on('connect', function () { this.destroy() }).on('error', () => { process.exitCode = 3 })")
+  const outside = await kit.startTcp(kit.EXTERNAL)
+  const engine = core.install({ local: ['127.0.0.1', '::1'] })
+  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
+  const scope = engine.createTestScope('child leaks', file)
+  const status = await engine.runInScope(scope, () => { core.allowAudit({ exec: ['node'] }); return cp.spawnSync(process.execPath, [script, kit.EXTERNAL, String(outside.port)]).status })
+  engine.endScope(scope)
+  const sinkDir = engine.recorder.dir
+  const r = { status, violations: engine.violationsOf(scope).map((v) => [v.event, v.origin]), sinkDir, existed: fs.existsSync(sinkDir) }
+  await outside.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+  return r
+`
+
+describe.each(nodes)('children with no sink directory given, on $label', ({ bin }) => {
+  test('their leak reaches the test, and the temporary directory is removed at exit', async () => {
+    const { result } = await probe(bin, NO_SINK_PROBE, { timeout: 60_000 })
+    expect(result.status).toBe(3)
+    expect(result.violations).toEqual([['net.connect', 'child']])
+    expect(result.existed).toBe(true)
+    expect(result.sinkDir).toMatch(/leakgate-\d+-[0-9a-z]+$/)
+    expect(fs.existsSync(result.sinkDir)).toBe(false)
+  })
+})
 
 describe.each(nodes)('workers and children on $label', ({ bin }) => {
   let r: Probed
