@@ -10,6 +10,8 @@ import { checkCode } from './realm.js'
 
 const fs = process.getBuiltinModule('node:fs')
 const Module = process.getBuiltinModule('node:module')
+const os = process.getBuiltinModule('node:os')
+const path = process.getBuiltinModule('node:path')
 
 // Code from strings through the module system (issue 12.5). Loading a module compiles the source
 // of a real file: that is no event. Anything else a loader compiles is code from a string:
@@ -33,7 +35,12 @@ const Module = process.getBuiltinModule('node:module')
 //   (`import(data:)`): `import.meta.resolve('data:…')` compiles nothing. In a framework's vm
 //   realm (Jest's ESM mode, Vitest's vm pools) a data: module is a `vm.SourceTextModule` whose
 //   identifier is the URL: decided when it is made (code.ts) or, made from a class captured
-//   before install (Vitest's vm pools), when it or a module importing it is linked, before it runs.
+//   before install (Vitest's vm pools), when it or a module importing it is linked, before it runs;
+// - a module served by Node 26's `node:vfs` (`--experimental-vfs`), required or imported: its
+//   source is whatever the code that mounted it wrote there, not a file of the real disk. Decided
+//   when it loads (`node:vfs`), by this thread's own `load` hook, which every module load goes
+//   through (CommonJS ones too); a `_compile` of a virtual file is trusted only with the very
+//   source that hook decided. See isVirtualFile.
 // TypeScript loaders (ts-node, tsx, @swc-node/register, @babel/register, esbuild-register,
 // pirates) compile a file's transformed code: their `_compile` calls and their hooks are trusted
 // (the framework list of attribution.ts).
@@ -84,6 +91,33 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
+// Node 26's `node:vfs` mounts every virtual file system at `${os.devNull}/vfs/<id>`, a path no
+// real file can have (`os.devNull` is a device: it has no children), and its loader reads a module
+// there through the VFS, not through the public `fs.readFileSync` (the fast path never sees it)
+// nor from disk. The public `fs` answers for those paths too (it serves the VFS), so "is this the
+// file's own content" says nothing there: a virtual module is decided by its path. Off (one
+// boolean) unless the process runs with `--experimental-vfs`: `Module.isBuiltin('node:vfs')` is
+// false without it, and asking loads nothing.
+const vfsEnabled =
+  typeof (Module as unknown as { isBuiltin?: unknown }).isBuiltin === 'function' && Module.isBuiltin('node:vfs')
+const windows = process.platform === 'win32'
+const devNullDir = (windows ? os.devNull.toLowerCase() : os.devNull) + path.sep
+
+/** Is `file` (a path or a `file:` URL) a module served by `node:vfs`, not a real file? */
+export function isVirtualFile(file: unknown): boolean {
+  if (!vfsEnabled || typeof file !== 'string') return false
+  let name = file
+  if (name.startsWith('file:')) {
+    try {
+      name = fileURLToPath(name)
+    } catch {
+      return false
+    }
+  } else if (!path.isAbsolute(name)) return false
+  const resolved = path.resolve(name)
+  return (windows ? resolved.toLowerCase() : resolved).startsWith(devNullDir)
+}
+
 /** The data: hooks of this thread, while registered. */
 let dataHooks: { deregister(): void } | undefined
 /** `module.register()` hooks run in a loader thread started after install: compare what they give. */
@@ -121,6 +155,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
   // Captured at install: what a test replaces later is compared with these.
   const realReadFile = fs.readFileSync
   const ownContent = (filename: string): string | undefined => {
+    if (isVirtualFile(filename)) return undefined // the public fs reads the VFS there: no real file
     try {
       return stripBom(Reflect.apply(realReadFile, fs, [filename, 'utf8']) as string)
     } catch {
@@ -139,6 +174,16 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
   // editing what it read) does not, and is decided as before (compilesOwnFile).
   let loading: unknown
   const loaderRead: { file: string; text: string | undefined } = { file: '', text: undefined }
+  // The virtual module the load hook decided inside the CommonJS load running now (a require of a
+  // VFS file runs the hooks inside its module's load()): its `_compile` with that very source is
+  // that load. Dropped when that load ends, so nothing decided stays trusted for later.
+  const virtualLoad: { module: unknown; file: string; text: string } = { module: undefined, file: '', text: '' }
+  const noteVirtual = (file: string, text: string): void => {
+    if (loading === undefined) return
+    virtualLoad.module = loading
+    virtualLoad.file = file
+    virtualLoad.text = text
+  }
   // Not registered for the integrity check: a test replacing `fs.readFileSync` is no tampering
   // with the guard (its loads are decided the slow way).
   function readFileSync(this: unknown, ...args: unknown[]): unknown {
@@ -194,6 +239,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
           return Reflect.apply(realLoad, this, [filename])
         } finally {
           loading = previous
+          if (virtualLoad.module === this) virtualLoad.module = undefined
         }
       },
   )
@@ -231,7 +277,15 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
             const readFrom = loaderRead.file
             loaderRead.text = undefined
             const nodeRead = read !== undefined && content === read && filename === readFrom
-            if (!nodeRead && !compilesOwnFile(content, filename, _compile as Skip)) {
+            if (vfsEnabled && isVirtualFile(filename)) {
+              // Only the source the load hook decided for this module's file (below) is its load.
+              const decided = virtualLoad.module === this && virtualLoad.file === filename
+              virtualLoad.module = undefined
+              if (!decided || virtualLoad.text !== stripBom(String(content))) {
+                const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
+                if (!outcome.ok) throw outcome.error
+              }
+            } else if (!nodeRead && !compilesOwnFile(content, filename, _compile as Skip)) {
               const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
               if (!outcome.ok) throw outcome.error
             }
@@ -256,7 +310,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
       },
   )
 
-  installLoadHooks(engine, restores, ownContent)
+  installLoadHooks(engine, restores, ownContent, noteVirtual)
 }
 
 /** Same source as the hooks below gave (the very string or buffer, or equal text)? */
@@ -266,7 +320,12 @@ function sameSource(source: unknown, below: unknown): boolean {
   return sourceText(source) === sourceText(below)
 }
 
-function installLoadHooks(engine: Engine, restores: Restore[], ownContent: (filename: string) => string | undefined) {
+function installLoadHooks(
+  engine: Engine,
+  restores: Restore[],
+  ownContent: (filename: string) => string | undefined,
+  noteVirtual: (file: string, text: string) => void,
+) {
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks
   if (typeof registerHooks !== 'function') return
 
@@ -297,6 +356,17 @@ function installLoadHooks(engine: Engine, restores: Restore[], ownContent: (file
     if (url.startsWith('data:')) {
       const copy = { ...result }
       decideSource('import(data:)', url, copy.source, load as Skip)
+      return copy
+    }
+    // A `node:vfs` module: code the test (or whoever mounted it) wrote, decided as it loads. JSON
+    // is data, not code. With no source here (Node reads it later), its `_compile` decides it.
+    if (vfsEnabled && isVirtualFile(url)) {
+      const copy = { ...result }
+      if (copy.format !== 'json' && copy.source !== undefined && copy.source !== null) {
+        const text = sourceText(copy.source)
+        decideSource('node:vfs', url, text, load as Skip)
+        noteVirtual(fileURLToPath(url), stripBom(text))
+      }
       return copy
     }
     if (loaderResultsChecked && !url.startsWith('node:')) {
