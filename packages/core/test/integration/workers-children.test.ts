@@ -72,7 +72,7 @@ describe.each(nodes)('children with no sink directory given, on $label', ({ bin 
     expect(result.violations).toEqual([['net.connect', 'child']])
     expect(result.existed).toBe(true)
     expect(result.sinkDir).toMatch(/leakgate-\d+-[0-9a-z]+$/)
-    expect(fs.existsSync(result.sinkDir)).toBe(false)
+    expect(fs.existsSync(String(result.sinkDir))).toBe(false)
   })
 })
 
