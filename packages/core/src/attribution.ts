@@ -184,6 +184,23 @@ export class StackCapture {
   /** How many of `sites` have been looked at. */
   private built = 0
   private display?: Frame[]
+  /** A probe's short capture, taken whole when a question reads past its end (see `probe`). */
+  private pending: { skip: (...args: never[]) => unknown; limit: number } | undefined
+
+  /**
+   * A capture of the first `depth` frames that takes the full capture (as `new StackCapture`
+   * would have) the moment a question reads past them, and only then: a question answered
+   * within the first frames (the compiling frame, the nearest package a `{ from }` rule names)
+   * gets the answer the full capture gives, since every question reads the frames in order and
+   * the full capture begins with the same frames. It must be asked while `skip` is still on the
+   * stack, before the interceptor returns (the checks are synchronous; a record is built as its
+   * event is decided).
+   */
+  static probe(filter: FrameFilter, skip: (...args: never[]) => unknown, depth: number): StackCapture {
+    const stack = new StackCapture(filter, skip, depth)
+    if (stack.sites.length >= depth) stack.pending = { skip, limit: depth }
+    return stack
+  }
 
   constructor(
     private readonly filter: FrameFilter,
@@ -193,24 +210,51 @@ export class StackCapture {
     const previousPrepare = Error.prepareStackTrace
     this.hostPrepare = mapsStacks(previousPrepare) ? previousPrepare : undefined
     this.sites = captureSites(skip, limit)
-    // A library deep enough (an ajv compile runs some forty frames of its own) pushes the
-    // project's frame past the first capture: without it there is no call site, and `{ from }`
-    // rules and messages name only the library. Capture again, whole, while still on the same
-    // stack. Only full captures (not the short framework checks) and only when no frame of the
-    // project's own was seen: the usual stack pays for one classification pass.
-    if (limit >= CAPTURE_DEPTH && this.sites.length >= limit && !this.hasProjectFrame()) {
-      this.sites = captureSites(skip, Number.POSITIVE_INFINITY)
-      this.frames.length = 0
-      this.frameSites.length = 0
-      this.built = 0
-    }
+    if (limit >= CAPTURE_DEPTH) this.deepen(skip, limit)
+  }
+
+  /**
+   * A library deep enough (an ajv compile runs some forty frames of its own) pushes the
+   * project's frame past the first capture: without it there is no call site, and `{ from }`
+   * rules and messages name only the library. Capture again, whole, while still on the same
+   * stack. Only full captures (not the short framework checks) and only when no frame of the
+   * project's own was seen: the usual stack pays for one classification pass.
+   */
+  private deepen(skip: (...args: never[]) => unknown, limit: number): void {
+    if (this.sites.length >= limit && !this.hasProjectFrame()) this.recapture(skip, Number.POSITIVE_INFINITY)
+  }
+
+  private recapture(skip: (...args: never[]) => unknown, limit: number): void {
+    this.sites = captureSites(skip, limit)
+    this.frames.length = 0
+    this.frameSites.length = 0
+    this.built = 0
+  }
+
+  /** A probe read past its short capture: the full capture, as the constructor takes it. */
+  private complete(): void {
+    const pending = this.pending
+    if (!pending) return
+    this.pending = undefined
+    const full = captureSites(pending.skip, CAPTURE_DEPTH)
+    // Taken from elsewhere (`skip` no longer on the stack: V8 then skips every frame) it would
+    // not begin with the frames already read: keep those, rather than answer from another stack.
+    if (full.length < this.sites.length || !sameSite(this.sites[0] as NodeJS.CallSite, full[0])) return
+    // Same frames first: those built already stay built.
+    this.sites = full
+    this.deepen(pending.skip, CAPTURE_DEPTH)
   }
 
   /** The raw frame at `index` (unmapped position), built on demand; undefined past the end. */
   private frameAt(index: number): Frame | undefined {
     // Sites without a file (builtins: `new Function`, `Array.prototype.map`) are skipped, so
     // count the frames built, not the sites looked at.
-    while (this.frames.length <= index && this.built < this.sites.length) {
+    while (this.frames.length <= index) {
+      if (this.built >= this.sites.length) {
+        if (!this.pending) break
+        this.complete()
+        continue
+      }
       const site = this.sites[this.built++] as NodeJS.CallSite
       const file = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? ''
       if (!file) continue
@@ -223,7 +267,10 @@ export class StackCapture {
     return this.frames[index]
   }
 
-  /** The V8 call sites captured, builtins included (what V8 itself walks). */
+  /**
+   * The V8 call sites captured, builtins included (what V8 itself walks); of a probe, only its
+   * first frames until a question read further: enough for the caller's frame.
+   */
   callSites(): readonly NodeJS.CallSite[] {
     return this.sites
   }
@@ -238,6 +285,7 @@ export class StackCapture {
 
   /** Raw frames (unmapped positions): enough to decide by file. */
   rawFrames(): Frame[] {
+    this.complete()
     this.frameAt(this.sites.length)
     return this.frames
   }
@@ -278,12 +326,37 @@ export class StackCapture {
    * code of that file running now, rather than awaiting a module it imports?
    */
   runsSyncIn(file: string): boolean {
+    this.complete()
     for (const site of this.sites) {
       if (site.isAsync?.()) return false
       const name = site.getFileName()
       if (name && toPath(name) === file) return true
     }
     return false
+  }
+
+  /**
+   * Is `name` among `packages()`? Reads the frames only as far as the answer needs (a probe
+   * stays short when the package is among its first frames).
+   */
+  hasPackage(name: string): boolean {
+    for (let i = 0, frame = this.frameAt(0); frame; frame = this.frameAt(++i)) {
+      const kind = this.filter.classify(frame.file)
+      if (kind.internal || kind.framework) continue
+      if (!kind.package) return false
+      if (kind.package === name) return true
+    }
+    return false
+  }
+
+  /** The first of `packages()`, reading no further than it. */
+  nearestPackage(): string | undefined {
+    for (let i = 0, frame = this.frameAt(0); frame; frame = this.frameAt(++i)) {
+      const kind = this.filter.classify(frame.file)
+      if (kind.internal || kind.framework) continue
+      return kind.package
+    }
+    return undefined
   }
 
   /** npm packages between the operation and the project's own code, nearest first. */
@@ -303,6 +376,7 @@ export class StackCapture {
   /** Frames as the host would print them (source-mapped when the host maps stacks). */
   displayFrames(): Frame[] {
     if (this.display) return this.display
+    this.complete()
     let mapped: Frame[] | undefined
     if (this.hostPrepare) {
       try {
@@ -404,6 +478,17 @@ export class StackCapture {
 }
 
 const mappedPositions = new Map<string, Frame>()
+
+/** The same frame of the same stack (a probe's short capture against its full one)? */
+function sameSite(a: NodeJS.CallSite, b: NodeJS.CallSite | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.getFileName() === b.getFileName() &&
+    a.getLineNumber() === b.getLineNumber() &&
+    a.getColumnNumber() === b.getColumnNumber() &&
+    a.getFunctionName() === b.getFunctionName()
+  )
+}
 
 function positionKey(frame: Frame): string {
   return `${frame.file}:${frame.line}:${frame.column}`

@@ -305,7 +305,7 @@ export class Engine {
     return decide(
       request,
       this.tracker.resolve().levels(),
-      () => stack.packages(),
+      { includes: (name) => stack.hasPackage(name), nearest: () => stack.nearestPackage() },
       () => stack.projectFile(this.policy.root),
     )
   }
@@ -351,9 +351,10 @@ export class Engine {
     decision ??= decide(
       request.decide,
       levels,
-      () => {
-        const found = capture().packages()
-        return packages ? [...packages, ...found] : found
+      // The packages the request names first (a carried call), then the stack's.
+      {
+        includes: (name) => packages?.includes(name) === true || capture().hasPackage(name),
+        nearest: () => packages?.[0] ?? capture().nearestPackage(),
       },
       () => capture().projectFile(this.policy.root),
     )

@@ -322,15 +322,25 @@ export function isLocal(target: NetTarget, local: readonly NetMatcher[]): boolea
 /**
  * Decides a request against the levels, most specific first (test, file, config).
  * `packages` lists the npm packages on the call stack, nearest first; it is called only when a
- * `{ from }` rule needs it, because it costs a stack capture.
+ * `{ from }` rule needs it, because it costs a stack capture. Given as `PackageFacts`, each
+ * question is put to the stack itself, which reads only as far as the answer needs.
  */
 export function decide(
   request: DecideRequest,
   levels: readonly Level[],
-  packages: () => readonly string[],
+  packages: (() => readonly string[]) | PackageFacts,
   projectFile: () => string | undefined = () => undefined,
 ): Decision {
-  const stack: StackFacts = { packages, projectFile }
+  let list: readonly string[] | undefined
+  const listed = (read: () => readonly string[]) => {
+    list ??= read()
+    return list
+  }
+  const facts: PackageFacts =
+    typeof packages === 'function'
+      ? { includes: (name) => listed(packages).includes(name), nearest: () => listed(packages)[0] }
+      : packages
+  const stack: StackFacts = { packages: facts, projectFile }
   if (request.category === 'exec') {
     let first: Decision | undefined
     for (const command of request.commands) {
@@ -346,9 +356,20 @@ export function decide(
   return decideOne(levels, 'eval', stack, () => false)
 }
 
+/**
+ * The npm packages on the stack (between the operation and the project's own code), asked one
+ * question at a time: a stack can answer from its first frames when the package is there.
+ */
+export interface PackageFacts {
+  /** Is this package on the way? */
+  includes(name: string): boolean
+  /** The nearest one (the package that called the operation), if any. */
+  nearest(): string | undefined
+}
+
 /** What `{ from }` and `{ project }` rules read of the call stack, asked only when one is met. */
 interface StackFacts {
-  packages: () => readonly string[]
+  packages: PackageFacts
   /** The call site's file relative to the root (`/`-separated), if it is the project's own. */
   projectFile: () => string | undefined
 }
@@ -359,15 +380,10 @@ function decideOne(
   stack: StackFacts,
   match: (matcher: unknown) => boolean,
 ): Decision {
-  let stackPackages: readonly string[] | undefined
-  const fromMatches = (from: string) => {
-    stackPackages ??= stack.packages()
-    return stackPackages.includes(from)
-  }
+  const fromMatches = (from: string) => stack.packages.includes(from)
   // The package that called the generator, not one it was merely called through.
   const generatorIsBenign = () => {
-    stackPackages ??= stack.packages()
-    const nearest = stackPackages[0]
+    const nearest = stack.packages.nearest()
     return nearest !== undefined && BENIGN_GENERATORS.includes(nearest)
   }
   let file: string | undefined | null = null

@@ -32,6 +32,13 @@ export function siteKey(frame: { file: string; line: number } | undefined): stri
 type AnyConstructor = new (...args: unknown[]) => unknown
 
 /**
+ * Frames a code generator's check captures first (StackCapture.probe): the compiling frame (for
+ * trust and the trampoline) and, usually, the package a `{ from }` rule names are among them;
+ * the full capture is taken only when a question reads further (no rule met yet, a record built).
+ */
+const PROBE_DEPTH = 4
+
+/**
  * Decides one piece of generated code. The framework's own code generation is trusted by
  * operation (trusted-operations.ts); `untrusted`: the caller has decided trust already (a vm
  * compile, with the file it names), or there is none to give (a data: module).
@@ -103,7 +110,7 @@ function makeGuardedConstructor(
     const sources = args.map(toSource)
     let stack: StackCapture | undefined
     if (engine.active) {
-      stack = new StackCapture(engine.filter, guarded as Skip)
+      stack = StackCapture.probe(engine.filter, guarded as Skip, PROBE_DEPTH)
       const params = sources.slice(0, -1)
       const body = sources.length > 0 ? (sources[sources.length - 1] as string) : ''
       // A known-benign shape (rules/benign.ts) is allowed unless strict, and still recorded.
@@ -249,7 +256,7 @@ function tameEval(engine: Engine, codegen: CodeGeneration, global: typeof global
   let assigned: unknown
   const checkedEval = function evalChecked(code: unknown) {
     if (typeof code !== 'string') return code
-    const stack = new StackCapture(engine.filter, checkedEval as Skip)
+    const stack = StackCapture.probe(engine.filter, checkedEval as Skip, PROBE_DEPTH)
     const outcome = checkCode(engine, 'eval', code, [code], checkedEval as Skip, stack)
     if (!outcome.ok) throw outcome.error
     // Allowed between lookup and call (a rule added in between): run it, indirectly.
@@ -259,7 +266,7 @@ function tameEval(engine: Engine, codegen: CodeGeneration, global: typeof global
   const getter = function eval_() {
     if (assigned !== undefined) return assigned
     if (!engine.active) return realEval
-    const stack = new StackCapture(engine.filter, getter as Skip)
+    const stack = StackCapture.probe(engine.filter, getter as Skip, PROBE_DEPTH)
     // Only an operation that evaluates code of its own gets the real eval: a spy or a mock
     // looking `eval` up (to wrap it) gets what the test would, and decides at the call.
     if (isTrustedOperation(stack, engine.filter, undefined)) return realEval

@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { nodes, type Probed, probe } from '../helpers/probe.js'
+
+// Code generation is decided on a short capture first (StackCapture.probe, issue 15): the
+// first eight frames, and the full capture only when a question reads past them. Each decision
+// must be the one the full capture gives: a `{ from }` package past the first frames still
+// allows; a package seen in the first frames allows only when no project frame is nearer (the
+// test's own callback, called by the package, compiles as the test); the first rule the full
+// stack meets is the one recorded, not the first the short capture could see; the allowed
+// event's record names the project's call site however deep the stack.
+
+const PROBE_BODY = `
+  const fs = require('node:fs'), path = require('node:path'), vm = require('node:vm')
+  const modules = path.join(__dirname, 'node_modules')
+  const lib = (name, lines) => {
+    fs.mkdirSync(path.join(modules, name), { recursive: true })
+    fs.writeFileSync(path.join(modules, name, 'package.json'), JSON.stringify({ name, version: '1.0.0' }))
+    fs.writeFileSync(path.join(modules, name, 'index.js'), lines.join('\\n'))
+  }
+  // Not a tail call V8 would fold: the result is used after the call.
+  const down = 'function down(n, fn) { if (n === 0) return fn(); const out = down(n - 1, fn); return out }'
+  lib('inner-lib', [
+    "const vm = require('node:vm')",
+    down,
+    'exports.compile = (depth, source) => down(depth, () => new Function(source))',
+    'exports.script = (depth, source) => down(depth, () => new vm.Script(source))',
+    'exports.evaluate = (depth, source) => down(depth, () => eval(source))',
+    'exports.each = (fn) => [1].map(() => fn())[0]',
+  ])
+  lib('outer-lib', [
+    "const inner = require('inner-lib')",
+    'exports.compile = (depth, source) => { const out = inner.compile(depth, source); return out }',
+    'exports.script = (depth, source) => { const out = inner.script(depth, source); return out }',
+    'exports.evaluate = (depth, source) => { const out = inner.evaluate(depth, source); return out }',
+    'exports.run = (fn) => { const out = fn(); return out }',
+  ])
+  const engine = core.install({ local: ['127.0.0.1', '::1'] })
+  core.tameRealm(globalThis)
+  const file = engine.enterFile(path.join(__dirname, 'suite.test.js'))
+  const inner = require('inner-lib'), outer = require('outer-lib')
+  const r = {}
+  // Each case in a test of its own, with its own allowance.
+  const inTest = (allow, fn) => {
+    const scope = engine.createTestScope('case', file)
+    let value
+    try { value = engine.runInScope(scope, () => { core.allowAudit(allow); return { ok: true, value: typeof fn() } }) } catch (e) { value = { ok: false, code: e.code } }
+    engine.endScope(scope)
+    return value
+  }
+  // The allowed events held since the last call.
+  const allowed = () => {
+    const out = [...engine.recorder.pending.values()].map(({ record: v }) => ({
+      event: v.event, rule: v.decision.rule, package: v.package, callSite: v.callSite && path.basename(v.callSite.file) + ':' + v.callSite.line,
+    }))
+    engine.recorder.pending.clear()
+    return out
+  }
+  const lineOf = (marker) => fs.readFileSync(__filename, 'utf8').split('\\n').findIndex((l) => l.includes(marker)) + 1
+  r.line = lineOf('/*' + 'deep call*/')
+  r.allLine = lineOf('/*' + 'all call*/')
+
+  // outer-lib past the first eight frames (inner-lib recurses twenty): allowed, as by the full stack.
+  const fromOuter = { eval: [{ from: 'outer-lib' }] }
+  r.deepFrom = inTest(fromOuter, () => outer.compile(20, 'return 1') /*deep call*/)
+  r.recordsFrom = allowed()
+  r.deepScript = inTest(fromOuter, () => outer.script(20, '1'))
+  r.deepEval = inTest(fromOuter, () => outer.evaluate(20, '1'))
+  // The test's own callback between inner-lib and outer-lib: the test compiles, outer-lib only called it.
+  r.callbackBetween = inTest(fromOuter, () => outer.run(function testCallback() { const out = inner.compile(20, 'return 2'); return out }))
+
+  // The package's frame first, the test's callback nearest the compile: the test's eval.
+  const fromInner = { eval: [{ from: 'inner-lib' }] }
+  r.calledBack = inTest(fromInner, () => inner.each(() => new Function('return 3')))
+  r.calledBackScript = inTest(fromInner, () => inner.each(() => new vm.Script('3')))
+  r.calledBackEval = inTest(fromInner, () => inner.each(() => eval('3')))
+  r.direct = inTest(fromInner, () => inner.compile(0, 'return 4'))
+
+  // Two rules: the first that the full stack meets decides, though the second's package is nearer.
+  allowed()
+  r.order = inTest({ eval: [{ from: 'outer-lib' }, { from: 'inner-lib' }] }, () => outer.compile(20, 'return 5'))
+  r.recordsOrder = allowed()
+
+  // Allow-all: allowed without the full capture, and the record still names the project's line.
+  r.all = inTest({ eval: true }, () => outer.compile(20, 'return 6') /*all call*/)
+  r.recordsAll = allowed()
+  return r
+`
+
+describe.each(nodes)('code generation decided on a short capture ($label)', ({ bin }) => {
+  let r: Probed
+  beforeAll(async () => {
+    r = (await probe<Probed>(bin, PROBE_BODY, { timeout: 60_000 })).result
+  }, 90_000)
+
+  test('a { from } package past the first frames allows, as the full stack does', () => {
+    expect(r.deepFrom).toEqual({ ok: true, value: 'function' })
+    expect(r.deepScript).toEqual({ ok: true, value: 'object' })
+    expect(r.deepEval).toEqual({ ok: true, value: 'number' })
+  })
+
+  test("the test's callback called by the package compiles as the test: refused", () => {
+    expect(r.callbackBetween).toEqual({ ok: false, code: 'LEAKGATE_EVAL_BLOCKED' })
+    expect(r.calledBack).toEqual({ ok: false, code: 'LEAKGATE_EVAL_BLOCKED' })
+    expect(r.calledBackScript).toEqual({ ok: false, code: 'LEAKGATE_EVAL_BLOCKED' })
+    expect(r.calledBackEval).toEqual({ ok: false, code: 'LEAKGATE_EVAL_BLOCKED' })
+    expect(r.direct).toEqual({ ok: true, value: 'function' })
+  })
+
+  test("the allowed event's record: the rule, the nearest package, the project's call site", () => {
+    expect(r.recordsFrom).toContainEqual({
+      event: 'Function',
+      rule: "{ from: 'outer-lib' }",
+      package: 'inner-lib',
+      callSite: `probe.cjs:${r.line}`,
+    })
+  })
+
+  test('the first rule the full stack meets is the one recorded', () => {
+    expect(r.order).toEqual({ ok: true, value: 'function' })
+    expect(r.recordsOrder).toEqual([
+      expect.objectContaining({ event: 'Function', rule: "{ from: 'outer-lib' }", package: 'inner-lib' }),
+    ])
+  })
+
+  test('allow-all: allowed, recorded with the call site', () => {
+    expect(r.all).toEqual({ ok: true, value: 'function' })
+    expect(r.recordsAll).toEqual([
+      { event: 'Function', rule: 'true', package: 'inner-lib', callSite: `probe.cjs:${r.allLine}` },
+    ])
+  })
+})
