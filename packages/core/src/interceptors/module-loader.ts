@@ -257,6 +257,14 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
     return typeof filename === 'string' && typeof content === 'string' && ownContent(filename) === stripBom(content)
   }
 
+  /** Is this the module whose load the hook decided, with that very source? Taken once. */
+  function takeVirtualLoad(module: unknown, filename: string, content: unknown): boolean {
+    const decided =
+      virtualLoad.module === module && virtualLoad.file === filename && virtualLoad.text === stripBom(String(content))
+    virtualLoad.module = undefined
+    return decided
+  }
+
   patchMethod<(content: string, filename: string, ...rest: unknown[]) => unknown>(
     restores,
     ModuleProto,
@@ -277,15 +285,12 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
             const readFrom = loaderRead.file
             loaderRead.text = undefined
             const nodeRead = read !== undefined && content === read && filename === readFrom
-            if (vfsEnabled && isVirtualFile(filename)) {
-              // Only the source the load hook decided for this module's file (below) is its load.
-              const decided = virtualLoad.module === this && virtualLoad.file === filename
-              virtualLoad.module = undefined
-              if (!decided || virtualLoad.text !== stripBom(String(content))) {
-                const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
-                if (!outcome.ok) throw outcome.error
-              }
-            } else if (!nodeRead && !compilesOwnFile(content, filename, _compile as Skip)) {
+            // A virtual file's load is only the source the load hook decided for it (below); a
+            // real file's, what Node read from it or the loader compiling its own content.
+            const isLoad = isVirtualFile(filename)
+              ? takeVirtualLoad(this, filename, content)
+              : nodeRead || compilesOwnFile(content, filename, _compile as Skip)
+            if (!isLoad) {
               const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
               if (!outcome.ok) throw outcome.error
             }
@@ -360,7 +365,7 @@ function installLoadHooks(
     }
     // A `node:vfs` module: code the test (or whoever mounted it) wrote, decided as it loads. JSON
     // is data, not code. With no source here (Node reads it later), its `_compile` decides it.
-    if (vfsEnabled && isVirtualFile(url)) {
+    if (isVirtualFile(url)) {
       const copy = { ...result }
       if (copy.format !== 'json' && copy.source !== undefined && copy.source !== null) {
         const text = sourceText(copy.source)
