@@ -26,3 +26,23 @@ export function scopedProbe(tmpPrefix: string, allow: string): string {
   const ran = (tag) => 'globalThis.ran.push(' + JSON.stringify(tag) + ')'
 `
 }
+
+/**
+ * The start of a probe body that builds real packages beside the probe. In scope after it: fs,
+ * path; `lib(name, lines)` (writes the package `name`, its index.js the given lines, into the
+ * node_modules beside the probe, so `require(name)` finds it), `down` (source of a library
+ * function `down(n, fn)` that recurses n frames, then calls fn: not a tail call V8 would fold,
+ * the result is used after the call) and `lineOf(marker)` (the probe's line holding the marker;
+ * write the marker split, `'/*' + 'name*\/'`, so the lookup does not find its own line).
+ */
+export const PACKAGES_PROBE = `
+  const fs = require('node:fs'), path = require('node:path')
+  const lib = (name, lines) => {
+    const home = path.join(__dirname, 'node_modules', name)
+    fs.mkdirSync(home, { recursive: true })
+    fs.writeFileSync(path.join(home, 'package.json'), JSON.stringify({ name, version: '1.0.0' }))
+    fs.writeFileSync(path.join(home, 'index.js'), lines.join('\\n'))
+  }
+  const down = 'function down(n, fn) { if (n === 0) return fn(); const out = down(n - 1, fn); return out }'
+  const lineOf = (marker) => fs.readFileSync(__filename, 'utf8').split('\\n').findIndex((l) => l.includes(marker)) + 1
+`

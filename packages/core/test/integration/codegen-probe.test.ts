@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { PACKAGES_PROBE } from '../helpers/scoped-probe.js'
 
 // Code generation is decided on a short capture first (StackCapture.probe, issue 15): the
 // first eight frames, and the full capture only when a question reads past them. Each decision
@@ -9,16 +10,8 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 // stack meets is the one recorded, not the first the short capture could see; the allowed
 // event's record names the project's call site however deep the stack.
 
-const PROBE_BODY = `
-  const fs = require('node:fs'), path = require('node:path'), vm = require('node:vm')
-  const modules = path.join(__dirname, 'node_modules')
-  const lib = (name, lines) => {
-    fs.mkdirSync(path.join(modules, name), { recursive: true })
-    fs.writeFileSync(path.join(modules, name, 'package.json'), JSON.stringify({ name, version: '1.0.0' }))
-    fs.writeFileSync(path.join(modules, name, 'index.js'), lines.join('\\n'))
-  }
-  // Not a tail call V8 would fold: the result is used after the call.
-  const down = 'function down(n, fn) { if (n === 0) return fn(); const out = down(n - 1, fn); return out }'
+const PROBE_BODY = `${PACKAGES_PROBE}
+  const vm = require('node:vm')
   lib('inner-lib', [
     "const vm = require('node:vm')",
     down,
@@ -55,7 +48,6 @@ const PROBE_BODY = `
     engine.recorder.pending.clear()
     return out
   }
-  const lineOf = (marker) => fs.readFileSync(__filename, 'utf8').split('\\n').findIndex((l) => l.includes(marker)) + 1
   r.line = lineOf('/*' + 'deep call*/')
   r.allLine = lineOf('/*' + 'all call*/')
 

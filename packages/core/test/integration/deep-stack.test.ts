@@ -1,33 +1,28 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { PACKAGES_PROBE } from '../helpers/scoped-probe.js'
 
 // The call site is the project's frame, however deep the library between it and the operation
 // (issue 10.13: an ajv compile runs some forty frames of its own, past the first capture).
 // A real package in a real node_modules beside the probe recurses 60 frames, then connects,
 // spawns or compiles; the probe's own line must be the call site, each category.
 
-const DEEP_PROBE = `
-  const fs = require('node:fs'), path = require('node:path')
-  const lib = path.join(__dirname, 'node_modules', 'deep-lib')
-  fs.mkdirSync(lib, { recursive: true })
-  fs.writeFileSync(path.join(lib, 'package.json'), '{"name":"deep-lib","version":"1.0.0"}')
-  fs.writeFileSync(path.join(lib, 'index.js'), [
+const DEEP_PROBE = `${PACKAGES_PROBE}
+  lib('deep-lib', [
     "const net = require('node:net'), cp = require('node:child_process')",
-    // Not a tail call V8 would fold: the result is used after the call.
-    'function down(n, fn) { if (n === 0) return fn(); const out = down(n - 1, fn); return out }',
+    down,
     'exports.compile = (depth, source) => down(depth, () => new Function(source))',
     'exports.connect = (depth, port, host) => down(depth, () => net.connect(port, host))',
     "exports.spawn = (depth) => down(depth, () => cp.spawnSync('leakgate-no-such-command'))",
     'exports.later = (depth, source, done) => setTimeout(() => { try { down(depth, () => new Function(source)) } catch (e) { done(e) } })',
-  ].join('\\n'))
-  const deep = require(lib)
+  ])
+  const deep = require('deep-lib')
   const tcp = await kit.startTcp(kit.EXTERNAL)
   core.install({ local: ['127.0.0.1', '::1'] })
   core.tameRealm(globalThis)
   const engine = core.getEngine()
   const r = {}
   const last = () => { const v = engine.tracker.run.violations.at(-1); return { event: v.event, callSite: v.callSite, package: v.package, stack: engine.errorFor(v).stack } }
-  const lineOf = (marker) => fs.readFileSync(__filename, 'utf8').split('\\n').findIndex((l) => l.includes(marker)) + 1
   r.lines = { eval: lineOf('/*' + 'eval*/'), net: lineOf('/*' + 'net*/'), exec: lineOf('/*' + 'exec*/') }
   try { deep.compile(60, 'return 1') /*eval*/ } catch {}
   r.eval = last()
