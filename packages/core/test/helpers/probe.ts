@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { installedNodes } from '../../../../scripts/nodes.mjs'
+import { spawnCollect } from '../support/runner-cli.js'
 
 // Runs a probe script (a small CommonJS program using the built engine) on a given Node binary
 // and returns what it reported. Probes are separate processes because the engine patches the
@@ -20,6 +21,15 @@ export const nodes = process.env.LEAKGATE_TEST_NODES
       bin,
     }))
   : installedNodes()
+
+/** Does this Node have `node:vfs` behind `--experimental-vfs`? (Older ones refuse the flag.) */
+export function hasVfs(bin: string): boolean {
+  const out = spawnSync(bin, ['--experimental-vfs', '-p', "typeof process.getBuiltinModule('node:vfs')"], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    encoding: 'utf8',
+  })
+  return out.status === 0 && out.stdout.trim() === 'object'
+}
 
 /** True inside the fresh network namespace the test command creates (documentation addresses are safe). */
 export const isolated = process.env.LEAKGATE_NETNS === '1'
@@ -47,12 +57,15 @@ export async function probe<T = Record<string, unknown>>(
     `const kit = require(${JSON.stringify(KIT)});\nconst core = kit.core;\n(async () => {\n${body}\n})().then(kit.finish, kit.crash);\n`,
   )
   try {
-    const { stdout, stderr, status } = await run(
-      bin,
-      [...(options.args ?? []), file],
-      options.env,
-      options.timeout ?? 30_000,
-    )
+    const {
+      stdout,
+      stderr,
+      code: status,
+    } = await spawnCollect(`probe on ${bin}`, bin, [...(options.args ?? []), file], {
+      cwd: process.cwd(),
+      env: { ...process.env, NODE_OPTIONS: '', ...options.env },
+      timeout: options.timeout ?? 30_000,
+    })
     const marker = stdout.lastIndexOf('@@LEAKGATE_PROBE@@')
     if (marker === -1) {
       throw new Error(`probe on ${bin} did not report (exit ${status})\n--- stdout\n${stdout}\n--- stderr\n${stderr}`)
@@ -62,32 +75,6 @@ export async function probe<T = Record<string, unknown>>(
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
-}
-
-function run(bin: string, args: string[], env: Record<string, string | undefined> | undefined, timeout: number) {
-  return new Promise<{ stdout: string; stderr: string; status: number | null }>((resolve, reject) => {
-    const child = spawn(bin, args, {
-      env: { ...process.env, NODE_OPTIONS: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`probe timed out after ${timeout} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`))
-    }, timeout)
-    child.on('error', reject)
-    child.on('close', (status) => {
-      clearTimeout(timer)
-      resolve({ stdout, stderr, status })
-    })
-  })
 }
 
 /** What a probe reports: plain JSON, read loosely by the assertions. */

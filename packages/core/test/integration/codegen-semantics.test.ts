@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { CORE, nodes } from '../helpers/probe.js'
+import { spawnCollect } from '../support/runner-cli.js'
 
 // Code the guard lets through means what it means without the guard (issue 10.3). The same
 // programs (fixtures/codegen-semantics/battery.{cjs,mjs}: a CommonJS and an ES module caller)
@@ -23,30 +23,17 @@ interface Battery {
   status?: number
 }
 
-function runBattery(bin: string, guard: string, args: string[]): Promise<Battery> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args, MAIN], {
-      cwd: path.dirname(MAIN),
-      env: { ...process.env, NODE_OPTIONS: '', LEAKGATE_GUARD: guard, LEAKGATE_CORE: CORE },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    child.on('error', reject)
-    child.on('close', (status) => {
-      try {
-        resolve(JSON.parse(stdout) as Battery)
-      } catch {
-        reject(new Error(`battery (${guard || 'unguarded'}) exited ${status}\n${stdout}\n${stderr}`))
-      }
-    })
+async function runBattery(bin: string, guard: string, args: string[]): Promise<Battery> {
+  const { code, stdout, stderr } = await spawnCollect(`battery (${guard || 'unguarded'})`, bin, [...args, MAIN], {
+    cwd: path.dirname(MAIN),
+    env: { ...process.env, NODE_OPTIONS: '', LEAKGATE_GUARD: guard, LEAKGATE_CORE: CORE },
+    timeout: 60_000,
   })
+  try {
+    return JSON.parse(stdout) as Battery
+  } catch {
+    throw new Error(`battery (${guard || 'unguarded'}) exited ${code}\n${stdout}\n${stderr}`)
+  }
 }
 
 /** Every observation that differs, by caller kind and name. */

@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
 import { scopedProbe } from '../helpers/scoped-probe.js'
 
 // Node 26's `node:vfs` (`--experimental-vfs`): a module served by a virtual file system holds what
@@ -87,15 +86,6 @@ const LEGIT: Record<string, unknown> = {
   'vfs json': 42,
   'temp file require': 43,
   'plain require and import': [44, 45],
-}
-
-/** Does this Node have `node:vfs` behind `--experimental-vfs`? (Older ones refuse the flag.) */
-function hasVfs(bin: string): boolean {
-  const out = spawnSync(bin, ['--experimental-vfs', '-p', "typeof process.getBuiltinModule('node:vfs')"], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-    encoding: 'utf8',
-  })
-  return out.status === 0 && out.stdout.trim() === 'object'
 }
 
 describe.each(nodes)('node:vfs modules are code from a string on $label', ({ bin }) => {

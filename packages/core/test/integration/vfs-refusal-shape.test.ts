@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { CORE, nodes, type Probed, probe } from '../helpers/probe.js'
+import { CORE, hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
 
 // A refused `node:vfs` module load (Node 26, `--experimental-vfs`) must fail the way Node fails
 // a module load of its own: a module whose code throws, and one whose code does not compile.
@@ -75,15 +75,6 @@ const SHAPE = `
   r.violations = core.getEngine().tracker.run.violations.map((v) => v.event)
   return r
 `
-
-/** Does this Node have `node:vfs` behind `--experimental-vfs`? (Older ones refuse the flag.) */
-function hasVfs(bin: string): boolean {
-  const out = spawnSync(bin, ['--experimental-vfs', '-p', "typeof process.getBuiltinModule('node:vfs')"], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-    encoding: 'utf8',
-  })
-  return out.status === 0 && out.stdout.trim() === 'object'
-}
 
 /** An uncaught failed load: the entry mounts `source` and requires or imports it, nothing catches. */
 function uncaught(bin: string, dir: string, how: 'require' | 'import', source: string, guard: boolean) {
