@@ -11,7 +11,8 @@ import { patchMethod, type Restore } from './patch.js'
 const diagnostics = process.getBuiltinModule('node:diagnostics_channel')
 
 // Ways past every other layer, each audited as an `exec` event of its own:
-// - `process.dlopen`: loading a native addon (`require('x.node')` calls the property).
+// - `process.dlopen`: loading a native addon (`require('x.node')` calls the property), from disk
+//   or, on Node 26 with `--experimental-vfs`, from a mounted `node:vfs` (installVfs below).
 // - `process.binding`: raw access to Node's native bindings.
 // - `process.execve` (Node 22+): replaces the process. A reference captured before install
 //   cannot be intercepted; the `process.execve` diagnostics channel is published just before
@@ -23,6 +24,9 @@ const diagnostics = process.getBuiltinModule('node:diagnostics_channel')
 // `process.dlopen` or `process.binding`.
 
 type Skip = (...args: never[]) => unknown
+
+/** The `process.dlopen` call decided and on its way down, to the guard's own earlier wrapper. */
+let passing: { module: unknown; file: string } | undefined
 
 function checkNative(
   engine: Engine,
@@ -47,6 +51,7 @@ function checkNative(
 export function installNativeAccess(engine: Engine, restores: Restore[]): void {
   const proc = process as unknown as Record<string, unknown>
 
+  const patched = restores.length
   patchMethod<(module: unknown, filename: string, flags?: number) => void>(
     restores,
     process,
@@ -56,6 +61,12 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
         if (!engine.active) return Reflect.apply(realDlopen, this, [module, filename, ...rest])
         // The native call converts the file name to a string: once, here, and it gets that string.
         const file = typeof filename === 'string' ? filename : `${filename as string}`
+        // Node's VFS replacement of process.dlopen (wrapped too) hands a real file to the one it
+        // found, this very wrapper: that load was decided once, by the outer one.
+        if (passing && passing.module === module && passing.file === file) {
+          passing = undefined
+          return Reflect.apply(realDlopen, this, [module, file, ...rest])
+        }
         const outcome = decideSafely(engine, 'exec', 'process.dlopen', dlopen, () => {
           const owner = packageOf(file)
           return engine.check({
@@ -70,9 +81,17 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
           })
         })
         if (!outcome.ok) throw outcome.error
-        return Reflect.apply(realDlopen, this, [module, file, ...rest])
+        const outer = passing
+        passing = { module, file }
+        try {
+          return Reflect.apply(realDlopen, this, [module, file, ...rest])
+        } finally {
+          passing = outer
+        }
       },
   )
+  const dlopenRestore = restores[patched]
+  if (dlopenRestore) installVfs(restores, dlopenRestore)
 
   patchMethod<(name: string) => unknown>(
     restores,
@@ -161,6 +180,56 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
   }
 
   installFfi(engine, restores)
+}
+
+/**
+ * Node 26's `node:vfs` (`--experimental-vfs`): the first `mount()` replaces `process.dlopen` with
+ * a function that loads an addon under the VFS root from its bytes (an internal binding, not the
+ * guarded function) and hands any other file to the `process.dlopen` it found, the guard's; the
+ * last `unmount()` puts that one back. Both are the platform's own replacements, seen as Node's
+ * `mount()` and `unmount()` make them: the guard wraps Node's function (a VFS addon is decided
+ * as `process.dlopen` too; a real file is decided once, by the outer wrapper) and takes its own
+ * wrapper back on the unmount; neither is tampering. A test's replacement found as it mounts is
+ * put back first (and reported), so Node's function wraps the guard's; what Node puts back on
+ * the last unmount when it is not the guard's is the integrity check's to report.
+ *
+ * Left open: a test's own code running inside Node's `mount()` (an accessor it defined on the
+ * VFS object) that replaces `process.dlopen` just before Node reads it: Node's function then
+ * calls the test's, unreported (every call is still decided by the guard's wrapper first). A VFS
+ * mounted before the guard was installed (a preload) and unmounted after: Node putting back its
+ * own original reads as tampering.
+ */
+function installVfs(restores: Restore[], dlopen: Restore): void {
+  // Module.isBuiltin('node:vfs') is true only with the flag (and Module.isBuiltin is Node 18.6+).
+  const { isBuiltin } = process.getBuiltinModule('node:module') as { isBuiltin?: (id: string) => boolean }
+  if (typeof isBuiltin !== 'function' || !isBuiltin('node:vfs')) return
+  const vfs = loadQuietly('node:vfs') as { VirtualFileSystem?: { prototype?: object } } | undefined
+  const proto = vfs?.VirtualFileSystem?.prototype
+  if (!proto) return
+  const { intact, adopt, repair } = dlopen
+  if (!intact || !adopt || !repair) return
+  for (const name of ['mount', 'unmount'] as const) {
+    patchMethod<(...args: unknown[]) => unknown>(
+      restores,
+      proto,
+      name,
+      (real) =>
+        function (this: unknown, ...args: unknown[]) {
+          // A test's replacement found here is put back now (and reported all the same), so that
+          // Node's function wraps the guard's, as it does when nothing disturbed it.
+          if (name === 'mount' && !intact() && repair()) dlopen.disturbed = true
+          const before = intact()
+          try {
+            return Reflect.apply(real, this, args)
+          } finally {
+            // Mounting, Node makes a function of its own: wrapped. Unmounting, it puts back the
+            // one it found, the guard's earlier wrapper: that state again (anything else it puts
+            // back, it found there: a test's replacement, reported).
+            if (before && !intact()) adopt(name === 'mount')
+          }
+        },
+    )
+  }
 }
 
 /** process.execve's environment (process.env when absent), read once: `KEY=value` pairs and a plain copy. */

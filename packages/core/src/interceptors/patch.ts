@@ -16,6 +16,16 @@ export interface Restore {
   intact?: () => boolean
   /** Puts the patch back; false when the platform no longer lets it (a frozen property). */
   repair?: () => boolean
+  /**
+   * The platform itself replaced the patched function (Node's own code, seen doing it: see
+   * native-access.ts, `node:vfs`): takes what is there now as the patch's state. A function it
+   * put back that one of this patch's earlier replacements is: that state again. Any other
+   * function: wrapped as the original was (when `wrapNew`), the wrapper now what must stay in
+   * place. False when it took nothing (the disturbance stays the integrity check's to report).
+   */
+  adopt?: (wrapNew: boolean) => boolean
+  /** Found disturbed and put back before the integrity check came: it reports that once. */
+  disturbed?: boolean
 }
 
 /** Replacement → the real function it wraps. Module-private: test code cannot reach it. */
@@ -124,18 +134,18 @@ function exportedPrototypes(exports: object): Set<unknown> {
 }
 
 /** Makes `restore` able to check and repair the property it guards. */
-function guarded(restore: Restore, target: object, key: PropertyKey, installed: PropertyDescriptor): Restore {
+function guarded(restore: Restore, target: object, key: PropertyKey, installed: () => PropertyDescriptor): Restore {
   const label = `${targetName(target)}.${String(key)}`
   restore.label = () => label
   if (isMockable(target, key)) return restore
-  restore.intact = () => sameValue(target, key, installed)
+  restore.intact = () => sameValue(target, key, installed())
   restore.repair = () => {
     try {
-      Object.defineProperty(target, key, installed)
+      Object.defineProperty(target, key, installed())
     } catch {
       return false
     }
-    return sameValue(target, key, installed)
+    return sameValue(target, key, installed())
   }
   return restore
 }
@@ -155,26 +165,48 @@ export function patchMethod<F extends AnyFunction>(
   if (typeof current !== 'function') return undefined
   if (isPatched(current)) return realOf(current) as F
   const real = current as F
-  const replacement = make(real)
-  Object.defineProperty(replacement, 'name', { value: real.name, configurable: true })
-  Object.defineProperty(replacement, 'length', { value: real.length, configurable: true })
-  reals.set(replacement, real)
-  // util.promisify(exec) and friends use the function's own promisify.custom ({ stdout, stderr }).
-  const custom = Object.getOwnPropertyDescriptor(real, PROMISIFY_CUSTOM)
-  if (custom) Object.defineProperty(replacement, PROMISIFY_CUSTOM, { ...custom, configurable: true })
-  const installed: PropertyDescriptor = {
-    value: replacement,
-    writable: descriptor?.writable ?? true,
-    enumerable: descriptor?.enumerable ?? true,
-    configurable: true,
+  /** Wraps `fn`, the function on the property as `previous` describes it, and installs the wrapper. */
+  const wrap = (fn: F, previous: PropertyDescriptor | undefined) => {
+    const replacement = make(fn)
+    Object.defineProperty(replacement, 'name', { value: fn.name, configurable: true })
+    Object.defineProperty(replacement, 'length', { value: fn.length, configurable: true })
+    reals.set(replacement, fn)
+    // util.promisify(exec) and friends use the function's own promisify.custom ({ stdout, stderr }).
+    const custom = Object.getOwnPropertyDescriptor(fn, PROMISIFY_CUSTOM)
+    if (custom) Object.defineProperty(replacement, PROMISIFY_CUSTOM, { ...custom, configurable: true })
+    const installed: PropertyDescriptor = {
+      value: replacement,
+      writable: previous?.writable ?? true,
+      enumerable: previous?.enumerable ?? true,
+      configurable: true,
+    }
+    Object.defineProperty(target, key, installed)
+    return { replacement, installed, previous }
   }
-  Object.defineProperty(target, key, installed)
+  // The states the patch was in, newest first: the platform's replacements of it, each wrapped.
+  const states = [wrap(real, descriptor)]
   const restore: Restore = () => {
-    if ((target as Record<PropertyKey, unknown>)[key] !== replacement) return
-    if (descriptor) Object.defineProperty(target, key, descriptor)
+    const now = (target as Record<PropertyKey, unknown>)[key]
+    const state = states.find((each) => each.replacement === now)
+    if (!state) return
+    // What was there before this wrapper: the platform's function (whose own original is one of
+    // these wrappers, passing calls through once uninstalled), or the property as first found.
+    if (state.previous) Object.defineProperty(target, key, state.previous)
     else delete (target as Record<PropertyKey, unknown>)[key]
   }
-  restores.push(guarded(restore, target, key, installed))
+  restore.adopt = (wrapNew) => {
+    const now = Object.getOwnPropertyDescriptor(target, key)
+    if (!now || typeof now.value !== 'function') return false
+    const earlier = states.findIndex((each) => each.replacement === now.value)
+    if (earlier !== -1) {
+      states.splice(0, earlier)
+      return true
+    }
+    if (!wrapNew) return false
+    states.unshift(wrap(now.value as F, now))
+    return true
+  }
+  restores.push(guarded(restore, target, key, () => (states[0] as (typeof states)[number]).installed))
   return real
 }
 
@@ -192,13 +224,20 @@ export function patchProperty(
     if (previous) Object.defineProperty(target, key, previous)
     else delete (target as Record<PropertyKey, unknown>)[key]
   }
-  restores.push(guarded(restore, target, key, installed))
+  restores.push(guarded(restore, target, key, () => installed))
 }
 
 /** Checks `restores`; repairs what was disturbed. Returns what was (`… (not restored)` if stuck). */
 export function verifyRestores(restores: readonly Restore[]): string[] {
   const disturbed: string[] = []
   for (const restore of restores) {
+    if (restore.disturbed) {
+      restore.disturbed = false
+      if (restore.intact?.()) {
+        disturbed.push(`${restore.label?.() ?? 'a patch'} was replaced or removed`)
+        continue
+      }
+    }
     if (!restore.intact || restore.intact()) continue
     const label = restore.label?.() ?? 'a patch'
     disturbed.push(`${label} was replaced or removed${restore.repair?.() ? '' : ' (and could not be put back)'}`)
