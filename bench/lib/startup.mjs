@@ -97,3 +97,43 @@ export function measureWorkerStartup({ root, node, rounds, pairs, tmp, log }) {
     }
   })
 }
+
+/**
+ * The start-up runs of a results file, one per Node: `[{ node, bare, workers }]`. Results saved
+ * before start-up was measured per Node hold one `{ bare, workers }`, measured on the run's own
+ * Node (`machine.node`).
+ */
+export function startupRuns(results) {
+  const startup = results.startup
+  if (!startup) return []
+  if (Array.isArray(startup)) return startup
+  return [{ node: results.machine?.node, ...startup }]
+}
+
+const major = (node) => Number(String(node).replace(/^v/, '').split('.')[0])
+
+/**
+ * The goal rows of start-up (issue 15: ≤ `goals.startupMs` ms for load + install + tame on Node
+ * `goals.startupFromNode`+): met or missed on those Nodes; on an older Node the figure is shown
+ * for reference (`met: null`), since the goal does not apply there.
+ */
+export function startupTargets(runs, goals) {
+  const rows = []
+  for (const run of runs) {
+    const applies = goals.startupFromNode === undefined || major(run.node) >= goals.startupFromNode
+    const target = applies ? `≤ ${goals.startupMs} ms` : `reference (goal is for Node ${goals.startupFromNode}+)`
+    const row = (name, total) => ({
+      name: `${name}, Node ${run.node}`,
+      target,
+      measured: `${total.median.toFixed(1)} ms`,
+      met: applies ? total.median <= goals.startupMs : null,
+    })
+    rows.push(row('start-up, bare process (load + install + tame)', run.bare.total))
+    for (const w of run.workers ?? []) {
+      rows.push(
+        row(`start-up per ${w.framework === 'vitest' ? 'Vitest' : 'Jest'} worker (load + install + tame)`, w.total),
+      )
+    }
+  }
+  return rows
+}

@@ -139,3 +139,94 @@ describe('the scripts’ flags', () => {
     expect(stdout).not.toContain('▶')
   })
 })
+
+// @ts-expect-error: a plain .mjs script of the repository, without types
+const startup = (await import('../../../../bench/lib/startup.mjs')) as {
+  startupRuns: (results: unknown) => { node: string }[]
+  startupTargets: (runs: unknown[], goals: unknown) => { name: string; target: string; met: boolean | null }[]
+}
+
+describe('start-up per Node', () => {
+  const goals = JSON.parse(fs.readFileSync(path.join(repo, 'bench/targets.json'), 'utf8')).goals
+  const figure = (median: number) => ({ median, spread: [median - 1, median + 1], n: 10 })
+  const run = (node: string, bare: number, vitest: number) => ({
+    node,
+    bare: { load: figure(1), install: figure(1), tame: figure(0.5), total: figure(bare) },
+    workers: [
+      {
+        framework: 'vitest',
+        workers: 3,
+        load: figure(1),
+        install: figure(1),
+        tame: figure(0.5),
+        total: figure(vitest),
+        readyWithout: figure(200),
+        readyWith: figure(210),
+      },
+    ],
+  })
+
+  test('the goal is met or missed on Node 22+, and Node 20 is shown for reference', () => {
+    expect(goals.startupFromNode).toBe(22)
+    const below = goals.startupMs - 0.5
+    const above = goals.startupMs + 0.5
+    const rows = startup.startupTargets(
+      [run('v20.20.2', below, above), run('v22.23.3', below, above), run('v24.21.0', above, below)],
+      goals,
+    )
+    const met = Object.fromEntries(rows.map((r) => [r.name, r.met]))
+    expect(met).toEqual({
+      'start-up, bare process (load + install + tame), Node v20.20.2': null,
+      'start-up per Vitest worker (load + install + tame), Node v20.20.2': null,
+      'start-up, bare process (load + install + tame), Node v22.23.3': true,
+      'start-up per Vitest worker (load + install + tame), Node v22.23.3': false,
+      'start-up, bare process (load + install + tame), Node v24.21.0': false,
+      'start-up per Vitest worker (load + install + tame), Node v24.21.0': true,
+    })
+    expect(rows[2]?.target).toBe(`≤ ${goals.startupMs} ms`)
+    expect(rows[0]?.target).toMatch(/^reference/)
+  })
+
+  test('results saved before, with one start-up, read as that run’s Node', () => {
+    const old = { machine: { node: 'v20.20.2' }, startup: { bare: run('', 1, 1).bare, workers: [] } }
+    expect(startup.startupRuns(old)).toEqual([{ node: 'v20.20.2', ...old.startup }])
+    const runs = [run('v22.23.3', 1, 1), run('v24.21.0', 1, 1)]
+    expect(startup.startupRuns({ machine: { node: 'v22.23.3' }, startup: runs })).toBe(runs)
+    expect(startup.startupRuns({ machine: { node: 'v22.23.3' } })).toEqual([])
+  })
+
+  const render = (data: unknown, others: unknown[] = []) => {
+    const file = path.join(tmp, `page-${Math.random().toString(36).slice(2)}.json`)
+    fs.writeFileSync(file, JSON.stringify({ data, others }))
+    const script = `import('./bench/lib/report.mjs').then((m) => { const { data, others } = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8')); process.stdout.write(m.renderReport(data, undefined, others)) })`
+    const out = spawnSync(process.execPath, ['-e', script], { cwd: repo, encoding: 'utf8', timeout: 60_000 })
+    expect(out.status, out.stderr).toBe(0)
+    return out.stdout
+  }
+
+  test('the page shows start-up per Node, and a reference row as such', () => {
+    const saved = JSON.parse(fs.readFileSync(path.join(repo, 'bench/results.json'), 'utf8'))
+    const runs = [run('v20.20.2', 40, 25.9), run('v24.21.0', 4.2, 4.4)]
+    const page = render({ ...saved, startup: runs, targets: startup.startupTargets(runs, goals) })
+    expect(page).toContain('### Node v20.20.2\n\nIn a bare process (10 fresh processes):')
+    expect(page).toContain('### Node v24.21.0\n\nIn a bare process (10 fresh processes):')
+    expect(page).toMatch(/\| Vitest \| 3 \| 1\.0 ms \| 1\.0 ms \| 0\.5 ms \| 4\.4 ms \(3\.4–5\.4\) \|/)
+    expect(page).toMatch(
+      /\| start-up per Vitest worker \(load \+ install \+ tame\), Node v20\.20\.2 \| reference .* \| 25\.9 ms \| reference \|/,
+    )
+    expect(page).toMatch(
+      /\| start-up per Vitest worker \(load \+ install \+ tame\), Node v24\.21\.0 \| ≤ 5 ms \| 4\.4 ms \| met \|/,
+    )
+  })
+
+  test('the page still renders results saved with one start-up (--render on old results)', () => {
+    const saved = JSON.parse(fs.readFileSync(path.join(repo, 'bench/results.json'), 'utf8'))
+    const old = { ...saved, startup: { bare: run('', 40, 1).bare, workers: run('', 1, 25.9).workers } }
+    const other = { ...old, machine: { ...saved.machine, node: 'v24.21.0' } }
+    const page = render(old, [other])
+    expect(page).toContain(`### Node ${saved.machine.node}\n\nIn a bare process (10 fresh processes):`)
+    expect(page).toMatch(
+      /### Node v24\.21\.0\n\nSame machine, .* start-up per worker: vitest 25\.9 ms;\nbare process 40\.0 ms\./,
+    )
+  })
+})
