@@ -62,6 +62,44 @@ const PATCHED_MODULES = [
 ]
 
 /**
+ * The loaded modules of PATCHED_MODULES, indexed once each as they load (a builtin's exports
+ * object never changes), so that naming a patch target and telling whether tests mock it are a
+ * lookup: every patch asks both, and walking the modules per patch cost a worker ~1 ms at install.
+ */
+const moduleIndex = {
+  /** Modules indexed already. */
+  done: new Set<string>(),
+  /** `moduleLoadList`'s length at the last refresh: nothing to index while it has not grown. */
+  seenLoads: -1,
+  /** A module's exports → its name. */
+  names: new Map<object, string>(),
+  /** Modules whose exports are a function (`node:module`): `Module.prototype` is named by it. */
+  functions: [] as [string, { prototype?: unknown; name?: string }][],
+  /** The surface tests mock: modules' exports and the prototypes of the classes they export. */
+  mockable: new Set<unknown>(),
+}
+
+function refreshModuleIndex(): void {
+  const list = (process as unknown as { moduleLoadList?: readonly string[] }).moduleLoadList
+  const loads = Array.isArray(list) ? list.length : -1
+  if (loads !== -1 && loads === moduleIndex.seenLoads) return
+  moduleIndex.seenLoads = loads
+  for (const name of PATCHED_MODULES) {
+    if (moduleIndex.done.has(name)) continue
+    const exports = loadedBuiltin(name)
+    if (exports === undefined) continue
+    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) continue
+    moduleIndex.done.add(name)
+    if (!moduleIndex.names.has(exports)) moduleIndex.names.set(exports, name)
+    if (typeof exports === 'function') moduleIndex.functions.push([name, exports])
+    if (name === 'module') continue
+    moduleIndex.mockable.add(exports)
+    if (typeof exports !== 'object') continue
+    for (const prototype of exportedPrototypes(exports)) moduleIndex.mockable.add(prototype)
+  }
+}
+
+/**
  * `child_process`, `TCP.prototype`, `Function`: a name for a patched object, for messages. Named
  * when patched (a test may replace what names it), from modules loaded already: never loads one.
  */
@@ -71,12 +109,12 @@ function targetName(target: object): string {
   if (typeof target === 'function' && target.name) return target.name
   const ctor = Object.getOwnPropertyDescriptor(target, 'constructor')?.value as { name?: unknown } | undefined
   if (typeof ctor === 'function' && typeof ctor.name === 'string' && ctor.name) return `${ctor.name}.prototype`
-  for (const name of PATCHED_MODULES) {
-    const exports = loadedBuiltin(name)
-    if (exports === undefined) continue
-    if (exports === target) return name
-    // `Module.prototype` (node:module is the Module function itself).
-    if (typeof exports === 'function' && exports.prototype === target) return `${exports.name || name}.prototype`
+  refreshModuleIndex()
+  const name = moduleIndex.names.get(target)
+  if (name !== undefined) return name
+  // `Module.prototype` (node:module is the Module function itself).
+  for (const [id, exports] of moduleIndex.functions) {
+    if (exports.prototype === target) return `${exports.name || id}.prototype`
   }
   return 'an object'
 }
@@ -104,13 +142,8 @@ function isMockable(target: object, key: PropertyKey): boolean {
   if ((target as { globalThis?: unknown }).globalThis === target) return MOCKABLE_GLOBALS.has(key)
   // Only modules loaded already: the target came from one, and loading the others (http2,
   // inspector, tls) for the comparison cost a worker milliseconds at every install.
-  for (const name of PATCHED_MODULES) {
-    if (name === 'module') continue
-    const exports = loadedBuiltin(name)
-    if (exports === target) return true
-    if (exports && typeof exports === 'object' && exportedPrototypes(exports).has(target)) return true
-  }
-  return false
+  refreshModuleIndex()
+  return moduleIndex.mockable.has(target)
 }
 
 /** A builtin module's exports → the prototypes of the classes it exports, as first seen. */

@@ -80,4 +80,23 @@ console.log(JSON.stringify({
       spawn: [false],
     })
   })
+
+  test('a class of a builtin loaded after install, patched then, is the test’s to spy on', () => {
+    // http's Agent is patched at the first connect after http loaded (a refused one to
+    // loopback port 9 here): it is named and told mockable from the modules loaded by then.
+    const result = run(
+      bin,
+      `const core = require(${JSON.stringify(CORE)})
+core.install({ mode: 'enforce' })
+const restores = core.getEngine().restores
+const labels = (label) => restores.filter((r) => r.label?.() === label).map((r) => r.intact === undefined)
+const atInstall = labels('Agent.prototype.reuseSocket')
+const http = require('node:http')
+const socket = require('node:net').connect({ host: '127.0.0.1', port: 9 })
+socket.on('error', () => {})
+socket.destroy()
+console.log(JSON.stringify({ atInstall, after: labels('Agent.prototype.reuseSocket'), http: typeof http.Agent }))`,
+    )
+    expect(result).toEqual({ atInstall: [], after: [true], http: 'function' })
+  })
 })
