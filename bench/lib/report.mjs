@@ -168,6 +168,7 @@ npm run bench -- --skip-build --no-write --node .matrix/node-24/node_modules/.bi
   --json bench/results-node24.json   # another Node; --render then adds it to this page
 npm run bench -- --render     # re-write this page and the chart from bench/results*.json
 npm run bench -- --only real --nodes 20,22,24 --real-rounds 10   # the real suites alone, per Node
+npm run bench -- --only startup --nodes 20,22,24   # start-up alone, per Node (the goal is for 22+)
 npm run bench -- --check      # the regression check alone, on bench/results.json
 \`\`\`
 
