@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
 import { scopedProbe } from '../helpers/scoped-probe.js'
-import { hasVfs } from '../helpers/vfs.js'
 
 // Node 26's `node:vfs` (`--experimental-vfs`): a module served by a virtual file system holds what
 // the code that mounted it wrote there, not a file of the real disk, and Node's loader reads it

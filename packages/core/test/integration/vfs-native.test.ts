@@ -1,9 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
 import { scopedProbe } from '../helpers/scoped-probe.js'
-import { hasVfs } from '../helpers/vfs.js'
 
 // Node 26's `node:vfs` (`--experimental-vfs`): the first mount replaces `process.dlopen` with
 // Node's own function, which loads an addon under the VFS root from its bytes through an internal
