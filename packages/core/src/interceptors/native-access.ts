@@ -19,6 +19,9 @@ const diagnostics = process.getBuiltinModule('node:diagnostics_channel')
 //   the syscall, and a violation seen there exits the process (fail closed).
 // - `node:ffi` (Node 26, on by default): `dlopen` and `DynamicLibrary` reach libc directly.
 //   Consider `--no-experimental-ffi` in NODE_OPTIONS where tests do not need it.
+// - `node:sqlite` (Node 22.13+): `DatabaseSync#loadExtension(path)` dlopens a shared library
+//   (its constructors run before SQLite even looks for the entry point) on a database opened
+//   with `allowExtension: true`. SQL's `load_extension()` stays disabled by Node.
 //
 // Cannot see: what a native addon or an FFI library does once loaded; a captured
 // `process.dlopen` or `process.binding`.
@@ -180,6 +183,59 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
   }
 
   installFfi(engine, restores)
+  installSqlite(engine, restores)
+}
+
+/** A Symbol is never a path: Node refuses it, after its own checks of the database's state. */
+const NOT_A_PATH = Symbol('not a path')
+
+function installSqlite(engine: Engine, restores: Restore[]): void {
+  const sqlite = loadQuietly('node:sqlite')
+  if (!sqlite) return
+  // Every class the module exports that can load an extension (DatabaseSync; any sibling later).
+  for (const value of Object.values(sqlite)) {
+    const proto = (value as { prototype?: unknown } | null)?.prototype
+    if (typeof value !== 'function' || typeof proto !== 'object' || proto === null) continue
+    if (typeof Object.getOwnPropertyDescriptor(proto, 'loadExtension')?.value !== 'function') continue
+    patchMethod<(path: string, ...rest: unknown[]) => unknown>(
+      restores,
+      proto,
+      'loadExtension',
+      (realLoad) =>
+        function loadExtension(this: unknown, path: unknown, ...rest: unknown[]) {
+          // Node refuses, before loading anything, a closed database, one that does not allow
+          // extensions, a `this` that is no database, then a path that is not a string: those
+          // are left to Node, in its own words, with no event. Its state checks come before its
+          // path check, so a call with a path it refuses tells whether this one reaches the load.
+          if (engine.active && typeof path === 'string' && !refusedBeforeLoad(realLoad, this)) {
+            const outcome = decideSafely(engine, 'exec', 'sqlite.loadExtension', loadExtension, () => {
+              const owner = packageOf(path)
+              return checkNative(engine, 'sqlite.loadExtension', path, [], loadExtension, {
+                target: relativeTo(engine.policy.root, path),
+                suggestion: owner ? `{ from: '${owner}' }` : `'${path}'`,
+                ...(owner ? { packages: [owner] } : {}),
+              })
+            })
+            if (!outcome.ok) throw outcome.error
+          }
+          return Reflect.apply(realLoad, this, [path, ...rest])
+        },
+    )
+  }
+}
+
+/**
+ * Does Node refuse `loadExtension` on `database` before its path is read (a closed database, one
+ * that does not allow extensions, no database at all)? Anything else, the path is decided.
+ */
+function refusedBeforeLoad(realLoad: (path: string) => unknown, database: unknown): boolean {
+  try {
+    Reflect.apply(realLoad, database, [NOT_A_PATH])
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+    return code === 'ERR_INVALID_STATE' || (code === undefined && message === 'Illegal invocation')
+  }
+  return false
 }
 
 /**

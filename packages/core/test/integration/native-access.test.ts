@@ -76,6 +76,41 @@ describe.each(nodes)('native access on $label', ({ bin }) => {
     expect(result.dlopen).toMatchObject({ ok: false, code: 'LEAKGATE_EXEC_BLOCKED' })
     expect(result.library).toMatchObject({ ok: false, code: 'LEAKGATE_EXEC_BLOCKED' })
   })
+
+  test('node:sqlite loadExtension (Node 22.13+) is refused, then allowed by name, and then loads as without the guard', async () => {
+    // libc is a real shared library with no SQLite entry point: SQLite opens it (running any
+    // constructor it has), then reports the missing symbol. That message is the proof it loaded.
+    const body = (guarded: boolean) =>
+      `let sqlite
+       try { sqlite = process.getBuiltinModule('node:sqlite') } catch {}
+       if (!sqlite?.DatabaseSync?.prototype.loadExtension) return { absent: true, version: process.versions.node }
+       ${guarded ? 'core.install({})' : ''}
+       const load = () => new sqlite.DatabaseSync(':memory:', { allowExtension: true }).loadExtension('libc.so.6')
+       const r = { first: await kit.attempt(load) }
+       ${guarded ? "core.allowAudit({ exec: ['libc.so.6'] })" : ''}
+       r.second = await kit.attempt(load)
+       r.events = core.getEngine()?.tracker.run.violations.map((v) => v.event + ' ' + v.target) ?? []
+       return r`
+    const [{ result: guarded }, { result: bare }] = await Promise.all([
+      probe<Probed>(bin, body(true), { args: ['--no-warnings'] }),
+      probe<Probed>(bin, body(false), { args: ['--no-warnings'] }),
+    ])
+    if (guarded.absent) {
+      const [major, minor] = (guarded.version as string).split('.').map(Number) as [number, number]
+      expect(major * 100 + minor, 'loadExtension is in node:sqlite from Node 22.13').toBeLessThan(2213)
+      return
+    }
+    expect(bare.first).toMatchObject({ ok: false, code: 'ERR_LOAD_SQLITE_EXTENSION', leakgate: false })
+    expect(bare.first.message).toMatch(/libc\.so\.6: undefined symbol: sqlite3_\w+_init/)
+    expect(guarded.first).toMatchObject({
+      ok: false,
+      code: 'LEAKGATE_EXEC_BLOCKED',
+      message: 'blocked sqlite.loadExtension of "libc.so.6" (LEAKGATE_EXEC_BLOCKED)',
+    })
+    expect(guarded.events).toEqual(['sqlite.loadExtension libc.so.6'])
+    expect(guarded.second).toEqual(bare.second)
+    expect(bare.second).toEqual(bare.first)
+  })
 })
 
 describe.each(nodes)('native access arguments on $label: Node refuses first, the guard reads once', ({ bin }) => {
@@ -157,5 +192,50 @@ describe.each(nodes)('native access arguments on $label: Node refuses first, the
     expect(result.noEvents).toBe(0)
     expect(result.nullPath).toMatchObject({ ok: false, code: 'LEAKGATE_EXEC_BLOCKED' })
     expect(result.events).toEqual([`ffi.dlopen ${result.execPath}`])
+  })
+
+  test('node:sqlite: what Node refuses before loading is its own error with no event; plain SQLite use is no event', async () => {
+    const body = (guarded: boolean) =>
+      `let sqlite
+       try { sqlite = process.getBuiltinModule('node:sqlite') } catch {}
+       if (!sqlite?.DatabaseSync?.prototype.loadExtension) return { absent: true }
+       ${guarded ? 'core.install({})' : ''}
+       const { DatabaseSync } = sqlite
+       const closed = new DatabaseSync(':memory:', { allowExtension: true })
+       closed.close()
+       const disabled = new DatabaseSync(':memory:', { allowExtension: true })
+       disabled.enableLoadExtension(false)
+       const open = new DatabaseSync(':memory:', { allowExtension: true })
+       const r = {
+         closed: await kit.attempt(() => closed.loadExtension('libc.so.6')),
+         notAllowed: await kit.attempt(() => new DatabaseSync(':memory:').loadExtension('libc.so.6')),
+         disabled: await kit.attempt(() => disabled.loadExtension('libc.so.6')),
+         notADatabase: await kit.attempt(() => DatabaseSync.prototype.loadExtension.call({}, 'libc.so.6')),
+         number: await kit.attempt(() => open.loadExtension(5)),
+         object: await kit.attempt(() => open.loadExtension({ toString: () => 'libc.so.6' })),
+         sqlFunction: await kit.attempt(() => open.prepare("select load_extension('libc.so.6') as x").get()),
+         plain: await kit.attempt(() => {
+           open.exec('create table t (x integer); insert into t values (6), (7)')
+           return open.prepare('select x from t order by x').all().map((row) => row.x)
+         }),
+       }
+       r.events = core.getEngine()?.tracker.run.violations.map((v) => v.event + ' ' + v.target) ?? []
+       return r`
+    const [{ result: guarded }, { result: bare }] = await Promise.all([
+      probe<Probed>(bin, body(true), { args: ['--no-warnings'] }),
+      probe<Probed>(bin, body(false), { args: ['--no-warnings'] }),
+    ])
+    if (guarded.absent) return
+    // The same outcome as without the guard, call by call, and nothing recorded.
+    expect({ ...guarded, events: [] }).toEqual(bare)
+    expect(guarded.events).toEqual([])
+    expect(guarded.closed).toMatchObject({ ok: false, code: 'ERR_INVALID_STATE', leakgate: false })
+    expect(guarded.notAllowed).toMatchObject({ ok: false, code: 'ERR_INVALID_STATE', leakgate: false })
+    expect(guarded.disabled).toMatchObject({ ok: false, code: 'ERR_INVALID_STATE', leakgate: false })
+    expect(guarded.notADatabase).toMatchObject({ ok: false, leakgate: false, message: 'Illegal invocation' })
+    expect(guarded.number).toMatchObject({ ok: false, code: 'ERR_INVALID_ARG_TYPE', leakgate: false })
+    expect(guarded.object).toMatchObject({ ok: false, code: 'ERR_INVALID_ARG_TYPE', leakgate: false })
+    expect(guarded.sqlFunction).toMatchObject({ ok: false, code: 'ERR_SQLITE_ERROR', leakgate: false })
+    expect(guarded.plain).toEqual({ ok: true, value: [6, 7] })
   })
 })
