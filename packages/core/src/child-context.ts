@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js'
+import { internalsExposed } from './interceptors/builtins.js'
 import type { LeakgateOptions } from './options.js'
 import { Scope } from './scope.js'
 
@@ -16,6 +17,8 @@ export interface ChildContext {
   sinkDir: string
   /** The file name it appends to: the parent reads it when the test ends. */
   fileName: string
+  /** The parent could require Node's internals (`--expose-internals`): a child inheriting them gains nothing. */
+  internals?: true
 }
 
 /** Built once per scope and rules epoch (a child started in a loop reuses it). */
@@ -59,7 +62,9 @@ function buildChildContext(engine: Engine, scope: Scope): ChildContext {
     engine.origin && engine.recorder.fileName.startsWith('scope-')
       ? engine.recorder.fileName
       : `scope-${scope.id}.jsonl`
-  return { v: 1, options, scopes, sinkDir, fileName }
+  const context: ChildContext = { v: 1, options, scopes, sinkDir, fileName }
+  if (internalsExposed()) context.internals = true
+  return context
 }
 
 /** Adopts a parent's context: same policy, same scope chain, records into the parent's file. */

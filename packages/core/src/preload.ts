@@ -1,6 +1,8 @@
 import type { ChildContext } from './child-context.js'
+import { internalsExposed } from './interceptors/builtins.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { enteringLoaderThread } from './interceptors/module-loader.js'
+import { checkExposedInternals } from './interceptors/native-access.js'
 import { getEngine, installInterceptors, tameRealm } from './runtime.js'
 
 // Loaded with `--require` (NODE_OPTIONS) into workers and child processes, and by the adapters
@@ -8,8 +10,9 @@ import { getEngine, installInterceptors, tameRealm } from './runtime.js'
 // engine stays passive (decides nothing) until an adapter configures it, or until it finds the
 // context of the test that started this process.
 
-function enter(context: ChildContext, origin: 'child' | 'worker'): void {
-  if (context?.v !== 1) return
+/** Enters the parent's context; answers the refusal of this thread or process, if it is refused. */
+function enter(context: ChildContext, origin: 'child' | 'worker'): Error | undefined {
+  if (context?.v !== 1) return undefined
   const engine = getEngine()
   engine.enterContext(context, origin)
   installInterceptors(engine)
@@ -20,29 +23,46 @@ function enter(context: ChildContext, origin: 'child' | 'worker'): void {
     // The rest of the guard holds; only the after-the-fact eval detection is missing here.
     process.emitWarning(`leakgate: ${(error as Error).message}`, 'LeakgateWarning')
   }
+  // Started with Node's internals its parent did not have (`new Worker(file, { execArgv:
+  // ['--expose-internals'] })`): refused before any of its code runs; the violation is in the
+  // test's scope file already.
+  if (!context.internals && internalsExposed()) {
+    const outcome = checkExposedInternals(engine, enter)
+    if (!outcome.ok) return outcome.error
+  }
+  return undefined
 }
 
 const engine = getEngine()
 installInterceptors(engine)
 const inherited = process.env.LEAKGATE_CONTEXT
 if (inherited) {
+  let refused: Error | undefined
   try {
-    enter(JSON.parse(inherited) as ChildContext, 'child')
+    refused = enter(JSON.parse(inherited) as ChildContext, 'child')
   } catch (error) {
     process.emitWarning(
       `leakgate: ignoring an unreadable LEAKGATE_CONTEXT (${(error as Error).message})`,
       'LeakgateWarning',
     )
   }
+  if (refused) {
+    // Nothing of the child's own has run: it stops, as a Node that refuses its options does.
+    process.stderr.write(`${refused.message}\n\nleakgate stopped this process before its code ran.\n`)
+    process.exit(1)
+  }
 }
 
 /** Called first thing in a worker thread started by a test (see interceptors/worker.ts). */
 export function enterWorker(context: ChildContext): void {
-  enter(context, 'worker')
+  // Thrown before the worker's code: its 'error' event carries the refusal.
+  const refused = enter(context, 'worker')
+  if (refused) throw refused
 }
 
 /** Called first thing in Node's loader thread, by the guard module (see interceptors/worker.ts). */
 export function enterLoaderThread(context: ChildContext): void {
-  enter(context, 'worker')
+  // Node starts it with the process's own options: never a worker's.
+  enter({ ...context, internals: true }, 'worker')
   enteringLoaderThread()
 }

@@ -36,3 +36,12 @@ export function loadedBuiltin(id: string): unknown {
   exportsById.set(id, exports)
   return exports
 }
+
+/**
+ * Can this thread require Node's internal modules (`--expose-internals`)? Asked of Node itself,
+ * so every spelling it accepts (`--expose_internals`; `--expose-internals=false` exposes them too)
+ * answers the same.
+ */
+export function internalsExposed(): boolean {
+  return process.getBuiltinModule('node:module').isBuiltin('internal/test/binding')
+}

@@ -1,6 +1,6 @@
 import { isMainThread } from 'node:worker_threads'
 import { packageOf, StackCapture } from '../attribution.js'
-import type { CheckRequest, Engine } from '../engine.js'
+import type { CheckRequest, Engine, Outcome } from '../engine.js'
 import { relativeTo } from '../paths.js'
 import { formatCommand } from '../redact.js'
 import { isTrustedOperation } from '../trusted-operations.js'
@@ -22,6 +22,10 @@ const diagnostics = process.getBuiltinModule('node:diagnostics_channel')
 // - `node:sqlite` (Node 22.13+): `DatabaseSync#loadExtension(path)` dlopens a shared library
 //   (its constructors run before SQLite even looks for the entry point) on a database opened
 //   with `allowExtension: true`. SQL's `load_extension()` stays disabled by Node.
+// - `--expose-internals` given to a worker (`execArgv`) or a Node child: `internalBinding` and
+//   Node's internal modules, every binding and every native compile (`ModuleWrap`, contextify)
+//   below the patched exports. NODE_OPTIONS cannot carry it; `new Worker()` can, with no other
+//   event. Decided as the thread or child enters the test's context, before its code runs.
 //
 // Cannot see: what a native addon or an FFI library does once loaded; a captured
 // `process.dlopen` or `process.binding`.
@@ -184,6 +188,18 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
 
   installFfi(engine, restores)
   installSqlite(engine, restores)
+}
+
+/**
+ * A worker or Node child whose `--expose-internals` its parent did not have: decided like
+ * `process.binding`, as the event `internalBinding` (`exec: ['internalBinding']` allows it).
+ */
+export function checkExposedInternals(engine: Engine, skip: Skip): Outcome {
+  return decideSafely(engine, 'exec', 'internalBinding', skip, () =>
+    checkNative(engine, 'internalBinding', 'internalBinding', ['--expose-internals'], skip, {
+      suggestion: `'internalBinding'`,
+    }),
+  )
 }
 
 /** A Symbol is never a path: Node refuses it, after its own checks of the database's state. */

@@ -112,3 +112,89 @@ describe.each(nodes)('workers and children on $label', ({ bin }) => {
     expect(r.sinkFiles.filter((name: string) => name.startsWith('scope-')).length).toBeGreaterThanOrEqual(4)
   })
 })
+
+// `--expose-internals` hands a worker or a Node child `internalBinding` and Node's internal
+// modules: every binding, and native compiles (`ModuleWrap`) below every patched export. It is
+// decided like process.binding (event `internalBinding`) as the thread or child enters the
+// test's context, in whatever spelling Node accepts; a parent that has them passes them on.
+const INTERNALS_PROBE = `
+  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), cp = require('node:child_process')
+  const { Worker } = require('node:worker_threads')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-internals-'))
+  const script = path.join(dir, 'internals.js')
+  fs.writeFileSync(script, \`
+    const { isBuiltin } = require('node:module')
+    // What the internals give: a module compiled from a string by the native ModuleWrap.
+    let compiled = 'no internals'
+    if (isBuiltin('internal/test/binding')) {
+      const { ModuleWrap } = require('internal/test/binding').internalBinding('module_wrap')
+      compiled = typeof new ModuleWrap('file:///compiled.mjs', undefined, 'export default 6 * 7', 0, 0)
+    }
+    const port = require('node:worker_threads').parentPort
+    if (port) port.postMessage(compiled)
+    else process.stdout.write(compiled)
+  \`)
+  const engine = core.install({ sinkDir: path.join(dir, 'sink') })
+  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
+  const runWorker = (execArgv) => new Promise((resolve) => { const w = new Worker(script, execArgv ? { execArgv } : {}); w.once('message', resolve); w.once('error', (e) => resolve('worker error: ' + e.message.split('\\n')[0])) })
+  const runChild = (args) => { const c = cp.spawnSync(process.execPath, [...args, script], { encoding: 'utf8' }); return { status: c.status, out: c.stdout || c.stderr.split('\\n')[0] } }
+  const inTest = async (name, fn) => { const scope = engine.createTestScope(name, file); const value = await engine.runInScope(scope, fn); await kit.sleep(20); engine.endScope(scope); return { value, violations: engine.violationsOf(scope).map((v) => [v.event, v.target, v.origin || 'self']) } }
+  const r = { parentHasInternals: require('node:module').isBuiltin('internal/test/binding') }
+  r.worker = await inTest('worker', () => runWorker(['--expose-internals']))
+  r.workerUnderscore = await inTest('worker, underscore', () => runWorker(['--expose_internals']))
+  r.workerFalse = await inTest('worker, =false', () => runWorker(['--expose-internals=false']))
+  r.workerAllowed = await inTest('worker allowed', () => { core.allowAudit({ exec: ['internalBinding'] }); return runWorker(['--expose-internals']) })
+  r.workerTakenBack = await inTest('worker, flag taken back', () => runWorker(['--expose-internals', '--no-expose-internals']))
+  r.workerPlain = await inTest('worker, other flags', () => runWorker(['--no-warnings']))
+  r.workerInherits = await inTest('worker, inherited flags', () => runWorker())
+  r.child = await inTest('child', () => { core.allowAudit({ exec: ['node'] }); return runChild(['--expose-internals']) })
+  r.childAllowed = await inTest('child allowed', () => { core.allowAudit({ exec: ['node', 'internalBinding'] }); return runChild(['--expose-internals']) })
+  r.childPlain = await inTest('child, no flag', () => { core.allowAudit({ exec: ['node'] }); return runChild([]) })
+  fs.rmSync(dir, { recursive: true, force: true })
+  return r
+`
+
+describe.each(nodes)('a worker or child given --expose-internals, on $label', ({ bin }) => {
+  let r: Probed
+  let withInternals: Probed
+  beforeAll(async () => {
+    ;[r, withInternals] = await Promise.all([
+      probe(bin, INTERNALS_PROBE, { timeout: 60_000, args: ['--no-warnings'] }).then((run) => run.result),
+      probe(bin, INTERNALS_PROBE, { timeout: 60_000, args: ['--no-warnings', '--expose-internals'] }).then(
+        (run) => run.result,
+      ),
+    ])
+  })
+
+  const refusal = 'blocked internalBinding of "internalBinding --expose-internals" (LEAKGATE_EXEC_BLOCKED)'
+  const refused = (origin: string) => [['internalBinding', 'internalBinding --expose-internals', origin]]
+
+  test('a worker is refused before its code runs, in every spelling Node accepts', () => {
+    expect(r.parentHasInternals).toBe(false)
+    for (const key of ['worker', 'workerUnderscore', 'workerFalse']) {
+      expect(r[key], key).toEqual({ value: `worker error: ${refusal}`, violations: refused('worker') })
+    }
+  })
+
+  test('a Node child is stopped before its code runs', () => {
+    expect(r.child.value).toEqual({ status: 1, out: refusal })
+    expect(r.child.violations).toEqual(refused('child'))
+  })
+
+  test('allowed by name, the worker and the child have the internals as without the guard', () => {
+    expect(r.workerAllowed).toEqual({ value: 'object', violations: [] })
+    expect(r.childAllowed).toEqual({ value: { status: 0, out: 'object' }, violations: [] })
+  })
+
+  test('no internals, or a parent that has them already: no event', () => {
+    expect(r.workerTakenBack).toEqual({ value: 'no internals', violations: [] })
+    expect(r.workerPlain).toEqual({ value: 'no internals', violations: [] })
+    expect(r.workerInherits).toEqual({ value: 'no internals', violations: [] })
+    expect(r.childPlain).toEqual({ value: { status: 0, out: 'no internals' }, violations: [] })
+    expect(withInternals.parentHasInternals).toBe(true)
+    for (const key of ['worker', 'workerUnderscore', 'workerFalse', 'workerAllowed', 'workerInherits']) {
+      expect(withInternals[key], key).toEqual({ value: 'object', violations: [] })
+    }
+    expect(withInternals.child).toEqual({ value: { status: 0, out: 'object' }, violations: [] })
+  })
+})
