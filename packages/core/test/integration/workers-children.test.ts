@@ -199,47 +199,59 @@ describe.each(nodes)('a worker or child given --expose-internals, on $label', ({
   })
 })
 
-// Known gap (docs/design.md, "What it does not promise"): a worker given loader hooks in its
-// `execArgv` (`--experimental-loader`, `--loader`) starts its own loader thread with them, and
-// that thread is not guarded: the hooks module runs even as a `data:` URL (code from a string),
-// and what it does is not seen. This asserts the behaviour as it is, so a fix shows up here.
-const WORKER_LOADER_PROBE = `
+// Known gap (docs/design.md, "What it does not promise"): code a worker's `execArgv` makes it
+// load before the guard's prelude runs there. `--require` modules run first thing in the worker
+// (Node's preloads come before the loadScript the prelude rides on), and loader hooks
+// (`--experimental-loader`, `--loader`) start the worker's own loader thread with them, before
+// anything the guard could register there, even as a `data:` URL (code from a string). What
+// they do is not seen. (`--import` runs after the prelude: guarded.) This asserts the behaviour
+// as it is, so a fix shows up here.
+const WORKER_PRELOADS_PROBE = `
   const fs = require('node:fs'), path = require('node:path'), os = require('node:os')
   const { Worker } = require('node:worker_threads')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-worker-loader-'))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-worker-preloads-'))
   const script = path.join(dir, 'main.js')
   fs.writeFileSync(script, "require('node:worker_threads').parentPort.postMessage('main ran')")
-  const marker = path.join(dir, 'marker')
-  const hooks = 'data:text/javascript,' + encodeURIComponent(
-    "import fs from 'node:fs'; fs.writeFileSync(" + JSON.stringify(marker) + ", typeof new Function('return 1'))",
-  )
+  // Each writes what \`new Function\` gave it (refused: the error's code) into its marker file.
+  const probeCode = (marker) => "fs.writeFileSync(" + JSON.stringify(marker) + ", (() => { try { return typeof new Function('return 1') } catch (e) { return e.code } })())"
+  const hooks = 'data:text/javascript,' + encodeURIComponent("import fs from 'node:fs'; " + probeCode(path.join(dir, 'hooks')))
+  const required = path.join(dir, 'required.cjs')
+  fs.writeFileSync(required, "const fs = require('node:fs'); " + probeCode(path.join(dir, 'required')))
+  const imported = path.join(dir, 'imported.mjs')
+  fs.writeFileSync(imported, "import fs from 'node:fs'; " + probeCode(path.join(dir, 'imported')))
   const engine = core.install({ sinkDir: path.join(dir, 'sink') })
   core.tameRealm(globalThis)
   const file = engine.enterFile(path.join(dir, 'suite.test.js'))
-  const scope = engine.createTestScope('worker with loader hooks', file)
+  const scope = engine.createTestScope('worker with preloads', file)
   const plainFunction = await engine.runInScope(scope, () => kit.attempt(() => new Function('return 1')))
-  const value = await engine.runInScope(scope, () => new Promise((resolve) => {
-    const w = new Worker(script, { execArgv: ['--experimental-loader', hooks] })
+  const run = (execArgv) => engine.runInScope(scope, () => new Promise((resolve) => {
+    const w = new Worker(script, { execArgv })
     let got = 'no message'
     w.once('message', (m) => { got = m })
     w.once('error', (e) => { got = 'worker error: ' + e.message.split('\\n')[0] })
     w.once('exit', () => resolve(got))
   }))
+  const ran = (name) => fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : 'no'
+  const r = { plainFunction }
+  r.hooks = { worker: await run(['--experimental-loader', hooks]), ran: ran('hooks') }
+  r.required = { worker: await run(['--require', required]), ran: ran('required') }
+  r.imported = { worker: await run(['--import', imported]), ran: ran('imported') }
+  await kit.sleep(20)
   engine.endScope(scope)
-  const violations = engine.violationsOf(scope).map((v) => v.event)
-  const r = { value, plainFunction, hooksRan: fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : 'no', violations }
+  r.violations = engine.violationsOf(scope).map((v) => v.event + ' ' + (v.origin || 'self'))
   fs.rmSync(dir, { recursive: true, force: true })
   return r
 `
 
-describe.each(nodes)('a worker given loader hooks in its execArgv, on $label (known gap)', ({ bin }) => {
-  test('its loader thread runs the hooks, even from a data: URL, unguarded', async () => {
-    const { result } = await probe<Probed>(bin, WORKER_LOADER_PROBE, { timeout: 60_000, args: ['--no-warnings'] })
+describe.each(nodes)('a worker given preloads in its execArgv, on $label (known gap)', ({ bin }) => {
+  test('its --require modules and its loader hooks (even from a data: URL) run unguarded; --import is guarded', async () => {
+    const { result } = await probe<Probed>(bin, WORKER_PRELOADS_PROBE, { timeout: 60_000, args: ['--no-warnings'] })
     // The same code in the test itself is refused: the guard is on.
     expect(result.plainFunction).toMatchObject({ ok: false, code: 'LEAKGATE_EVAL_BLOCKED' })
-    expect(result.value).toBe('main ran')
-    expect(result.hooksRan).toBe('function')
-    // Only the test's own Function call is recorded: nothing of the loader thread's.
-    expect(result.violations).toEqual(['Function'])
+    expect(result.hooks).toEqual({ worker: 'main ran', ran: 'function' })
+    expect(result.required).toEqual({ worker: 'main ran', ran: 'function' })
+    expect(result.imported).toEqual({ worker: 'main ran', ran: 'LEAKGATE_EVAL_BLOCKED' })
+    // The test's own call and the --import module's: nothing of the --require module's or the hooks'.
+    expect(result.violations).toEqual(['Function self', 'Function worker'])
   })
 })
