@@ -53,26 +53,33 @@ function isTrusted(engine: Engine, stack: StackCapture, code: string, filename: 
   return isTrustedOperation(stack, engine.filter, code, filename) || isNodeOperation(stack, engine.filter)
 }
 
-/** Frames enough to reach the compiling frame below the vm API's frames and leakgate's wrapper. */
-const TRUST_PROBE_DEPTH = 8
+/**
+ * Frames a compile's trust probe captures first: the compiling frame is the first below the vm
+ * API's own frames and leakgate's wrapper. `vm.compileFunction`'s caller calls leakgate's export
+ * directly (frame 0); `vm.Script` is reached through up to three of node:vm's frames (the
+ * constructor, `createScript`, `runInNewContext`). A probe that holds too few grows (below).
+ */
+const TRUST_PROBE_DEPTH = { compileFunction: 1, script: 4, module: 1 } as const
 
 /**
- * The capture a compile is decided on, or undefined when it is trusted. Trust is decided on a
- * short capture first: a framework compiles every module it loads through the vm API, and a full
- * capture there is dearer than the compile (a runner's stack has no project frame in its first
- * twenty, so a full capture is taken twice, the second time whole). The compiling frame is among
- * the first few, so the short capture decides as the full one would; when it holds too few frames
- * to tell, the full capture decides. Untrusted compiles get the full capture, for the policy's
- * `{ from }` rules and the message.
+ * The capture a compile is decided on, or undefined when it is trusted. A framework compiles
+ * every module it loads through the vm API, and a full capture there is dearer than the rest of
+ * leakgate's work on that compile: V8 summarizes every frame it captures (an optimized frame's
+ * inlined functions translated back, a baseline frame's bytecode offset searched for), and a
+ * runner's stack has no project frame in its first twenty, so the full capture is taken twice,
+ * the second time whole. So trust is read on a probe (StackCapture.probe) of the first frames,
+ * which takes the full capture, as `new StackCapture` would, the moment a question reads past
+ * them: each answer is the full capture's. An untrusted compile is decided on that same probe,
+ * grown as the policy's `{ from }` rules and the message read it.
  */
 function untrustedStack(
   engine: Engine,
   skip: (...args: never[]) => unknown,
+  depth: number,
   code: string,
   filename: unknown,
 ): StackCapture | undefined {
-  if (isTrusted(engine, new StackCapture(engine.filter, skip, TRUST_PROBE_DEPTH), code, filename)) return undefined
-  const stack = new StackCapture(engine.filter, skip)
+  const stack = StackCapture.probe(engine.filter, skip, depth)
   return isTrusted(engine, stack, code, filename) ? undefined : stack
 }
 
@@ -93,7 +100,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
       construct: function compileScript(target, args, newTarget) {
         // The code, already converted to a string by vm.Script: what is decided is what compiles.
         if (engine.active && typeof args[0] === 'string') {
-          const stack = untrustedStack(engine, compileScript, args[0], args[1])
+          const stack = untrustedStack(engine, compileScript, TRUST_PROBE_DEPTH.script, args[0], args[1])
           if (stack) {
             const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack, {
               untrusted: true,
@@ -154,7 +161,13 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         const named =
           options !== null && typeof options === 'object' ? (options as { filename?: unknown }).filename : undefined
         if (engine.active) {
-          const stack = untrustedStack(engine, compileFunction, typeof code === 'string' ? code : String(code), named)
+          const stack = untrustedStack(
+            engine,
+            compileFunction,
+            TRUST_PROBE_DEPTH.compileFunction,
+            typeof code === 'string' ? code : String(code),
+            named,
+          )
           if (stack) {
             const names = Array.isArray(list) ? list.map((param) => (typeof param === 'string' ? param : '?')) : []
             const body = typeof code === 'string' ? code : ''
@@ -207,7 +220,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           const isData = identifier?.startsWith('data:') === true
           const stack = isData
             ? new StackCapture(engine.filter, compileModule)
-            : untrustedStack(engine, compileModule, args[0], identifier)
+            : untrustedStack(engine, compileModule, TRUST_PROBE_DEPTH.module, args[0], identifier)
           if (stack) {
             const outcome = checkCode(
               engine,
