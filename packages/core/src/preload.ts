@@ -3,6 +3,7 @@ import { internalsExposed } from './interceptors/builtins.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { enteringLoaderThread } from './interceptors/module-loader.js'
 import { checkExposedInternals } from './interceptors/native-access.js'
+import { notePreloadedThread, WORKER_CONTEXT_KEY } from './interceptors/worker.js'
 import { getEngine, installInterceptors, tameRealm } from './runtime.js'
 
 // Loaded with `--require` (NODE_OPTIONS) into workers and child processes, and by the adapters
@@ -53,8 +54,13 @@ if (inherited) {
   }
 }
 
+/** This worker entered its context already, from its options (see below). */
+let enteredWorker = false
+
 /** Called first thing in a worker thread started by a test (see interceptors/worker.ts). */
 export function enterWorker(context: ChildContext): void {
+  if (enteredWorker) return
+  enteredWorker = true
   // Thrown before the worker's code: its 'error' event carries the refusal.
   const refused = enter(context, 'worker')
   if (refused) throw refused
@@ -65,4 +71,17 @@ export function enterLoaderThread(context: ChildContext): void {
   // Node starts it with the process's own options: never a worker's.
   enter({ ...context, internals: true }, 'worker')
   enteringLoaderThread()
+}
+
+// A worker whose own execArgv has preloads: this module is first among them, and the context
+// came in the worker's environmentData, which Node assigns before it runs preloads. Taken out
+// again (and this preload out of process.execArgv), so the worker's code sees its options as given.
+const threads = process.getBuiltinModule('node:worker_threads')
+const carried = threads.isMainThread ? undefined : threads.getEnvironmentData(WORKER_CONTEXT_KEY)
+if (carried !== undefined) {
+  threads.setEnvironmentData(WORKER_CONTEXT_KEY, undefined)
+  const argv = process.execArgv
+  if (argv[0] === '--require' && argv[1] === getEngine().preloadPath) argv.splice(0, 2)
+  notePreloadedThread()
+  enterWorker(carried as ChildContext)
 }

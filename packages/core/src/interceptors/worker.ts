@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url'
-import { MessagePort } from 'node:worker_threads'
+import workerThreads, { MessagePort } from 'node:worker_threads'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isModuleLoader } from '../trusted-operations.js'
 import { mayGuard } from './child-process.js'
 import { decodeDataUrl, noteLoaderHooks, noteLoaderThreadStart } from './module-loader.js'
-import { patchMethod, type Restore } from './patch.js'
+import { patchMethod, type Restore, realOf } from './patch.js'
 import { checkCode } from './realm.js'
 
 const Module = process.getBuiltinModule('node:module')
@@ -27,8 +27,18 @@ const Module = process.getBuiltinModule('node:module')
 // policy, the scope of the test that registered). The test's request then goes as it was. A
 // hooks module given as a `data:` URL is code from a string.
 //
+// A worker's own `execArgv` preloads (`--require`) run before its `loadScript`, so the prelude
+// comes too late for them. The exported `Worker` is wrapped: given such flags, the worker gets
+// the guard's own `--require` first, and the `loadScript` carries the context in the worker's
+// `environmentData`, which Node assigns before it runs preloads; the guard's preload takes it out
+// again and enters the context, so the test's preloads run guarded, in the test's scope. Loader
+// hooks in `execArgv` (`--loader`, `--experimental-loader`) start the worker's own loader thread
+// with them before anything the guard could register there: a `data:` URL is code from a string,
+// decided at `new Worker()`.
+//
 // Cannot see: a worker started before install; what a loader thread started before install
-// does until a hooks module is registered after install.
+// does until a hooks module is registered after install; the preloads of a worker made by a
+// `Worker` captured before install; what a hooks module file in a worker's `execArgv` does.
 
 interface LoadScript {
   type: 'loadScript'
@@ -36,6 +46,7 @@ interface LoadScript {
   doEval: 'classic' | 'module' | false
   isInternal?: boolean
   argv?: unknown
+  environmentData?: Map<unknown, unknown>
 }
 
 function isLoadScript(message: unknown): message is LoadScript {
@@ -89,12 +100,61 @@ const realRegister = (
   Module as unknown as { register?: (specifier: string, parent?: unknown, options?: object) => void }
 ).register
 
+/** The `environmentData` key that carries the context to the guard's preload in a worker. */
+export const WORKER_CONTEXT_KEY = 'leakgate:worker-context'
+/** A `Worker` being constructed with the guard's preload first in its options. */
+let preloading = false
+/** This thread is a worker the guard's preload entered: its workers inherit that preload. */
+let preloadedThread = false
+
+export function notePreloadedThread(): void {
+  preloadedThread = true
+}
+
+const PRELOAD_FLAGS = new Set(['--require', '-r'])
+const LOADER_FLAGS = new Set(['--loader', '--experimental-loader'])
+
+/** The values of the given flags in an execArgv (`--flag value` and `--flag=value`), `_` spellings too. */
+function flagValues(execArgv: readonly unknown[], flags: ReadonlySet<string>): string[] {
+  const values: string[] = []
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]
+    if (typeof arg !== 'string') continue
+    const eq = arg.indexOf('=')
+    const name = (eq === -1 ? arg : arg.slice(0, eq)).replace(/_/g, '-')
+    if (!flags.has(name)) continue
+    if (eq !== -1) values.push(arg.slice(eq + 1))
+    else if (typeof execArgv[i + 1] === 'string') values.push(execArgv[++i] as string)
+  }
+  return values
+}
+
 /** Once per process: the loader thread is one, and stays guarded once entered. */
 let loaderGuarded = false
 /** While the guard module's own request is made. */
 let guarding = false
 
 export function installWorkers(engine: Engine, restores: Restore[]): void {
+  patchMethod<(...args: unknown[]) => unknown>(
+    restores,
+    workerThreads,
+    'Worker',
+    (real) =>
+      function Worker(this: unknown, ...args: unknown[]): unknown {
+        if (!new.target) return Reflect.apply(real, this, args)
+        const guarded = engine.active && engine.preloadPath ? withPreload(engine, args, Worker) : undefined
+        if (!guarded) return Reflect.construct(real, args, new.target)
+        preloading = true
+        try {
+          return Reflect.construct(real, guarded, new.target)
+        } finally {
+          preloading = false
+        }
+      },
+  )
+  const wrapped = workerThreads.Worker as unknown as { prototype: unknown }
+  const realWorker = realOf(workerThreads.Worker)
+  if (wrapped !== realWorker) wrapped.prototype = realWorker.prototype
   patchMethod<(message: unknown, ...rest: unknown[]) => void>(
     restores,
     MessagePort.prototype,
@@ -119,16 +179,23 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
         }
         const context = engine.childContext(engine.tracker.resolve())
         if (!context || !engine.preloadPath || isData) return Reflect.apply(real, this, [message, ...rest])
+        // Read by the guard's preload, which Node runs before the worker's own (see preload.ts).
+        const carried: LoadScript = preloading
+          ? {
+              ...message,
+              environmentData: new Map([...(message.environmentData ?? []), [WORKER_CONTEXT_KEY, context]]),
+            }
+          : message
         const preload = JSON.stringify(engine.preloadPath)
         const prelude = `process.getBuiltinModule('node:module').createRequire(${preload})(${preload}).enterWorker(${JSON.stringify(context)});`
         let rewritten: LoadScript
         if (message.doEval) {
-          rewritten = { ...message, filename: prepend(prelude, message.filename) }
+          rewritten = { ...carried, filename: prepend(prelude, message.filename) }
         } else {
           const file = message.filename.startsWith('file:') ? fileURLToPath(message.filename) : message.filename
           const target = JSON.stringify(file)
           rewritten = {
-            ...message,
+            ...carried,
             doEval: 'classic',
             filename: `${prelude}process.argv[1]=${target};require('node:module').runMain(${target});`,
           }
@@ -136,6 +203,33 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
         return Reflect.apply(real, this, [rewritten, ...rest])
       },
   )
+}
+
+/**
+ * The Worker's arguments with the guard's preload first in its execArgv, when the worker's own
+ * options would run code before the guard's prelude; undefined when they are to go as they are.
+ * A loader hooks module from a `data:` URL is code from a string: refused here, by throwing.
+ */
+function withPreload(engine: Engine, args: unknown[], skip: (...args: never[]) => unknown): unknown[] | undefined {
+  const [file, options] = args
+  const execArgv = (options as { execArgv?: unknown } | null | undefined)?.execArgv
+  if (!Array.isArray(execArgv)) {
+    // Inherited options: this worker's, with the guard's preload first, when it has it.
+    return preloadedThread && execArgv === undefined && engine.childContext(engine.tracker.resolve()) ? args : undefined
+  }
+  for (const specifier of flagValues(execArgv, LOADER_FLAGS)) {
+    if (!specifier.startsWith('data:')) continue
+    const outcome = checkCode(engine, 'new Worker(--loader data:)', decodeDataUrl(specifier), [specifier], skip)
+    if (!outcome.ok) throw outcome.error
+  }
+  if (flagValues(execArgv, PRELOAD_FLAGS).length === 0) return undefined
+  if (!engine.childContext(engine.tracker.resolve())) return undefined
+  // The test's options as they are (inherited properties too), with the guard's preload first.
+  const execArgvFirst = ['--require', engine.preloadPath, ...execArgv]
+  const guarded = Object.create(options as object, {
+    execArgv: { value: execArgvFirst, enumerable: true, writable: true, configurable: true },
+  }) as object
+  return [file, guarded, ...args.slice(2)]
 }
 
 /** Decides a hooks module from a string, and guards the loader thread before its first hooks module. */
