@@ -80,7 +80,7 @@ function startupTables(startup) {
       ms(w.install.median),
       ms(w.tame.median),
       `${ms(w.total.median)} (${range(w.total.spread, 1)})`,
-      `${ms(w.readyWithout.median)} → ${ms(w.readyWith.median)} (+${(w.readyWith.median - w.readyWithout.median).toFixed(1)} ms)`,
+      `${ms(w.readyWithout.median)} → ${ms(w.readyWith.median)} (${signedMs(w.readyWith.median - w.readyWithout.median)})`,
     ]),
   )
   return { bareTable, workerTable }
@@ -257,4 +257,9 @@ since the worker started), with and without leakgate.
 
 ${perNode}
 `
+}
+
+/** A difference in ms with its sign: `+59.8 ms`, `-115.7 ms`. */
+function signedMs(delta) {
+  return `${delta < 0 ? '-' : '+'}${Math.abs(delta).toFixed(1)} ms`
 }

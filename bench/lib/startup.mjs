@@ -55,6 +55,8 @@ export function measureWorkerStartup({ root, node, rounds, pairs, tmp, log }) {
     const order = pairs.flat()
     for (const suite of round % 2 ? order.reverse() : order) {
       const file = path.join(tmp, `probe-${suite.id}-${round}.jsonl`)
+      // The probe appends: a file left by an earlier run (another Node of --nodes) is not this run's.
+      fs.rmSync(file, { force: true })
       const ms = runSuite(suite, {
         root,
         node,
