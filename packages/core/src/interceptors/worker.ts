@@ -16,6 +16,9 @@ const Module = process.getBuiltinModule('node:module')
 // scope in front of the worker's code, for every kind of worker (file, ESM, URL, eval) and even
 // for a `Worker` class captured before install. `new Worker(code, { eval: true })` (and a
 // `data:` URL) is code from a string: decided here, refused by throwing from the constructor.
+// Allowed, a `data:` URL worker runs a classic prelude that then imports the URL (a module's
+// static imports would run before any prelude in it): Node's own argv, errors and exit code, but
+// `import.meta.main` (Node 24.2+) is false there.
 //
 // Node's loader thread (`module.register()`, Node 20.6+) is an internal worker: its `loadScript`
 // cannot be rewritten and it skips `--require` preloads, so hooks ran unguarded there. The
@@ -34,16 +37,17 @@ const Module = process.getBuiltinModule('node:module')
 // again and enters the context, so the test's preloads run guarded, in the test's scope. Loader
 // hooks in `execArgv` (`--loader`, `--experimental-loader`) start the worker's own loader thread
 // with them before anything the guard could register there: a `data:` URL is code from a string,
-// decided at `new Worker()`.
+// decided at `new Worker()`, as is an `--import` of one (Node 20 decides no data: import later).
 //
 // Cannot see: a worker started before install; what a loader thread started before install
 // does until a hooks module is registered after install; the preloads of a worker made by a
-// `Worker` captured before install; what a hooks module file in a worker's `execArgv` does.
+// `Worker` captured before install; what a hooks module file in a worker's `execArgv` does; the
+// static imports of `eval: true` code in a worker given `--input-type=module` (run before the prelude).
 
 interface LoadScript {
   type: 'loadScript'
   filename: string
-  doEval: 'classic' | 'module' | false
+  doEval: 'classic' | 'module' | 'data-url' | false
   isInternal?: boolean
   argv?: unknown
   environmentData?: Map<unknown, unknown>
@@ -57,6 +61,22 @@ function isLoadScript(message: unknown): message is LoadScript {
     'doEval' in message &&
     typeof (message as { filename?: unknown }).filename === 'string'
   )
+}
+
+/**
+ * The `data:` URL a worker runs as its module (`new Worker(new URL('data:…'))`): Node 22+ posts it
+ * as it is (`data-url`), Node 20 as the source `import "data:…"` (`module`).
+ */
+function dataUrlOf(message: LoadScript): string | undefined {
+  const { doEval, filename } = message
+  if (doEval === 'data-url' || (doEval === false && filename.startsWith('data:'))) return filename
+  if (doEval !== 'module' || !/^import "data:/.test(filename)) return undefined
+  try {
+    const url: unknown = JSON.parse(filename.slice('import '.length))
+    return typeof url === 'string' ? url : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Inserts `prelude` after a leading 'use strict' directive so the directive still counts. */
@@ -113,6 +133,12 @@ export function notePreloadedThread(): void {
 
 const PRELOAD_FLAGS = new Set(['--require', '-r'])
 const LOADER_FLAGS = new Set(['--loader', '--experimental-loader'])
+const IMPORT_FLAGS = new Set(['--import'])
+/** Modules from a string a worker's execArgv loads: decided at `new Worker()` (Node 20 has no later point). */
+const DATA_FLAGS = [
+  [LOADER_FLAGS, 'new Worker(--loader data:)'],
+  [IMPORT_FLAGS, 'new Worker(--import data:)'],
+] as const
 
 /** The values of the given flags in an execArgv (`--flag value` and `--flag=value`), `_` spellings too. */
 function flagValues(execArgv: readonly unknown[], flags: ReadonlySet<string>): string[] {
@@ -170,15 +196,16 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
           if (engine.active && isLoadScript(message) && isLoaderThread(message)) noteLoaderThreadStart()
           return Reflect.apply(real, this, [message, ...rest])
         }
-        const isData = message.doEval === false && message.filename.startsWith('data:')
-        if (message.doEval || isData) {
-          const outcome = checkCode(engine, 'new Worker(eval)', message.filename, [message.filename], postMessage)
+        const dataUrl = dataUrlOf(message)
+        if (message.doEval || dataUrl !== undefined) {
+          const source = dataUrl === undefined ? message.filename : decodeDataUrl(dataUrl)
+          const outcome = checkCode(engine, 'new Worker(eval)', source, [dataUrl ?? message.filename], postMessage)
           if (!outcome.ok) throw outcome.error
           // A violation in report mode: the worker runs unguarded (see mayGuard in child-process.ts).
           if (!mayGuard(outcome)) return Reflect.apply(real, this, [message, ...rest])
         }
         const context = engine.childContext(engine.tracker.resolve())
-        if (!context || !engine.preloadPath || isData) return Reflect.apply(real, this, [message, ...rest])
+        if (!context || !engine.preloadPath) return Reflect.apply(real, this, [message, ...rest])
         // Read by the guard's preload, which Node runs before the worker's own (see preload.ts).
         const carried: LoadScript = preloading
           ? {
@@ -189,7 +216,16 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
         const preload = JSON.stringify(engine.preloadPath)
         const prelude = `process.getBuiltinModule('node:module').createRequire(${preload})(${preload}).enterWorker(${JSON.stringify(context)});`
         let rewritten: LoadScript
-        if (message.doEval) {
+        if (dataUrl !== undefined) {
+          // A module's static imports run before its body: the prelude goes in a classic script
+          // that then imports the module. Node runs a data: worker with no '[worker eval]' in its
+          // argv and no process._eval; its failure is the import's rejection, as here.
+          rewritten = {
+            ...carried,
+            doEval: 'classic',
+            filename: `${prelude}process.argv.splice(1,1);delete process._eval;import(${JSON.stringify(dataUrl)});`,
+          }
+        } else if (message.doEval) {
           rewritten = { ...carried, filename: prepend(prelude, message.filename) }
         } else {
           const file = message.filename.startsWith('file:') ? fileURLToPath(message.filename) : message.filename
@@ -208,7 +244,7 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
 /**
  * The Worker's arguments with the guard's preload first in its execArgv, when the worker's own
  * options would run code before the guard's prelude; undefined when they are to go as they are.
- * A loader hooks module from a `data:` URL is code from a string: refused here, by throwing.
+ * A loader hooks module or an `--import` from a `data:` URL is code from a string: refused here, by throwing.
  */
 function withPreload(engine: Engine, args: unknown[], skip: (...args: never[]) => unknown): unknown[] | undefined {
   const [file, options] = args
@@ -217,10 +253,12 @@ function withPreload(engine: Engine, args: unknown[], skip: (...args: never[]) =
     // Inherited options: this worker's, with the guard's preload first, when it has it.
     return preloadedThread && execArgv === undefined && engine.childContext(engine.tracker.resolve()) ? args : undefined
   }
-  for (const specifier of flagValues(execArgv, LOADER_FLAGS)) {
-    if (!specifier.startsWith('data:')) continue
-    const outcome = checkCode(engine, 'new Worker(--loader data:)', decodeDataUrl(specifier), [specifier], skip)
-    if (!outcome.ok) throw outcome.error
+  for (const [flags, event] of DATA_FLAGS) {
+    for (const specifier of flagValues(execArgv, flags)) {
+      if (!specifier.startsWith('data:')) continue
+      const outcome = checkCode(engine, event, decodeDataUrl(specifier), [specifier], skip)
+      if (!outcome.ok) throw outcome.error
+    }
   }
   if (flagValues(execArgv, PRELOAD_FLAGS).length === 0) return undefined
   if (!engine.childContext(engine.tracker.resolve())) return undefined

@@ -361,3 +361,134 @@ describe.each(nodes)('a worker given preloads or loader hooks in its execArgv, o
     expect(r.captured.ran).toBe('function')
   })
 })
+
+// A worker whose module is a `data:` URL (`new Worker(new URL('data:…'))`) is code from a string;
+// allowed, it runs guarded like any worker: the prelude in a classic script, then `import(url)`
+// (Node 20 posts it as `import "data:…"`, whose static import would run before a prelude; Node 22+
+// as the URL itself). What it does otherwise is what it does without the guard: its messages,
+// argv, 'error' event and exit code, top-level await. So do an `--import data:` in a worker's
+// execArgv (decided at new Worker(), as Node 20 decides no data: import later), `eval: true` code
+// importing a data: URL, and nested workers of each kind.
+const DATA_WORKER_PROBE = `
+  const fs = require('node:fs'), path = require('node:path'), os = require('node:os')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-data-worker-'))
+  const outside = await kit.startTcp(kit.EXTERNAL)
+  const module = (body) => 'data:text/javascript,' + encodeURIComponent("import { parentPort } from 'node:worker_threads'; import net from 'node:net'; import { execFileSync } from 'node:child_process'; const post = (m) => parentPort ? parentPort.postMessage(m) : require('node:fs').writeFileSync(" + JSON.stringify(path.join(dir, 'out')) + ", JSON.stringify(m)); " + body)
+  const connect = "const net_ = await new Promise((resolve) => net.connect(" + outside.port + ", " + JSON.stringify(kit.EXTERNAL) + ").on('connect', function () { this.destroy(); resolve('connected') }).on('error', (e) => resolve(e.code)));"
+  const spawn = "let exec_; try { execFileSync('true'); exec_ = 'ran' } catch (e) { exec_ = e.code }"
+  const leaks = module(connect + spawn + "post({ net: net_, exec: exec_ })")
+  const plain = module("await new Promise((r) => setTimeout(r, 5)); post({ argv: process.argv.slice(1), evalp: '_eval' in process, url: import.meta.url.slice(0, 5) })")
+  const throws = module("await null; throw new TypeError('boom')")
+  const syntax = 'data:text/javascript,' + encodeURIComponent('export const = 1')
+  const exits = module("post('exiting'); process.exit(7)")
+  const sideEffect = (marker) => 'data:text/javascript,' + encodeURIComponent("import fs from 'node:fs'; import { execFileSync } from 'node:child_process'; let x; try { execFileSync('true'); x = 'ran' } catch (e) { x = e.code } fs.writeFileSync(" + JSON.stringify(path.join(dir, marker)) + ", x)")
+  const main = path.join(dir, 'main.js')
+  fs.writeFileSync(main, "require('node:worker_threads').parentPort.postMessage('main ran')")
+  const nestedSource = (url) => "const { Worker, parentPort } = require('node:worker_threads'); const w = new Worker(new URL(" + JSON.stringify(url) + ")); w.on('message', (m) => parentPort.postMessage(m)); w.on('error', (e) => parentPort.postMessage('nested error: ' + e.message.split('\\\\n')[0])); w.on('exit', (c) => parentPort.postMessage('nested exit ' + c))"
+  const nestedFile = path.join(dir, 'nested.js')
+  fs.writeFileSync(nestedFile, nestedSource(leaks))
+  const start = (W, what, options) => new Promise((resolve) => {
+    const got = []
+    let w
+    try { w = new W(what, options) } catch (e) { return resolve({ refused: e.code }) }
+    w.on('message', (m) => got.push(m))
+    w.on('error', (e) => got.push({ error: e.name + ': ' + e.message.split('\\n')[0] }))
+    w.on('exit', (code) => { got.push({ exit: code }); resolve(got) })
+  })
+  const { Worker } = require('node:worker_threads')
+  // Without the guard, for comparison.
+  const plainRuns = (W) => Promise.all([plain, throws, syntax, exits].map((url) => start(W, new URL(url))))
+  const unguarded = await plainRuns(Worker)
+  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
+  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
+  const G = require('node:worker_threads').Worker
+  const read = (marker) => { const f = path.join(dir, marker); if (!fs.existsSync(f)) return 'no'; const v = fs.readFileSync(f, 'utf8'); fs.rmSync(f); return v }
+  const inTest = async (name, fn, marker) => {
+    const scope = engine.createTestScope(name, file)
+    const value = await engine.runInScope(scope, fn)
+    await kit.sleep(50)
+    engine.endScope(scope)
+    return { value, ran: marker ? read(marker) : undefined, violations: engine.violationsOf(scope).map((v) => v.event + ' ' + (v.origin || 'self')) }
+  }
+  const allowEval = () => core.allowAudit({ eval: true })
+  const r = { unguarded }
+  r.refused = await inTest('data: worker', () => start(G, new URL(leaks)))
+  r.leaks = await inTest('data: worker allowed', () => { allowEval(); return start(G, new URL(leaks)) })
+  r.allowedAll = await inTest('data: worker, all allowed', () => { core.allowAudit({ eval: true, net: [kit.EXTERNAL], exec: ['true'] }); return start(G, new URL(leaks)) })
+  r.same = await inTest('data: worker as unguarded', () => { allowEval(); return plainRuns(G) })
+  r.evalImport = await inTest('eval importing data:', () => { allowEval(); return start(G, 'import(' + JSON.stringify(leaks) + ')', { eval: true }) })
+  r.importFlag = await inTest('--import data:', () => start(G, main, { execArgv: ['--import', sideEffect('imported')] }), 'imported')
+  r.importFlagEq = await inTest('--import=data:', () => start(G, main, { execArgv: ['--import=' + sideEffect('imported')] }), 'imported')
+  r.importFlagAllowed = await inTest('--import data: allowed', () => { allowEval(); return start(G, main, { execArgv: ['--import', sideEffect('imported')] }) }, 'imported')
+  r.nestedFile = await inTest('nested in a file worker', () => { allowEval(); return start(G, nestedFile) })
+  r.nestedEval = await inTest('nested in an eval worker', () => { allowEval(); return start(G, nestedSource(leaks), { eval: true }) })
+  r.nestedData = await inTest('nested in a data: worker', () => { allowEval(); return start(G, new URL(module("const w = new (await import('node:worker_threads')).Worker(new URL(" + JSON.stringify(leaks) + ")); w.on('message', post)"))) })
+  r.nestedRefused = await inTest('nested refused', () => start(G, nestedFile))
+  r.unref = await inTest('unref', () => { allowEval(); const w = new G(new URL(plain)); w.unref(); w.ref(); return new Promise((resolve) => w.once('message', resolve)) })
+  await outside.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+  return r
+`
+
+describe.each(nodes)('a data: URL worker and data: modules in workers, on $label', ({ bin }) => {
+  let r: Probed
+  beforeAll(async () => {
+    r = (await probe<Probed>(bin, DATA_WORKER_PROBE, { timeout: 90_000, args: ['--no-warnings'] })).result
+  }, 120_000)
+  const leaked = { net: 'LEAKGATE_NET_BLOCKED', exec: 'LEAKGATE_EXEC_BLOCKED' }
+  const caught = ['net.connect worker', 'child_process.execFileSync worker']
+
+  test('refused at new Worker() without an eval allowance', () => {
+    expect(r.refused.value).toEqual({ refused: 'LEAKGATE_EVAL_BLOCKED' })
+    expect(r.refused.violations).toEqual(['new Worker(eval) self'])
+  })
+
+  test('allowed, it runs guarded: its connect and spawn are caught in the test', () => {
+    expect(r.leaks).toEqual({ value: [leaked, { exit: 0 }], violations: caught })
+    expect(r.allowedAll).toEqual({ value: [{ net: 'connected', exec: 'ran' }, { exit: 0 }], violations: [] })
+  })
+
+  test('allowed, it behaves as unguarded: messages, argv, error event, exit code, top-level await', () => {
+    expect(r.same.violations).toEqual([])
+    expect(r.same.value).toEqual(r.unguarded)
+    const [plain, throws, syntax, exits] = r.unguarded
+    expect(plain).toEqual([{ argv: [], evalp: false, url: 'data:' }, { exit: 0 }])
+    expect(throws).toEqual([{ error: 'TypeError: boom' }, { exit: 1 }])
+    expect(syntax[0].error).toMatch(/^SyntaxError/)
+    expect(exits).toEqual(['exiting', { exit: 7 }])
+  })
+
+  test('eval code importing a data: URL runs guarded', () => {
+    expect(r.evalImport).toEqual({ value: [leaked, { exit: 0 }], violations: caught })
+  })
+
+  test('an --import data: in its execArgv is code from a string, decided at new Worker()', () => {
+    for (const key of ['importFlag', 'importFlagEq']) {
+      expect(r[key].value, key).toEqual({ refused: 'LEAKGATE_EVAL_BLOCKED' })
+      expect(r[key].ran, key).toBe('no')
+      expect(r[key].violations, key).toEqual(['new Worker(--import data:) self'])
+    }
+    expect(r.importFlagAllowed.value).toEqual(['main ran', { exit: 0 }])
+    expect(r.importFlagAllowed.ran).toBe('LEAKGATE_EXEC_BLOCKED')
+    expect(r.importFlagAllowed.violations).toEqual(['child_process.execFileSync worker'])
+  })
+
+  test('nested data: workers run guarded, in a file, eval or data: worker', () => {
+    for (const key of ['nestedFile', 'nestedEval']) {
+      expect(r[key].value, key).toEqual([leaked, 'nested exit 0', { exit: 0 }])
+      expect(r[key].violations, key).toEqual(caught)
+    }
+    expect(r.nestedData.value).toEqual([leaked, { exit: 0 }])
+    expect(r.nestedData.violations).toEqual(caught)
+    // Refused by its constructor, which throws in the outer worker: that worker's 'error' event.
+    expect(r.nestedRefused.value).toEqual([
+      { error: expect.stringMatching(/^LeakgateError: blocked new Worker\(eval\) of /) },
+      { exit: 1 },
+    ])
+    expect(r.nestedRefused.violations).toEqual(['new Worker(eval) worker'])
+  })
+
+  test('ref and unref are untouched', () => {
+    expect(r.unref).toEqual({ value: { argv: [], evalp: false, url: 'data:' }, violations: [] })
+  })
+})
