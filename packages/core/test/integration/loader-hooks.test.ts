@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { VIOLATION_TRIPLE, workerEngine, workerFiles } from '../helpers/worker-probe.js'
 
 // Module loader hooks (issue 12.5). `module.register()` (Node 20.6+) runs hooks modules in Node's
 // loader thread, an internal worker that skips `--require` preloads: a hooks module's top level,
@@ -8,10 +9,9 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 // module given as a data: URL is code from a string. A message of the code's own that looks like
 // Node's register request is left as it is.
 
-const probeBody = (allow: string) => `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), { register } = require('node:module')
+const probeBody = (allow: string) => `${workerFiles('leakgate-loader-')}
+  const { register } = Module
   const { MessageChannel, receiveMessageOnPort } = require('node:worker_threads')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-loader-'))
   const hooks = path.join(dir, 'hooks.mjs')
   fs.writeFileSync(hooks, \`
     import net from 'node:net'
@@ -27,9 +27,7 @@ const probeBody = (allow: string) => `
     }
   \`)
   const outside = await kit.startTcp(kit.EXTERNAL)
-  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
-  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
-  const inTest = async (name, fn) => { const scope = engine.createTestScope(name, file); const value = await engine.runInScope(scope, fn); await kit.sleep(50); engine.endScope(scope); return { value, violations: engine.violationsOf(scope).map((v) => [v.event, v.origin || 'self', v.scope.test]) } }
+${workerEngine({ violation: VIOLATION_TRIPLE })}
   const replies = (port, count) => new Promise((resolve) => { const got = []; port.on('message', (m) => { got.push(m); if (got.length === count) { port.close(); resolve(got) } }) })
   const r = {}
   r.hooks = await inTest('loader hooks', async () => {

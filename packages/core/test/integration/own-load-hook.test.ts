@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { workerEngine, workerFiles } from '../helpers/worker-probe.js'
 
 // A project's own `module.registerHooks({ load })` transform (issue 12.5's false positive): what
 // a hook makes is decided as code generated where the hook was registered. A transform hook the
@@ -8,12 +9,9 @@ import { nodes, type Probed, probe } from '../helpers/probe.js'
 // registers that makes up source stays that test's code, refused under the same rule. Needs
 // `module.registerHooks` (Node 22.15+, 23.5+).
 
-const probeBody = (rules: string) => `
-  const fs = require('node:fs'), os = require('node:os'), path = require('node:path')
-  const Module = require('node:module')
+const probeBody = (rules: string) => `${workerFiles('leakgate-own-hook-')}
   if (typeof Module.registerHooks !== 'function') return { hooks: false }
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-own-hook-')))
-  const write = (file, text) => { fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true }); fs.writeFileSync(path.join(root, file), text); return path.join(root, file) }
+  const root = dir
   // A type-stripping transform, the shape of a TS/transform hook: the file's code, edited.
   const setup = write('test/setup.js', \`
     const Module = require('node:module')
@@ -30,21 +28,20 @@ const probeBody = (rules: string) => `
       const hooks = Module.registerHooks({ load: (url, context, next) => (url.endsWith('made-up.js') ? { format: 'commonjs', source: 'globalThis.madeUp = true; module.exports = 2', shortCircuit: true } : next(url, context)) })
       try { return require(file) } finally { hooks.deregister() }
     }\`)
-  const engine = core.install({ root, local: ['127.0.0.1', '::1'], sinkDir: path.join(root, 'sink'), allow: { eval: ${rules} } })
-  const file = engine.enterFile(testFile)
+${workerEngine({
+  install: `{ root, local: ['127.0.0.1', '::1'], sinkDir: path.join(root, 'sink'), allow: { eval: ${rules} } }`,
+  testFile: 'testFile',
+  settle: 0,
+  violation: 'v.event',
+  caught: "kit.describeError(e).code + ' ' + (e.event && e.event.suggestion)",
+})}
   const r = { hooks: true }
-  const inTest = async (name, fn) => {
-    const scope = engine.createTestScope(name, file)
-    let value
-    try { value = await engine.runInScope(scope, async () => fn()) } catch (e) { value = kit.describeError(e).code + ' ' + (e.event && e.event.suggestion) }
-    engine.endScope(scope)
-    r[name] = { value, events: engine.violationsOf(scope).map((v) => v.event) }
-  }
-  await inTest('plain require', () => require(write('src/plain.js', 'module.exports = 0')))
+  const record = async (name, fn) => { const { value, violations } = await inTest(name, fn); r[name] = { value, events: violations } }
+  await record('plain require', () => require(write('src/plain.js', 'module.exports = 0')))
   const { hooks } = require(setup)
-  await inTest('setup transform', () => require(write('src/answer.typed.js', 'const answer: number = 1; module.exports = answer')))
-  await inTest('test hook making up source', () => require(testFile).run(write('src/made-up.js', 'module.exports = 3')))
-  await inTest('plain require beside the transform', () => require(write('src/other.js', 'module.exports = 4')))
+  await record('setup transform', () => require(write('src/answer.typed.js', 'const answer: number = 1; module.exports = answer')))
+  await record('test hook making up source', () => require(testFile).run(write('src/made-up.js', 'module.exports = 3')))
+  await record('plain require beside the transform', () => require(write('src/other.js', 'module.exports = 4')))
   hooks.deregister()
   r.madeUp = globalThis.madeUp === true
   r.allowed = [...engine.recorder.pending.values()].map(({ record: v }) => v.event + ' ' + v.decision.rule + ' at ' + (v.callSite && v.callSite.file))

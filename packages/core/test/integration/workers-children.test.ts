@@ -1,14 +1,14 @@
 import fs from 'node:fs'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { VIOLATION_TRIPLE, workerEngine, workerFiles } from '../helpers/worker-probe.js'
 
 // A worker thread or a Node child process started by a test runs with the engine installed,
 // the same policy and the same scope (allowances included), and its violations reach the test.
 
-const PROBE = `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), cp = require('node:child_process')
+const PROBE = `${workerFiles('leakgate-children-')}
+  const cp = require('node:child_process')
   const { Worker } = require('node:worker_threads')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-children-'))
   const connectScript = path.join(dir, 'connect.js')
   fs.writeFileSync(connectScript, \`
     const net = require('node:net')
@@ -24,11 +24,9 @@ const PROBE = `
   \`)
   const outside = await kit.startTcp(kit.EXTERNAL)
   const CapturedWorker = Worker
-  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
-  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
+${workerEngine({ settle: 20, violation: VIOLATION_TRIPLE })}
   const runWorker = (script, options = {}) => new Promise((resolve) => { const w = new CapturedWorker(script, { workerData: { host: kit.EXTERNAL, port: outside.port }, ...options }); w.once('message', resolve); w.once('error', (e) => resolve('worker error: ' + e.message)) })
   const runChild = (env) => cp.spawnSync(process.execPath, [connectScript, kit.EXTERNAL, String(outside.port)], env ? { env } : {}).status
-  const inTest = async (name, fn) => { const scope = engine.createTestScope(name, file); const value = await engine.runInScope(scope, fn); await kit.sleep(20); engine.endScope(scope); return { value, violations: engine.violationsOf(scope).map((v) => [v.event, v.origin || 'self', v.scope.test]) } }
   const r = {}
   r.worker = await inTest('worker leaks', () => runWorker(connectScript))
   r.esmWorker = await inTest('esm worker leaks', () => runWorker(esmScript))
@@ -47,9 +45,8 @@ const PROBE = `
 
 // Installed by hand, with no sink directory given: children write into a temporary one, which
 // only this process reads (at the end of the child's scope) and which is gone when it exits.
-const NO_SINK_PROBE = `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), cp = require('node:child_process')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-nosink-'))
+const NO_SINK_PROBE = `${workerFiles('leakgate-nosink-')}
+  const cp = require('node:child_process')
   const script = path.join(dir, 'connect.js')
   fs.writeFileSync(script, "require('node:net').connect(Number(process.argv[3]), process.argv[2]).on('connect', function () { this.destroy() }).on('error', () => { process.exitCode = 3 })")
   const outside = await kit.startTcp(kit.EXTERNAL)
@@ -117,10 +114,9 @@ describe.each(nodes)('workers and children on $label', ({ bin }) => {
 // modules: every binding, and native compiles (`ModuleWrap`) below every patched export. It is
 // decided like process.binding (event `internalBinding`) as the thread or child enters the
 // test's context, in whatever spelling Node accepts; a parent that has them passes them on.
-const INTERNALS_PROBE = `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os'), cp = require('node:child_process')
+const INTERNALS_PROBE = `${workerFiles('leakgate-internals-')}
+  const cp = require('node:child_process')
   const { Worker } = require('node:worker_threads')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-internals-'))
   const script = path.join(dir, 'internals.js')
   fs.writeFileSync(script, \`
     const { isBuiltin } = require('node:module')
@@ -134,11 +130,9 @@ const INTERNALS_PROBE = `
     if (port) port.postMessage(compiled)
     else process.stdout.write(compiled)
   \`)
-  const engine = core.install({ sinkDir: path.join(dir, 'sink') })
-  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
+${workerEngine({ install: "{ sinkDir: path.join(dir, 'sink') }", settle: 20, violation: "[v.event, v.target, v.origin || 'self']" })}
   const runWorker = (execArgv) => new Promise((resolve) => { const w = new Worker(script, execArgv ? { execArgv } : {}); w.once('message', resolve); w.once('error', (e) => resolve('worker error: ' + e.message.split('\\n')[0])) })
   const runChild = (args) => { const c = cp.spawnSync(process.execPath, [...args, script], { encoding: 'utf8' }); return { status: c.status, out: c.stdout || c.stderr.split('\\n')[0] } }
-  const inTest = async (name, fn) => { const scope = engine.createTestScope(name, file); const value = await engine.runInScope(scope, fn); await kit.sleep(20); engine.endScope(scope); return { value, violations: engine.violationsOf(scope).map((v) => [v.event, v.target, v.origin || 'self']) } }
   const r = { parentHasInternals: require('node:module').isBuiltin('internal/test/binding') }
   r.worker = await inTest('worker', () => runWorker(['--expose-internals']))
   r.workerUnderscore = await inTest('worker, underscore', () => runWorker(['--expose_internals']))
@@ -205,9 +199,7 @@ describe.each(nodes)('a worker or child given --expose-internals, on $label', ({
 // as given. Loader hooks from a `data:` URL are code from a string, decided at `new Worker()`.
 // What stays open (docs/design.md): a hooks module file's own code, and a Worker captured
 // before install.
-const WORKER_PRELOADS_PROBE = `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-worker-preloads-'))
+const WORKER_PRELOADS_PROBE = `${workerFiles('leakgate-worker-preloads-')}
   const script = path.join(dir, 'main.js')
   fs.writeFileSync(script, "const w = require('node:worker_threads'); w.parentPort.postMessage({ ran: 'main ran', execArgv: process.execArgv, data: w.getEnvironmentData('leakgate:worker-context') === undefined ? 'none' : 'leaked', ts: typeof require.extensions['.ts'] })")
   // Each writes what \`new Function\` gave it (refused: the error's code) into its marker file.
@@ -226,10 +218,9 @@ const WORKER_PRELOADS_PROBE = `
   const connects = path.join(dir, 'connects.cjs')
   fs.writeFileSync(connects, "const fs = require('node:fs'); require('node:net').connect(" + outside.port + ", " + JSON.stringify(kit.EXTERNAL) + ").on('connect', function () { this.destroy(); fs.writeFileSync(" + JSON.stringify(path.join(dir, 'connects')) + ", 'connected') }).on('error', (e) => fs.writeFileSync(" + JSON.stringify(path.join(dir, 'connects')) + ", e.code))")
   const Captured = require('node:worker_threads').Worker
-  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
+${workerEngine({ violation: "v.event + ' ' + (v.origin || 'self') + ' ' + v.scope.test" })}
   core.tameRealm(globalThis)
   const { Worker } = require('node:worker_threads')
-  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
   const start = (W, execArgv) => new Promise((resolve) => {
     const w = new W(script, execArgv ? { execArgv } : {})
     let got = 'no message'
@@ -238,36 +229,32 @@ const WORKER_PRELOADS_PROBE = `
     w.once('exit', () => resolve(got))
   })
   const ran = (name) => fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : 'no'
-  const inTest = async (name, fn, marker) => {
-    const scope = engine.createTestScope(name, file)
-    const worker = await engine.runInScope(scope, () => kit.attempt(fn))
-    await kit.sleep(50)
-    engine.endScope(scope)
-    const violations = engine.violationsOf(scope).map((v) => v.event + ' ' + (v.origin || 'self') + ' ' + v.scope.test)
+  const inTestMarked = async (name, fn, marker) => {
+    const { value: worker, violations } = await inTest(name, () => kit.attempt(fn))
     return { worker, ran: marker ? ran(marker) : undefined, violations }
   }
   const r = {}
-  r.plainFunction = await inTest('plain', () => new Function('return 1'))
-  r.hooks = await inTest('data: hooks', () => start(Worker, ['--experimental-loader', hooks]), 'hooks')
-  r.hooksEq = await inTest('data: hooks, = form', () => start(Worker, ['--loader=' + hooks]), 'hooks')
-  r.hooksAllowed = await inTest('data: hooks allowed', () => { core.allowAudit({ eval: true }); return start(Worker, ['--experimental-loader', hooks]) }, 'hooks')
+  r.plainFunction = await inTestMarked('plain', () => new Function('return 1'))
+  r.hooks = await inTestMarked('data: hooks', () => start(Worker, ['--experimental-loader', hooks]), 'hooks')
+  r.hooksEq = await inTestMarked('data: hooks, = form', () => start(Worker, ['--loader=' + hooks]), 'hooks')
+  r.hooksAllowed = await inTestMarked('data: hooks allowed', () => { core.allowAudit({ eval: true }); return start(Worker, ['--experimental-loader', hooks]) }, 'hooks')
   fs.rmSync(path.join(dir, 'hooks'), { force: true })
-  r.hooksFile = await inTest('file hooks', () => start(Worker, ['--experimental-loader', hooksFile]), 'hooksFile')
-  r.required = await inTest('required', () => start(Worker, ['--require', required]), 'required')
+  r.hooksFile = await inTestMarked('file hooks', () => start(Worker, ['--experimental-loader', hooksFile]), 'hooksFile')
+  r.required = await inTestMarked('required', () => start(Worker, ['--require', required]), 'required')
   fs.rmSync(path.join(dir, 'required'))
-  r.requiredShort = await inTest('required, -r', () => start(Worker, ['-r', required]), 'required')
+  r.requiredShort = await inTestMarked('required, -r', () => start(Worker, ['-r', required]), 'required')
   fs.rmSync(path.join(dir, 'required'))
-  r.requiredAllowed = await inTest('required allowed', () => { core.allowAudit({ eval: true }); return start(Worker, ['--require=' + required]) }, 'required')
+  r.requiredAllowed = await inTestMarked('required allowed', () => { core.allowAudit({ eval: true }); return start(Worker, ['--require=' + required]) }, 'required')
   fs.rmSync(path.join(dir, 'required'))
-  r.connects = await inTest('connects', () => start(Worker, ['--require', connects]), 'connects')
+  r.connects = await inTestMarked('connects', () => start(Worker, ['--require', connects]), 'connects')
   fs.rmSync(path.join(dir, 'connects'))
-  r.connectsAllowed = await inTest('connects allowed', () => { core.allowAudit({ net: [kit.EXTERNAL] }); return start(Worker, ['--require', connects]) }, 'connects')
-  r.internals = await inTest('internals and a preload', () => start(Worker, ['--expose-internals', '--require', required]), 'required')
-  r.tsRegister = await inTest('ts register', () => start(Worker, ['--require', tsRegister, '--no-warnings']))
-  r.imported = await inTest('imported', () => start(Worker, ['--import', imported]), 'imported')
-  r.captured = await inTest('captured Worker', () => start(Captured, ['--require', required]), 'required')
+  r.connectsAllowed = await inTestMarked('connects allowed', () => { core.allowAudit({ net: [kit.EXTERNAL] }); return start(Worker, ['--require', connects]) }, 'connects')
+  r.internals = await inTestMarked('internals and a preload', () => start(Worker, ['--expose-internals', '--require', required]), 'required')
+  r.tsRegister = await inTestMarked('ts register', () => start(Worker, ['--require', tsRegister, '--no-warnings']))
+  r.imported = await inTestMarked('imported', () => start(Worker, ['--import', imported]), 'imported')
+  r.captured = await inTestMarked('captured Worker', () => start(Captured, ['--require', required]), 'required')
   fs.rmSync(path.join(dir, 'required'))
-  r.inherited = await inTest('nested worker inherits', () => new Promise((resolve) => {
+  r.inherited = await inTestMarked('nested worker inherits', () => new Promise((resolve) => {
     const nested = path.join(dir, 'nested.js')
     fs.writeFileSync(nested, "const { Worker, parentPort } = require('node:worker_threads'); const w = new Worker(" + JSON.stringify(script) + "); w.once('message', (m) => parentPort.postMessage(m)); w.once('error', (e) => parentPort.postMessage('nested error: ' + e.message))")
     const w = new Worker(nested, { execArgv: ['--require', required] })
@@ -369,9 +356,7 @@ describe.each(nodes)('a worker given preloads or loader hooks in its execArgv, o
 // argv, 'error' event and exit code, top-level await. So do an `--import data:` in a worker's
 // execArgv (decided at new Worker(), as Node 20 decides no data: import later), `eval: true` code
 // importing a data: URL, and nested workers of each kind.
-const DATA_WORKER_PROBE = `
-  const fs = require('node:fs'), path = require('node:path'), os = require('node:os')
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakgate-data-worker-'))
+const DATA_WORKER_PROBE = `${workerFiles('leakgate-data-worker-')}
   const outside = await kit.startTcp(kit.EXTERNAL)
   const module = (body) => 'data:text/javascript,' + encodeURIComponent("import { parentPort } from 'node:worker_threads'; import net from 'node:net'; import { execFileSync } from 'node:child_process'; const post = (m) => parentPort ? parentPort.postMessage(m) : require('node:fs').writeFileSync(" + JSON.stringify(path.join(dir, 'out')) + ", JSON.stringify(m)); " + body)
   const connect = "const net_ = await new Promise((resolve) => net.connect(" + outside.port + ", " + JSON.stringify(kit.EXTERNAL) + ").on('connect', function () { this.destroy(); resolve('connected') }).on('error', (e) => resolve(e.code)));"
@@ -399,17 +384,10 @@ const DATA_WORKER_PROBE = `
   // Without the guard, for comparison.
   const plainRuns = (W) => Promise.all([plain, throws, syntax, exits].map((url) => start(W, new URL(url))))
   const unguarded = await plainRuns(Worker)
-  const engine = core.install({ local: ['127.0.0.1', '::1'], sinkDir: path.join(dir, 'sink') })
-  const file = engine.enterFile(path.join(dir, 'suite.test.js'))
+${workerEngine()}
   const G = require('node:worker_threads').Worker
   const read = (marker) => { const f = path.join(dir, marker); if (!fs.existsSync(f)) return 'no'; const v = fs.readFileSync(f, 'utf8'); fs.rmSync(f); return v }
-  const inTest = async (name, fn, marker) => {
-    const scope = engine.createTestScope(name, file)
-    const value = await engine.runInScope(scope, fn)
-    await kit.sleep(50)
-    engine.endScope(scope)
-    return { value, ran: marker ? read(marker) : undefined, violations: engine.violationsOf(scope).map((v) => v.event + ' ' + (v.origin || 'self')) }
-  }
+  const inTestMarked = async (name, fn, marker) => ({ ...(await inTest(name, fn)), ran: read(marker) })
   const allowEval = () => core.allowAudit({ eval: true })
   const r = { unguarded }
   r.refused = await inTest('data: worker', () => start(G, new URL(leaks)))
@@ -417,9 +395,9 @@ const DATA_WORKER_PROBE = `
   r.allowedAll = await inTest('data: worker, all allowed', () => { core.allowAudit({ eval: true, net: [kit.EXTERNAL], exec: ['true'] }); return start(G, new URL(leaks)) })
   r.same = await inTest('data: worker as unguarded', () => { allowEval(); return plainRuns(G) })
   r.evalImport = await inTest('eval importing data:', () => { allowEval(); return start(G, 'import(' + JSON.stringify(leaks) + ')', { eval: true }) })
-  r.importFlag = await inTest('--import data:', () => start(G, main, { execArgv: ['--import', sideEffect('imported')] }), 'imported')
-  r.importFlagEq = await inTest('--import=data:', () => start(G, main, { execArgv: ['--import=' + sideEffect('imported')] }), 'imported')
-  r.importFlagAllowed = await inTest('--import data: allowed', () => { allowEval(); return start(G, main, { execArgv: ['--import', sideEffect('imported')] }) }, 'imported')
+  r.importFlag = await inTestMarked('--import data:', () => start(G, main, { execArgv: ['--import', sideEffect('imported')] }), 'imported')
+  r.importFlagEq = await inTestMarked('--import=data:', () => start(G, main, { execArgv: ['--import=' + sideEffect('imported')] }), 'imported')
+  r.importFlagAllowed = await inTestMarked('--import data: allowed', () => { allowEval(); return start(G, main, { execArgv: ['--import', sideEffect('imported')] }) }, 'imported')
   r.nestedFile = await inTest('nested in a file worker', () => { allowEval(); return start(G, nestedFile) })
   r.nestedEval = await inTest('nested in an eval worker', () => { allowEval(); return start(G, nestedSource(leaks), { eval: true }) })
   r.nestedData = await inTest('nested in a data: worker', () => { allowEval(); return start(G, new URL(module("const w = new (await import('node:worker_threads')).Worker(new URL(" + JSON.stringify(leaks) + ")); w.on('message', post)"))) })
