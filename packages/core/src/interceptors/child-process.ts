@@ -13,7 +13,7 @@ import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
 import { patchMethod, type Restore } from './patch.js'
 import { readSpawnCall, type SpawnCall, unrunnableCall } from './spawn-call.js'
-import { adopt, handOverOnExit } from './spawn-refusal.js'
+import { handOverOnExit, handOverSync, settle } from './spawn-refusal.js'
 
 const childProcess = process.getBuiltinModule('node:child_process')
 const fs = process.getBuiltinModule('node:fs')
@@ -295,13 +295,17 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
           })
           if (outcome.ok) return Reflect.apply(realSpawnSync, this, real)
           pendingSyncError = outcome.error
-          return Reflect.apply(realSpawnSync, this, unrunnableCall([options]))
+          const result = Reflect.apply(realSpawnSync, this, unrunnableCall([options]))
+          handOverSync(result, outcome.error, currentApi === 'execSync' || currentApi === 'execFileSync')
+          return result
         },
     )
   }
 
-  // Put our error in place of Node's EACCES on the exported sync functions (execSync calls the
-  // module-local spawnSync, so each export is wrapped).
+  // Name the API for the refusal's message, and leave spawnSync's result as Node's: `error` a
+  // data property again (handOverSync). No catch here: execSync and execFileSync throw our error
+  // from Node's own `throw err` (handOverSync), and an uncaught one is reported at that line, as
+  // Node's own failure is; a catch and rethrow here would put leakgate's line in that header.
   for (const name of ['spawnSync', 'execSync', 'execFileSync'] as const) {
     patchMethod<(...args: unknown[]) => unknown>(
       restores,
@@ -313,14 +317,9 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
           const outer = currentApi === undefined
           if (outer) currentApi = name
           try {
-            const result = Reflect.apply(real, this, args) as { error?: unknown } | undefined
-            if (pendingSyncError && result && typeof result === 'object' && result.error) {
-              result.error = adopt(pendingSyncError, result.error)
-            }
+            const result = Reflect.apply(real, this, args)
+            if (pendingSyncError) settle(result)
             return result
-          } catch (error) {
-            if (pendingSyncError) throw adopt(pendingSyncError, error)
-            throw error
           } finally {
             pendingSyncError = undefined
             if (outer) currentApi = undefined

@@ -27,6 +27,39 @@ export function adopt(ours: Error, theirs: unknown): Error {
 }
 
 /**
+ * A refused sync spawn: the binding's result, whose `error` (the errno) Node replaces with its
+ * ErrnoException, then reads back to add fields to it, return it (spawnSync) or throw it
+ * (execSync, execFileSync: `throw err` in node:child_process). `error` becomes an accessor that
+ * takes Node's error and hands back ours with its fields, so Node's own code throws ours: an
+ * uncaught refusal is reported at Node's line, as Node's own failure is. For execSync and
+ * execFileSync ours has a non-enumerable `error`, itself, before Node copies the result onto it
+ * (see adopt). `settle` makes `error` a data property again on a result the user gets.
+ */
+export function handOverSync(result: unknown, ours: Error, selfError: boolean): void {
+  if (!result || typeof result !== 'object') return
+  let value = (result as { error?: unknown }).error
+  Object.defineProperty(result, 'error', {
+    get: () => value,
+    set: (theirs: unknown) => {
+      value = theirs && typeof theirs === 'object' ? adopt(ours, theirs) : theirs
+      if (value === ours && selfError) {
+        Object.defineProperty(ours, 'error', { value: ours, enumerable: false, writable: true, configurable: true })
+      }
+    },
+    enumerable: true,
+    configurable: true,
+  })
+}
+
+/** `error` of a result handOverSync changed: a data property again, with its value. */
+export function settle(result: unknown): void {
+  if (!result || typeof result !== 'object') return
+  const own = Object.getOwnPropertyDescriptor(result, 'error')
+  if (!own?.get) return
+  Object.defineProperty(result, 'error', { value: own.get(), enumerable: true, writable: true, configurable: true })
+}
+
+/**
  * A refused async spawn: Node calls the handle's `onexit` with the errno on the next tick, and
  * `onexit` emits 'error' on the child. For that one call, the child's first 'error' carries our
  * error (a non-enumerable own `emit`, removed when `onexit` returns).
