@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url'
-import workerThreads, { MessagePort } from 'node:worker_threads'
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isModuleLoader } from '../trusted-operations.js'
@@ -9,6 +8,10 @@ import { patchMethod, type Restore, realOf } from './patch.js'
 import { checkCode } from './realm.js'
 
 const Module = process.getBuiltinModule('node:module')
+// The module's own exports object, not a default import: a bundler compiles a default import of a
+// builtin to a namespace copy (a getter per export, made at load).
+const workerThreads = process.getBuiltinModule('node:worker_threads')
+const { MessagePort } = workerThreads
 
 // Worker threads get fresh module instances and bindings: patches never cross into them. The
 // Worker constructor posts one `loadScript` message to the new thread, synchronously, through
