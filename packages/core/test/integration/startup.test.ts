@@ -100,3 +100,32 @@ console.log(JSON.stringify({ atInstall, after: labels('Agent.prototype.reuseSock
     expect(result).toEqual({ atInstall: [], after: [true], http: 'function' })
   })
 })
+
+// What a worker compiles: each entry point an adapter or a preload loads reads its own file and
+// the one runtime chunk (and rolldown's helpers), never the CLI's, the reports' or a chunk per
+// shared module (every file is a resolve, a read and a compile; 9 files for `@leakgate/core`
+// before the runtime was one chunk).
+describe('the files an entry point loads', () => {
+  const DIST = fileURLToPath(new URL('../../dist/', import.meta.url))
+  test.each(['index', 'session', 'register', 'preload'])('%s.cjs loads its file and the runtime chunk', (entry) => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const dist = ${JSON.stringify(DIST)}
+const before = new Set(Object.keys(require.cache))
+require(dist + ${JSON.stringify(`${entry}.cjs`)})
+console.log(JSON.stringify(Object.keys(require.cache).filter((f) => !before.has(f) && f.startsWith(dist)).map((f) => f.slice(dist.length))))`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 },
+    )
+    expect(result.status, result.stderr).toBe(0)
+    const files = JSON.parse(result.stdout) as string[]
+    expect(files).toContain(`${entry}.cjs`)
+    expect(files.some((f) => /^runtime-[\w-]+\.cjs$/.test(f))).toBe(true)
+    const others = files.filter(
+      (f) => !/^(?:index|session|register|preload)\.cjs$/.test(f) && !/^(?:rolldown-)?runtime-[\w-]+\.cjs$/.test(f),
+    )
+    expect(others).toEqual([])
+  })
+})
