@@ -91,8 +91,9 @@ export function installNet(engine: Engine, natives: Natives, restores: Restore[]
         // Read once: the values decided on are the values Node is handed (a getter on the
         // caller's options could answer differently the second time).
         const path = options.path
-        // Unix sockets and named pipes are this machine.
-        if (path !== undefined && path !== null) return Reflect.apply(realConnect, this, args)
+        // Unix sockets and named pipes are this machine. Node takes the pipe path for a truthy
+        // `path` only: an empty or false one connects over TCP to `host`, decided below.
+        if (path) return Reflect.apply(realConnect, this, args)
         const host: unknown = options.host
         const port: unknown = options.port
         // What Node would connect to or look up: `options.host || 'localhost'`. A name that is
