@@ -3,7 +3,7 @@ import { internalsExposed } from './interceptors/builtins.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { enteringLoaderThread } from './interceptors/module-loader.js'
 import { checkExposedInternals } from './interceptors/native-access.js'
-import { notePreloadedThread, WORKER_CONTEXT_KEY } from './interceptors/worker.js'
+import { LOADER_CONTEXT_KEY, notePreloadedThread, WORKER_CONTEXT_KEY } from './interceptors/worker.js'
 import { getEngine, installInterceptors, tameRealm } from './runtime.js'
 
 // Loaded with `--require` (NODE_OPTIONS) into workers and child processes, and by the adapters
@@ -76,12 +76,18 @@ export function enterLoaderThread(context: ChildContext): void {
 // A worker whose own execArgv has preloads: this module is first among them, and the context
 // came in the worker's environmentData, which Node assigns before it runs preloads. Taken out
 // again (and this preload out of process.execArgv), so the worker's code sees its options as given.
+// Such a worker's own loader thread (its execArgv's loader hooks) runs its preloads too, before
+// the hooks: the worker's thread hands the context on in that thread's environmentData.
 const threads = process.getBuiltinModule('node:worker_threads')
 const carried = threads.isMainThread ? undefined : threads.getEnvironmentData(WORKER_CONTEXT_KEY)
-if (carried !== undefined) {
+const carriedToLoader = threads.isMainThread ? undefined : threads.getEnvironmentData(LOADER_CONTEXT_KEY)
+if (carried !== undefined || carriedToLoader !== undefined) {
   threads.setEnvironmentData(WORKER_CONTEXT_KEY, undefined)
+  threads.setEnvironmentData(LOADER_CONTEXT_KEY, undefined)
   const argv = process.execArgv
   if (argv[0] === '--require' && argv[1] === getEngine().preloadPath) argv.splice(0, 2)
-  notePreloadedThread()
-  enterWorker(carried as ChildContext)
+  if (carried !== undefined) {
+    notePreloadedThread(carried as ChildContext)
+    enterWorker(carried as ChildContext)
+  } else enterLoaderThread(carriedToLoader as ChildContext)
 }

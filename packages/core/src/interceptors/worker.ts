@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { StackCapture } from '../attribution.js'
+import type { ChildContext } from '../child-context.js'
 import type { Engine } from '../engine.js'
 import { isModuleLoader } from '../trusted-operations.js'
 import { mayGuard } from './child-process.js'
@@ -39,13 +40,16 @@ const { MessagePort } = workerThreads
 // `environmentData`, which Node assigns before it runs preloads; the guard's preload takes it out
 // again and enters the context, so the test's preloads run guarded, in the test's scope. Loader
 // hooks in `execArgv` (`--loader`, `--experimental-loader`) start the worker's own loader thread
-// with them before anything the guard could register there: a `data:` URL is code from a string,
-// decided at `new Worker()`, as is an `--import` of one (Node 20 decides no data: import later).
+// with them, before anything the guard could register there; but that thread runs the worker's
+// preloads first (Node 20 to 26): given such flags, the worker gets the guard's `--require` too,
+// and the worker's thread adds the context to its loader thread's `loadScript` (its
+// `environmentData`), where the guard's preload enters it before the hooks load. A `data:` URL
+// there is code from a string, decided at `new Worker()`, as is an `--import` of one (Node 20
+// decides no data: import later).
 //
 // Cannot see: a worker started before install; what a loader thread started before install
 // does until a hooks module is registered after install; the preloads of a worker made by a
-// `Worker` captured before install; what a hooks module file in a worker's `execArgv` does; the
-// static imports of `eval: true` code in a worker given `--input-type=module` (run before the prelude).
+// `Worker` captured before install, or its loader hooks; the static imports of `eval: true` code in a worker given `--input-type=module` (run before the prelude).
 
 interface LoadScript {
   type: 'loadScript'
@@ -125,13 +129,18 @@ const realRegister = (
 
 /** The `environmentData` key that carries the context to the guard's preload in a worker. */
 export const WORKER_CONTEXT_KEY = 'leakgate:worker-context'
+/** The `environmentData` key that carries it on to the loader thread of such a worker. */
+export const LOADER_CONTEXT_KEY = 'leakgate:loader-context'
 /** A `Worker` being constructed with the guard's preload first in its options. */
 let preloading = false
 /** This thread is a worker the guard's preload entered: its workers inherit that preload. */
 let preloadedThread = false
+/** The context that preload entered: its loader thread (its execArgv's hooks) gets it too. */
+let preloadedContext: ChildContext | undefined
 
-export function notePreloadedThread(): void {
+export function notePreloadedThread(context: ChildContext): void {
   preloadedThread = true
+  preloadedContext = context
 }
 
 const PRELOAD_FLAGS = new Set(['--require', '-r'])
@@ -195,8 +204,12 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
           return Reflect.apply(real, this, [message, ...rest])
         }
         if (!engine.active || !isLoadScript(message) || message.isInternal) {
-          // Node's loader thread starting: its hooks are all registered after install.
-          if (engine.active && isLoadScript(message) && isLoaderThread(message)) noteLoaderThreadStart()
+          if (engine.active && isLoadScript(message) && isLoaderThread(message)) {
+            // Node's loader thread starting: its hooks are all registered after install.
+            noteLoaderThreadStart()
+            // A worker's own (its execArgv's hooks): it runs the guard's preload before them.
+            if (preloadedContext) return Reflect.apply(real, this, [withLoaderContext(message), ...rest])
+          }
           return Reflect.apply(real, this, [message, ...rest])
         }
         const dataUrl = dataUrlOf(message)
@@ -244,6 +257,13 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
   )
 }
 
+/** The loader thread's `loadScript` with this worker's context, for the guard's preload there. */
+function withLoaderContext(message: LoadScript): LoadScript {
+  const environmentData = new Map(message.environmentData ?? [])
+  environmentData.set(LOADER_CONTEXT_KEY, preloadedContext)
+  return { ...message, environmentData }
+}
+
 /**
  * The Worker's arguments with the guard's preload first in its execArgv, when the worker's own
  * options would run code before the guard's prelude; undefined when they are to go as they are.
@@ -263,7 +283,10 @@ function withPreload(engine: Engine, args: unknown[], skip: (...args: never[]) =
       if (!outcome.ok) throw outcome.error
     }
   }
-  if (flagValues(execArgv, PRELOAD_FLAGS).length === 0) return undefined
+  // Loader hooks run in the worker's own loader thread, which runs the worker's preloads first.
+  if (flagValues(execArgv, PRELOAD_FLAGS).length === 0 && flagValues(execArgv, LOADER_FLAGS).length === 0) {
+    return undefined
+  }
   if (!engine.childContext(engine.tracker.resolve())) return undefined
   // The test's options as they are (inherited properties too), with the guard's preload first.
   const execArgvFirst = ['--require', engine.preloadPath, ...execArgv]

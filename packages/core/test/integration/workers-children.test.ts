@@ -240,6 +240,16 @@ ${workerEngine({ violation: "v.event + ' ' + (v.origin || 'self') + ' ' + v.scop
   r.hooksAllowed = await inTestMarked('data: hooks allowed', () => { core.allowAudit({ eval: true }); return start(Worker, ['--experimental-loader', hooks]) }, 'hooks')
   fs.rmSync(path.join(dir, 'hooks'), { force: true })
   r.hooksFile = await inTestMarked('file hooks', () => start(Worker, ['--experimental-loader', hooksFile]), 'hooksFile')
+  fs.rmSync(path.join(dir, 'hooksFile'))
+  r.hooksFileEq = await inTestMarked('file hooks, --loader=', () => start(Worker, ['--loader=' + hooksFile]), 'hooksFile')
+  fs.rmSync(path.join(dir, 'hooksFile'))
+  r.hooksFileAllowed = await inTestMarked('file hooks allowed', () => { core.allowAudit({ eval: true }); return start(Worker, ['--experimental-loader', hooksFile]) }, 'hooksFile')
+  const connectsHooks = path.join(dir, 'connects.mjs')
+  fs.writeFileSync(connectsHooks, "import { createRequire } from 'node:module'; createRequire(import.meta.url)(" + JSON.stringify(connects) + ")")
+  r.hooksFileConnects = await inTestMarked('file hooks connect', () => start(Worker, ['--experimental-loader', connectsHooks]), 'connects')
+  fs.rmSync(path.join(dir, 'connects'))
+  r.hooksFileConnectsAllowed = await inTestMarked('file hooks connect allowed', () => { core.allowAudit({ net: [kit.EXTERNAL] }); return start(Worker, ['--experimental-loader', connectsHooks]) }, 'connects')
+  fs.rmSync(path.join(dir, 'connects'))
   r.required = await inTestMarked('required', () => start(Worker, ['--require', required]), 'required')
   fs.rmSync(path.join(dir, 'required'))
   r.requiredShort = await inTestMarked('required, -r', () => start(Worker, ['-r', required]), 'required')
@@ -343,8 +353,29 @@ describe.each(nodes)('a worker given preloads or loader hooks in its execArgv, o
     ])
   })
 
-  test('still open (docs/design.md): a hooks module file, and a Worker captured before install', () => {
-    expect(r.hooksFile.ran).toBe('function')
+  test("a hooks module file runs guarded in the worker's loader thread, in the test scope", () => {
+    // The loader thread runs the worker's preloads before its hooks: the guard's is first.
+    for (const [key, name] of [
+      ['hooksFile', 'file hooks'],
+      ['hooksFileEq', 'file hooks, --loader='],
+    ] as const) {
+      expect(r[key].ran, key).toBe('LEAKGATE_EVAL_BLOCKED')
+      expect(r[key].violations, key).toEqual([`Function worker ${name}`])
+    }
+    expect(r.hooksFileConnects.ran).toBe('LEAKGATE_NET_BLOCKED')
+    expect(r.hooksFileConnects.violations).toEqual(['net.connect worker file hooks connect'])
+  })
+
+  test('allowed, a hooks module file does what it does without the guard; the CommonJS entry loads as given', () => {
+    expect(r.hooksFileAllowed.ran).toBe('function')
+    expect(r.hooksFileAllowed.violations).toEqual([])
+    expect(r.hooksFileConnectsAllowed.ran).toBe('connected')
+    expect(r.hooksFileConnectsAllowed.violations).toEqual([])
+    expect(r.hooksFile.worker).toEqual(given(['--experimental-loader', expect.stringMatching(/hooks\.mjs$/)]))
+    expect(r.hooksFileEq.worker).toEqual(given([expect.stringMatching(/^--loader=.*hooks\.mjs$/)]))
+  })
+
+  test('still open (docs/design.md): a Worker captured before install', () => {
     expect(r.captured.ran).toBe('function')
   })
 })
