@@ -31,6 +31,17 @@ export function hasVfs(bin: string): boolean {
   return out.status === 0 && out.stdout.trim() === 'object'
 }
 
+/** A real native addon from the dev dependencies (@swc/core ships one per platform). */
+export function findAddon(): string | undefined {
+  const scope = path.resolve(here, '../../../../node_modules/@swc')
+  for (const entry of fs.existsSync(scope) ? fs.readdirSync(scope) : []) {
+    if (!entry.startsWith('core-')) continue
+    const file = fs.readdirSync(path.join(scope, entry)).find((name) => name.endsWith('.node'))
+    if (file) return path.join(scope, entry, file)
+  }
+  return undefined
+}
+
 /** True inside the fresh network namespace the test command creates (documentation addresses are safe). */
 export const isolated = process.env.LEAKGATE_NETNS === '1'
 

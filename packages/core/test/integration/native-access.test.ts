@@ -1,21 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { findAddon, nodes, type Probed, probe } from '../helpers/probe.js'
 
 // Ways around every other layer, audited as exec events: native addons (process.dlopen),
 // process.binding, and node:ffi on Node 26.
-
-/** A real native addon from the dev dependencies (@swc/core ships one per platform). */
-function findAddon(): string | undefined {
-  const scope = path.resolve(import.meta.dirname, '../../../../node_modules/@swc')
-  for (const entry of fs.existsSync(scope) ? fs.readdirSync(scope) : []) {
-    if (!entry.startsWith('core-')) continue
-    const file = fs.readdirSync(path.join(scope, entry)).find((name) => name.endsWith('.node'))
-    if (file) return path.join(scope, entry, file)
-  }
-  return undefined
-}
 
 const addon = findAddon()
 

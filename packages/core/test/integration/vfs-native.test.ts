@@ -1,7 +1,5 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
+import { findAddon, hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
 import { scopedProbe } from '../helpers/scoped-probe.js'
 
 // Node 26's `node:vfs` (`--experimental-vfs`): the first mount replaces `process.dlopen` with
@@ -12,17 +10,6 @@ import { scopedProbe } from '../helpers/scoped-probe.js'
 // as it does without the guard. A test's own replacement of `process.dlopen`, before or while a
 // VFS is mounted, is still LEAKGATE_TAMPERED, and after the repair the VFS still loads addons.
 // Without the flag (and on Node versions with no `node:vfs`) there is nothing to run.
-
-/** A real native addon from the dev dependencies (@swc/core ships one per platform). */
-function findAddon(): string | undefined {
-  const scope = path.resolve(import.meta.dirname, '../../../../node_modules/@swc')
-  for (const entry of fs.existsSync(scope) ? fs.readdirSync(scope) : []) {
-    if (!entry.startsWith('core-')) continue
-    const file = fs.readdirSync(path.join(scope, entry)).find((name) => name.endsWith('.node'))
-    if (file) return path.join(scope, entry, file)
-  }
-  return undefined
-}
 
 const addon = findAddon()
 
