@@ -31,16 +31,23 @@ const READ_NAMES = [
 
 /** The patches that must stay in place while the guard is armed, checked and repaired on demand. */
 export class GuardedPatches {
-  /** The interceptors' restores. */
+  /**
+   * The interceptors' restores: the engine's own list, not a copy. Some patches are made after
+   * install (net.ts patches http's Agent at the first connect after `node:http` loaded), and each
+   * must be checked like those made at install.
+   */
   #interceptors: readonly Restore[] = []
   /** Per tamed realm: its Function family and eval patches. */
   readonly #realms = new WeakMap<object, readonly Restore[]>()
   /** Per tamed realm: its Object.prototype, as it was when tamed. */
   readonly #prototypes = new WeakMap<object, object>()
 
-  /** Remembers the interceptors' restores (after installing) as what must stay in place. */
+  /**
+   * Keeps the list the interceptors push their restores onto (after installing) as what must stay
+   * in place: the list itself, so that a patch pushed onto it later is checked too.
+   */
   keepInterceptors(restores: readonly Restore[]): void {
-    this.#interceptors = restores.slice()
+    this.#interceptors = restores
   }
 
   /** Uninstalled: the interceptors' patches are gone on purpose. */
