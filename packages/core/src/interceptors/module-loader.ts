@@ -91,6 +91,29 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
+/** `filename`'s text (no BOM) as `readFileSync` (a captured real one) reads it; undefined when it cannot. */
+function fileText(readFileSync: typeof fs.readFileSync, filename: string): string | undefined {
+  try {
+    return stripBom(Reflect.apply(readFileSync, fs, [filename, 'utf8']) as string)
+  } catch {
+    return undefined
+  }
+}
+
+/** Decides `code`, compiled through the module system, as `event` (realm.ts checkCode); throws the refusal. */
+function decideCode(
+  engine: Engine,
+  event: string,
+  code: string,
+  args: readonly unknown[],
+  skip: Skip,
+  stack?: StackCapture,
+  untrusted = false,
+): void {
+  const outcome = checkCode(engine, event, code, args, skip, stack, untrusted ? { untrusted } : {})
+  if (!outcome.ok) throw outcome.error
+}
+
 // Node 26's `node:vfs` mounts every virtual file system at `${os.devNull}/vfs/<id>`, a path no
 // real file can have (`os.devNull` is a device: it has no children), and its loader reads a module
 // there through the VFS, not through the public `fs.readFileSync` (the fast path never sees it)
@@ -156,11 +179,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
   const realReadFile = fs.readFileSync
   const ownContent = (filename: string): string | undefined => {
     if (isVirtualFile(filename)) return undefined // the public fs reads the VFS there: no real file
-    try {
-      return stripBom(Reflect.apply(realReadFile, fs, [filename, 'utf8']) as string)
-    } catch {
-      return undefined
-    }
+    return fileText(realReadFile, filename)
   }
 
   // The module loading now (its own load() is running), and the text last read for a file
@@ -276,10 +295,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
         if (engine.active) {
           const wrapped = changedWrapper(String(content))
           if (wrapped !== undefined) {
-            const outcome = checkCode(engine, 'Module.wrap', wrapped, [filename], _compile as Skip, undefined, {
-              untrusted: true,
-            })
-            if (!outcome.ok) throw outcome.error
+            decideCode(engine, 'Module.wrap', wrapped, [filename], _compile as Skip, undefined, true)
           } else if (this === loading) {
             const read = loaderRead.text
             const readFrom = loaderRead.file
@@ -290,16 +306,13 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
             const isLoad = isVirtualFile(filename)
               ? takeVirtualLoad(this, filename, content)
               : nodeRead || compilesOwnFile(content, filename, _compile as Skip)
-            if (!isLoad) {
-              const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
-              if (!outcome.ok) throw outcome.error
-            }
+            if (!isLoad) decideCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
           } else {
             // Called by hand: Node's own operations and the frameworks are the exceptions.
             const stack = new StackCapture(engine.filter, _compile as Skip, 3)
             const caller = stack.rawFrame(0)
             if (caller && !engine.filter.isInternal(caller.file) && !isTrusted(engine, stack, content, filename)) {
-              const outcome = checkCode(
+              decideCode(
                 engine,
                 'Module._compile',
                 String(content),
@@ -307,7 +320,6 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
                 _compile as Skip,
                 new StackCapture(engine.filter, _compile as Skip),
               )
-              if (!outcome.ok) throw outcome.error
             }
           }
         }
@@ -348,8 +360,7 @@ function installLoadHooks(
   }
 
   function decideSource(event: string, url: string, source: unknown, skip: Skip, stack?: StackCapture): void {
-    const outcome = checkCode(engine, event, sourceText(source), [url], skip, stack, { untrusted: true })
-    if (!outcome.ok) throw outcome.error
+    decideCode(engine, event, sourceText(source), [url], skip, stack, true)
   }
 
   // This thread's own hooks, registered at install: later ones run before them. Their load is the
@@ -543,18 +554,9 @@ export function guardModuleClass(engine: Engine, ModuleClass: unknown): () => vo
       if (
         !isTrustedOperation(stack, engine.filter, typeof content === 'string' ? content : String(content), filename)
       ) {
-        let own: string | undefined
-        try {
-          own =
-            typeof filename === 'string'
-              ? stripBom(Reflect.apply(loadedReadFileSync, fs, [filename, 'utf8']) as string)
-              : undefined
-        } catch {
-          own = undefined
-        }
+        const own = typeof filename === 'string' ? fileText(loadedReadFileSync, filename) : undefined
         if (typeof content !== 'string' || own !== stripBom(content)) {
-          const outcome = checkCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
-          if (!outcome.ok) throw outcome.error
+          decideCode(engine, 'Module._compile', String(content), [filename], _compile as Skip)
         }
       }
     }

@@ -55,6 +55,30 @@ function checkNative(
   })
 }
 
+/**
+ * How a library file is named when it may belong to a package: relative to the project root, and
+ * allowed by a `{ from }` rule naming its package (`process.dlopen`, `sqlite.loadExtension`).
+ */
+function ownedLibrary(engine: Engine, file: string): Partial<CheckRequest> {
+  const owner = packageOf(file)
+  return {
+    target: relativeTo(engine.policy.root, file),
+    suggestion: owner ? `{ from: '${owner}' }` : `'${file}'`,
+    ...(owner ? { packages: [owner] } : {}),
+  }
+}
+
+/**
+ * Decides opening the native library `file` as `event` (fail closed: decideSafely), named by its
+ * package when `owned` (ownedLibrary); throws the refusal.
+ */
+function decideLibrary(engine: Engine, event: string, file: string, skip: Skip, owned = false): void {
+  const outcome = decideSafely(engine, 'exec', event, skip, () =>
+    checkNative(engine, event, file, [], skip, owned ? ownedLibrary(engine, file) : {}),
+  )
+  if (!outcome.ok) throw outcome.error
+}
+
 export function installNativeAccess(engine: Engine, restores: Restore[]): void {
   const proc = process as unknown as Record<string, unknown>
 
@@ -74,20 +98,7 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
           passing = undefined
           return Reflect.apply(realDlopen, this, [module, file, ...rest])
         }
-        const outcome = decideSafely(engine, 'exec', 'process.dlopen', dlopen, () => {
-          const owner = packageOf(file)
-          return engine.check({
-            category: 'exec',
-            event: 'process.dlopen',
-            target: relativeTo(engine.policy.root, file),
-            decide: { category: 'exec', commands: [{ file, args: [] }] },
-            args: [file],
-            suggestion: owner ? `{ from: '${owner}' }` : `'${file}'`,
-            skip: dlopen,
-            ...(owner ? { packages: [owner] } : {}),
-          })
-        })
-        if (!outcome.ok) throw outcome.error
+        decideLibrary(engine, 'process.dlopen', file, dlopen, true)
         const outer = passing
         passing = { module, file }
         try {
@@ -224,15 +235,7 @@ function installSqlite(engine: Engine, restores: Restore[]): void {
           // are left to Node, in its own words, with no event. Its state checks come before its
           // path check, so a call with a path it refuses tells whether this one reaches the load.
           if (engine.active && typeof path === 'string' && !refusedBeforeLoad(realLoad, this)) {
-            const outcome = decideSafely(engine, 'exec', 'sqlite.loadExtension', loadExtension, () => {
-              const owner = packageOf(path)
-              return checkNative(engine, 'sqlite.loadExtension', path, [], loadExtension, {
-                target: relativeTo(engine.policy.root, path),
-                suggestion: owner ? `{ from: '${owner}' }` : `'${path}'`,
-                ...(owner ? { packages: [owner] } : {}),
-              })
-            })
-            if (!outcome.ok) throw outcome.error
+            decideLibrary(engine, 'sqlite.loadExtension', path, loadExtension, true)
           }
           return Reflect.apply(realLoad, this, [path, ...rest])
         },
@@ -330,10 +333,7 @@ function installFfi(engine: Engine, restores: Restore[]): void {
       (realDlopen) =>
         function dlopen(this: unknown, library: unknown, ...rest: unknown[]) {
           if (engine.active && (typeof library === 'string' || library === null)) {
-            const outcome = decideSafely(engine, 'exec', 'ffi.dlopen', dlopen, () =>
-              checkNative(engine, 'ffi.dlopen', libraryName(library), [], dlopen),
-            )
-            if (!outcome.ok) throw outcome.error
+            decideLibrary(engine, 'ffi.dlopen', libraryName(library), dlopen)
           }
           return Reflect.apply(realDlopen, this, [library, ...rest])
         },
@@ -345,10 +345,7 @@ function installFfi(engine: Engine, restores: Restore[]): void {
       construct(target, args, newTarget): object {
         const library: unknown = args[0]
         if (engine.active && (typeof library === 'string' || library === null)) {
-          const outcome = decideSafely(engine, 'exec', 'ffi.DynamicLibrary', guarded as never, () =>
-            checkNative(engine, 'ffi.DynamicLibrary', libraryName(library), [], guarded as never),
-          )
-          if (!outcome.ok) throw outcome.error
+          decideLibrary(engine, 'ffi.DynamicLibrary', libraryName(library), guarded as never)
         }
         return Reflect.construct(target, args, newTarget === guarded ? target : newTarget)
       },
