@@ -91,3 +91,19 @@ export async function probe<T = Record<string, unknown>>(
 /** What a probe reports: plain JSON, read loosely by the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: probe results are free-form JSON
 export type Probed = Record<string, any>
+
+/**
+ * Runs a probe twice at once with the given Node: `body('')`, what the guard refuses, and
+ * `body(allow)` with every code generation allowed first, what the rule lets run.
+ */
+export async function evalProbes(
+  bin: string,
+  body: (allow: string) => string,
+  options: { args?: string[] } = {},
+): Promise<{ refused: Probed; allowed: Probed }> {
+  const [refused, allowed] = await Promise.all([
+    probe<Probed>(bin, body(''), { ...options, timeout: 90_000 }),
+    probe<Probed>(bin, body('core.allowAudit({ eval: true })'), { ...options, timeout: 90_000 }),
+  ])
+  return { refused: refused.result, allowed: allowed.result }
+}

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { evalProbes, nodes, type Probed } from '../helpers/probe.js'
 import { scopedProbe } from '../helpers/scoped-probe.js'
 
 // The require() fast path (issue 12, the cost of a require): `Module.prototype._compile` handed,
@@ -125,12 +125,7 @@ describe.each(nodes)('the require() fast path trusts only what Node read, on $la
   let refused: Probed
   let allowed: Probed
   beforeAll(async () => {
-    const [a, b] = await Promise.all([
-      probe(bin, probeBody(''), { timeout: 90_000 }),
-      probe(bin, probeBody('core.allowAudit({ eval: true })'), { timeout: 90_000 }),
-    ])
-    refused = a.result
-    allowed = b.result
+    ;({ refused, allowed } = await evalProbes(bin, probeBody))
   }, 120_000)
 
   const reached = (name: string) => (refused[name] as { value: unknown }).value !== 'not reached'

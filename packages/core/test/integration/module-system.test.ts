@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { nodes, type Probed, probe } from '../helpers/probe.js'
+import { evalProbes, nodes, type Probed } from '../helpers/probe.js'
 import { scopedProbe } from '../helpers/scoped-probe.js'
 
 // Code from strings through the module system (issue 12.5). Loading a module compiles a real
@@ -176,12 +176,7 @@ describe.each(nodes)('code from strings through the module system on $label', ({
   let refused: Probed
   let allowed: Probed
   beforeAll(async () => {
-    const [a, b] = await Promise.all([
-      probe(bin, probeBody(''), { timeout: 90_000 }),
-      probe(bin, probeBody('core.allowAudit({ eval: true })'), { timeout: 90_000 }),
-    ])
-    refused = a.result
-    allowed = b.result
+    ;({ refused, allowed } = await evalProbes(bin, probeBody))
   }, 120_000)
 
   const present = (name: string) => refused[name] !== undefined

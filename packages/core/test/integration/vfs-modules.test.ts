@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
+import { evalProbes, hasVfs, nodes, type Probed, probe } from '../helpers/probe.js'
 import { scopedProbe } from '../helpers/scoped-probe.js'
 
 // Node 26's `node:vfs` (`--experimental-vfs`): a module served by a virtual file system holds what
@@ -96,13 +96,11 @@ describe.each(nodes)('node:vfs modules are code from a string on $label', ({ bin
   let flagless: Probed
   beforeAll(async () => {
     const args = vfs ? ['--experimental-vfs'] : []
-    const [a, b, c] = await Promise.all([
-      probe(bin, probeBody(''), { args, timeout: 90_000 }),
-      probe(bin, probeBody('core.allowAudit({ eval: true })'), { args, timeout: 90_000 }),
+    const [pair, c] = await Promise.all([
+      evalProbes(bin, probeBody, { args }),
       probe(bin, probeBody(''), { timeout: 90_000 }),
     ])
-    refused = a.result
-    allowed = b.result
+    ;({ refused, allowed } = pair)
     flagless = c.result
   }, 120_000)
 
