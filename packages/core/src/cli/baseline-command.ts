@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { MAX_EVENTS_PER_TEST } from '../limits.js'
 import { BASELINE_FILE, readBaseline, updateBaseline, writeBaseline } from '../report/baseline.js'
 import { droppedViolations } from '../report/cap.js'
-import { plural, safeText } from '../report/display.js'
+import { describePlace, plural, safeText } from '../report/display.js'
 import { inputBudget } from '../report/json-file.js'
 import { parseCommandArgs, stringValue } from './args.js'
 import { BASELINE_HELP } from './help.js'
@@ -41,9 +41,7 @@ export function runBaseline(args: readonly string[], io: CliIo): number {
   const previous = exists ? readBaseline(target, output, budget) : undefined
   const update = updateBaseline(report, previous, { prune: values.prune === true })
   const show = (entry: { category: string; target: string; file?: string; test?: string }) =>
-    safeText(
-      `${entry.category} ${JSON.stringify(entry.target)} in ${[entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'}`,
-    )
+    safeText(`${entry.category} ${JSON.stringify(entry.target)} in ${describePlace(entry)}`)
   // A line per change, up to a point: the file itself (and its diff) lists every entry.
   const list = (entries: readonly Parameters<typeof show>[0][], sign: string) => {
     for (const entry of entries.slice(0, LISTED_CHANGES)) io.stdout(`  ${sign} ${show(entry)}\n`)

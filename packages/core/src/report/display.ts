@@ -87,3 +87,11 @@ function suggestRule(event: ReportEvent): string {
 
 /** How a test names its file when it has none (a global setup, a process outside the run). */
 export const NO_FILE = '(outside any test file)'
+
+/** `test/api.test.ts > client > fetches`: where a baseline entry or a capped test is, or NO_FILE. */
+export function describePlace(entry: {
+  readonly file?: string | undefined
+  readonly test?: string | undefined
+}): string {
+  return [entry.file, entry.test].filter(Boolean).join(' > ') || NO_FILE
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { violationFacts } from '../message.js'
-import { describeScope, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
+import { describePlace, describeScope, plural, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
 import { type Gate, newViolationCount } from './gate.js'
 import { describeTests, groupLeaks, type LeakGroup } from './leaks.js'
 import type { ReportEvent } from './model.js'
@@ -141,7 +141,7 @@ export function formatGithub(gate: Gate, options: GithubOptions): string {
     )
   }
   for (const entry of gate.stale) {
-    const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+    const where = describePlace(entry)
     out.push(
       workflowCommand(
         'notice',

@@ -1,5 +1,5 @@
 import { breakdown, describeRuns, describeVia } from './breakdown.js'
-import { describeSite, plural, safeText } from './display.js'
+import { describePlace, describeSite, plural, safeText } from './display.js'
 import { allowedCount, countOf, type Gate, newViolationCount } from './gate.js'
 import { describeTests, groupAllowed, groupLeaks, type LeakGroup } from './leaks.js'
 import { describeIncomplete, INCOMPLETE_HINT, incompleteHeadline } from './text.js'
@@ -98,7 +98,7 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
       '|---|--:|--:|--:|',
     )
     for (const entry of gate.dropped.slice(0, limit)) {
-      const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+      const where = describePlace(entry)
       out.push(`| ${cell(where)} | ${entry.violations} | ${entry.allowed} | ${entry.events} |`)
     }
     if (gate.dropped.length > limit) out.push(`| … ${gate.dropped.length - limit} more | | | |`)
@@ -116,7 +116,7 @@ export function formatMarkdown(gate: Gate, options: MarkdownOptions = {}): strin
       '',
     )
     for (const entry of gate.stale.slice(0, limit)) {
-      const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+      const where = describePlace(entry)
       out.push(
         `- ${entry.category} ${code(entry.target)} in ${cell(where)}${entry.package ? ` via ${code(entry.package)}` : ''}`,
       )

@@ -3,7 +3,15 @@ import { pathToFileURL } from 'node:url'
 import type { Category } from '../events.js'
 import { VERSION } from '../version.js'
 import { describeProblem } from './coverage.js'
-import { describeScope, describeSite, rootOf, safeText, suggestAllowance, workspacePath } from './display.js'
+import {
+  describePlace,
+  describeScope,
+  describeSite,
+  rootOf,
+  safeText,
+  suggestAllowance,
+  workspacePath,
+} from './display.js'
 import { fingerprintOf } from './fingerprint.js'
 import type { Gate } from './gate.js'
 import type { ReportEvent } from './model.js'
@@ -183,7 +191,7 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
       const count = entry.byCategory[category]?.violations ?? 0
       if (count === 0) continue
       const { rule, index } = indexOf({ category })
-      const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+      const where = describePlace(entry)
       const run = gate.report.runs.find((candidate) => candidate.framework === entry.framework) ?? gate.report.runs[0]
       const file = entry.file ? workspacePath(entry.file, run?.root, options.workspace) : undefined
       const fingerprint = createHash('sha256')

@@ -3,7 +3,7 @@ import { type StyleName, style } from '../style.js'
 import { breakdown, describeRuns, describeVia } from './breakdown.js'
 import type { DroppedEvents } from './cap.js'
 import { describeProblem } from './coverage.js'
-import { describeScope, plural, safeText, suggestAllowance } from './display.js'
+import { describePlace, describeScope, plural, safeText, suggestAllowance } from './display.js'
 import { allowedCount, countOf, type Gate, type GateIncomplete, newViolationCount } from './gate.js'
 import { describeTests, groupAllowed, groupLeaks, type LeakGroup } from './leaks.js'
 import type { ReportEvent } from './model.js'
@@ -42,14 +42,14 @@ export function describeEvent(event: ReportEvent): string {
 }
 
 function describeEntry(entry: { category: string; target: string; file?: string; test?: string; package?: string }) {
-  const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+  const where = describePlace(entry)
   const via = entry.package ? ` via ${entry.package}` : ''
   return `${entry.category} ${JSON.stringify(entry.target)} in ${where}${via}`
 }
 
 /** `tests/a.test.js > loops: 9900 more violations (net 9900), 12 allowed events, in 9912 groups` */
 export function describeDropped(entry: DroppedEvents): string {
-  const where = [entry.file, entry.test].filter(Boolean).join(' > ') || '(outside any test file)'
+  const where = describePlace(entry)
   const parts: string[] = []
   if (entry.violations > 0) {
     const categories = (['net', 'exec', 'eval', 'tamper'] as const)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { suggestAllowance } from '../../../src/report/display.js'
+import { describePlace, suggestAllowance } from '../../../src/report/display.js'
 import type { ReportEvent } from '../../../src/report/model.js'
 
 const event: ReportEvent = {
@@ -34,5 +34,16 @@ describe('suggestAllowance', () => {
     expect(suggestAllowance(event)).toBe("allow: { eval: [{ from: 'depd' }] } (in the config)")
     const project = { ...event, callSite: { file: 'src/app.js', line: 2, column: 1 } }
     expect(suggestAllowance(project)).toBe("allow: { eval: [{ from: 'depd' }] } (in the config)")
+  })
+})
+
+describe('describePlace', () => {
+  test('a baseline entry or a capped test: its file and test, the file alone, or outside any file', () => {
+    expect(describePlace({ file: 'tests/a.test.js', test: 'client > fetches' })).toBe(
+      'tests/a.test.js > client > fetches',
+    )
+    expect(describePlace({ file: 'tests/a.test.js' })).toBe('tests/a.test.js')
+    expect(describePlace({ test: 'global setup' })).toBe('global setup')
+    expect(describePlace({})).toBe('(outside any test file)')
   })
 })
