@@ -9,6 +9,7 @@ import { decideUnreadable } from './fail-closed.js'
 import { decidedDataModules, guardDataModules, installModuleLoader } from './module-loader.js'
 import { type Natives, quietBinding } from './natives.js'
 import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
+import { raise } from './raise.js'
 import { checkCode } from './realm.js'
 import { Trampolines } from './trampoline.js'
 
@@ -105,7 +106,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
             const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack, {
               untrusted: true,
             })
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
           }
         }
         const script = Reflect.construct(target, args, newTarget) as object
@@ -175,7 +176,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
             const outcome = checkCode(engine, 'vm.compileFunction', source, [code, list], compileFunction, stack, {
               untrusted: true,
             })
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
           }
         }
         codegen.compileDepth++
@@ -231,7 +232,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
               stack,
               { untrusted: true },
             )
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
           }
         }
         const module = Reflect.construct(target, args, newTarget === guarded ? target : newTarget)
@@ -329,12 +330,12 @@ function installInspector(engine: Engine, restores: Restore[]): void {
           const parsed = parseMessage(text)
           if (!parsed) {
             const outcome = decideUnreadable(engine, 'eval', 'inspector', dispatch, 'the inspector message is not JSON')
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
             return Reflect.apply(real, this, [text])
           }
           for (const [method, code] of inspectorCode(parsed.method, parsed.params)) {
             const outcome = checkCode(engine, `inspector.${method}`, code, [method, parsed.params], dispatch)
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
           }
           return Reflect.apply(real, this, [JSON.stringify(parsed)])
         },
@@ -358,7 +359,7 @@ function installInspector(engine: Engine, restores: Restore[]): void {
         if (engine.active) {
           for (const [name, code] of inspectorCode(method, params)) {
             const outcome = checkCode(engine, `inspector.${name}`, code, [name, params], post)
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
           }
         }
         return Reflect.apply(real, this, [method, params, ...rest])

@@ -7,6 +7,7 @@ import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
 import { patchMethod, patchProperty, type Restore } from './patch.js'
+import { raise } from './raise.js'
 
 // DNS: resolving a public name leaks it even when no connection follows.
 // - getaddrinfo (dns.lookup, dns.promises.lookup, every name connect) and getnameinfo
@@ -256,7 +257,7 @@ function catchCapturedPromisesLookup(
         value,
         Object.getOwnPropertyDescriptor(ReqWrap.prototype, 'hostname')?.set as never,
       )
-      if (!outcome.ok) throw outcome.error
+      if (!outcome.ok) raise(outcome.error)
     },
   })
 }

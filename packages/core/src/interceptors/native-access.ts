@@ -7,6 +7,7 @@ import { isTrustedOperation } from '../trusted-operations.js'
 import { checkSpawn } from './child-process.js'
 import { decideSafely } from './fail-closed.js'
 import { patchMethod, type Restore } from './patch.js'
+import { raise } from './raise.js'
 
 const diagnostics = process.getBuiltinModule('node:diagnostics_channel')
 
@@ -76,7 +77,7 @@ function decideLibrary(engine: Engine, event: string, file: string, skip: Skip, 
   const outcome = decideSafely(engine, 'exec', event, skip, () =>
     checkNative(engine, event, file, [], skip, owned ? ownedLibrary(engine, file) : {}),
   )
-  if (!outcome.ok) throw outcome.error
+  if (!outcome.ok) raise(outcome.error)
 }
 
 export function installNativeAccess(engine: Engine, restores: Restore[]): void {
@@ -128,7 +129,7 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
           if (isTrustedOperation(stack, engine.filter, module)) return { ok: true }
           return checkNative(engine, 'process.binding', 'process.binding', [module], binding, { stack })
         })
-        if (!outcome.ok) throw outcome.error
+        if (!outcome.ok) raise(outcome.error)
         return Reflect.apply(realBinding, this, [module])
       },
   )
@@ -153,7 +154,7 @@ export function installNativeAccess(engine: Engine, restores: Restore[]): void {
             const outcome = decideSafely(engine, 'exec', 'process.execve', execve, () =>
               checkSpawn(engine, { file, argv, envPairs: read.pairs }, 'process.execve', execve),
             )
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
           }
           throughWrapper = true
           try {

@@ -5,6 +5,7 @@ import { matchBenignShape } from '../rules/benign.js'
 import { compilingFrame, isTrustedOperation } from '../trusted-operations.js'
 import { type CodeGeneration, codeGenerationOf } from './code-generation.js'
 import { patchProperty, type Restore } from './patch.js'
+import { raise } from './raise.js'
 import { callerSite, captureSites } from './trampoline.js'
 
 // Code generation inside one realm (a global object and its intrinsics): the Function family
@@ -124,7 +125,7 @@ function makeGuardedConstructor(
         stack,
         shape ? { benign: `benign shape: ${shape.name}` } : {},
       )
-      if (!outcome.ok) throw outcome.error
+      if (!outcome.ok) raise(outcome.error)
     }
     const newTarget: unknown = new.target
     const target = (newTarget === undefined || newTarget === guarded ? Real : newTarget) as AnyConstructor
@@ -258,7 +259,7 @@ function tameEval(engine: Engine, codegen: CodeGeneration, global: typeof global
     if (typeof code !== 'string') return code
     const stack = StackCapture.probe(engine.filter, checkedEval as Skip, PROBE_DEPTH)
     const outcome = checkCode(engine, 'eval', code, [code], checkedEval as Skip, stack)
-    if (!outcome.ok) throw outcome.error
+    if (!outcome.ok) raise(outcome.error)
     // Allowed between lookup and call (a rule added in between): run it, indirectly.
     return callAsCaller(codegen, stack.callSites(), Reflect.apply, realEval, undefined, [code])
   }

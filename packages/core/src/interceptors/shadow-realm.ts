@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.js'
 import { decodeDataUrl } from './module-loader.js'
 import { patchMethod, type Restore } from './patch.js'
+import { raise } from './raise.js'
 import { checkCode } from './realm.js'
 
 // ShadowRealm (`--experimental-shadow-realm`, Node 20+): a realm whose intrinsics no code of the
@@ -33,7 +34,7 @@ export function installShadowRealm(engine: Engine, restores: Restore[]): void {
         // A non-string is refused by ShadowRealm itself (TypeError), as without the guard.
         if (engine.active && typeof source === 'string') {
           const outcome = checkCode(engine, 'ShadowRealm.evaluate', source, [source], evaluate as Skip)
-          if (!outcome.ok) throw outcome.error
+          if (!outcome.ok) raise(outcome.error)
         }
         return Reflect.apply(real, this, [source])
       },
@@ -59,7 +60,7 @@ export function installShadowRealm(engine: Engine, restores: Restore[]): void {
                 untrusted: true,
               },
             )
-            if (!outcome.ok) throw outcome.error
+            if (!outcome.ok) raise(outcome.error)
           } catch (error) {
             // importValue reports every failure as a rejection, never a throw.
             return Promise.reject(error)

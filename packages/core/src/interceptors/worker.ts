@@ -6,6 +6,7 @@ import { isModuleLoader } from '../trusted-operations.js'
 import { mayGuard } from './child-process.js'
 import { decodeDataUrl, noteLoaderHooks, noteLoaderThreadStart } from './module-loader.js'
 import { patchMethod, type Restore, realOf } from './patch.js'
+import { raise } from './raise.js'
 import { checkCode } from './realm.js'
 
 const Module = process.getBuiltinModule('node:module')
@@ -216,7 +217,7 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
         if (message.doEval || dataUrl !== undefined) {
           const source = dataUrl === undefined ? message.filename : decodeDataUrl(dataUrl)
           const outcome = checkCode(engine, 'new Worker(eval)', source, [dataUrl ?? message.filename], postMessage)
-          if (!outcome.ok) throw outcome.error
+          if (!outcome.ok) raise(outcome.error)
           // A violation in report mode: the worker runs unguarded (see mayGuard in child-process.ts).
           if (!mayGuard(outcome)) return Reflect.apply(real, this, [message, ...rest])
         }
@@ -280,7 +281,7 @@ function withPreload(engine: Engine, args: unknown[], skip: (...args: never[]) =
     for (const specifier of flagValues(execArgv, flags)) {
       if (!specifier.startsWith('data:')) continue
       const outcome = checkCode(engine, event, decodeDataUrl(specifier), [specifier], skip)
-      if (!outcome.ok) throw outcome.error
+      if (!outcome.ok) raise(outcome.error)
     }
   }
   // Loader hooks run in the worker's own loader thread, which runs the worker's preloads first.
@@ -302,7 +303,7 @@ function guardLoader(engine: Engine, message: RegisterRequest, skip: (...args: n
   const specifier = message.args[0]
   if (typeof specifier === 'string' && specifier.startsWith('data:')) {
     const outcome = checkCode(engine, 'module.register(data:)', decodeDataUrl(specifier), [specifier], skip)
-    if (!outcome.ok) throw outcome.error
+    if (!outcome.ok) raise(outcome.error)
     if (!mayGuard(outcome)) return
   }
   // The loader hands its results back to this thread: compare them with the files from now on.

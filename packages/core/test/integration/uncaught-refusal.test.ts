@@ -24,6 +24,20 @@ const CALLS = {
   },
 } as const
 
+const THROWN = {
+  dlopen: {
+    node: "process.dlopen({ exports: {} }, '/nonexistent/addon.node')",
+    refused: "process.dlopen({ exports: {} }, '/nonexistent/addon.node')",
+    code: 'EXEC',
+  },
+  binding: { node: "process.binding('no_such_binding')", refused: "process.binding('spawn_sync')", code: 'EXEC' },
+  vmScript: {
+    node: "new (require('node:vm').Script)('1 +')",
+    refused: "new (require('node:vm').Script)('1')",
+    code: 'EVAL',
+  },
+} as const
+
 function run(bin: string, dir: string, name: string, code: string, guard: boolean) {
   const entry = path.join(dir, `${name}-${guard ? 'guard' : 'node'}.cjs`)
   fs.writeFileSync(entry, [guard ? `require(${JSON.stringify(CORE)}).install({})` : '', code].join('\n'))
@@ -55,6 +69,26 @@ describe.each(nodes)(
         expect(refused.stderr).not.toContain(path.dirname(CORE))
         expect(refused.status).toBe(node.status)
         expect(refused.status).toBe(1)
+        expect(refused.stdout).toBe('')
+      },
+    )
+
+    // No Node code throws these refusals (for process.dlopen Node names the caller's line): the
+    // report is the error alone, its message naming the call site, its stack starting there.
+    test.each(Object.keys(THROWN) as (keyof typeof THROWN)[])(
+      '%s: no header naming leakgate, the call site first in the stack, stderr only, exit 1 as Node',
+      (name) => {
+        const node = run(bin, dir, name, THROWN[name].node, false)
+        const refused = run(bin, dir, name, `\n${THROWN[name].refused}`, true)
+        expect(node.stderr).toMatch(/^[^\n]+:\d+\n/) // Node's own: a header (a SyntaxError's caret may be blank)
+        expect(refused.stderr, refused.stderr).toMatch(
+          new RegExp(
+            `^LeakgateError: blocked [^\\n]+\\(LEAKGATE_${THROWN[name].code}_BLOCKED\\)\\n\\n {2}called at {2}[^\\n]*${name}-guard\\.cjs:3:`,
+          ),
+        )
+        expect(refused.stderr).toMatch(new RegExp(`\\n {4}at [^\\n]*${name}-guard\\.cjs:3:\\d+\\)?( \\{)?\\n`))
+        expect(refused.stderr).not.toContain(path.dirname(CORE))
+        expect(refused.status).toBe(node.status)
         expect(refused.stdout).toBe('')
       },
     )
