@@ -44,6 +44,8 @@ const probeBody = (allow: string) => `${scopedProbe('leakgate-modules-', allow)}
   })
   await inTest('Module.prototype.load', () => { Module._extensions['.lgz'] = (m, f) => m._compile(ran('load'), f); const m = new Module(write('a.lgz', '')); m.load(m.id); return 'loaded' })
   await inTest('new Module()._compile', () => { new module.constructor('x')._compile(ran('new Module'), path.join(dir, 'nowhere.js')); return 'loaded' })
+  // Every Node: on Node 20 (no registerHooks) this is a known gap, pinned below.
+  await inTest('data: import', async () => { await import('data:text/javascript,' + encodeURIComponent(ran('data'))); return 'loaded' })
   if (hasHooks) {
     await inTest('registerHooks load (esm)', async () => {
       const hooks = Module.registerHooks({ load: (u, c, next) => (u.endsWith('made.mjs') ? { format: 'module', source: ran('hook esm'), shortCircuit: true } : next(u, c)) })
@@ -63,7 +65,6 @@ const probeBody = (allow: string) => `${scopedProbe('leakgate-modules-', allow)}
       try { await import('lg-virtual:x') } finally { hooks.deregister() }
       return 'loaded'
     })
-    await inTest('data: import', async () => { await import('data:text/javascript,' + encodeURIComponent(ran('data'))); return 'loaded' })
     await inTest('data: through a resolve hook', async () => {
       const hooks = Module.registerHooks({ resolve: (s, c, next) => (s === 'lg-data' ? { url: 'data:text/javascript,' + encodeURIComponent(ran('resolved data')), shortCircuit: true } : next(s, c)) })
       try { await import('lg-data') } finally { hooks.deregister() }
@@ -125,6 +126,7 @@ const probeBody = (allow: string) => `${scopedProbe('leakgate-modules-', allow)}
   }
   r.ran = globalThis.ran
   r.major = major
+  r.hasHooks = hasHooks
   fs.rmSync(dir, { recursive: true, force: true })
   return r
 `
@@ -181,8 +183,11 @@ describe.each(nodes)('code from strings through the module system on $label', ({
 
   const present = (name: string) => refused[name] !== undefined
 
+  // A plain `import('data:…')` is decided by a registerHooks `load` hook; Node 20 has none.
+  const knownGap = (name: string) => name === 'data: import' && !refused.hasHooks
+
   test.each(Object.keys(CAUGHT))('%s: refused, and it did not run', (name) => {
-    if (!present(name)) return // needs module.registerHooks (Node 22.15+) or the Node 22+ loader
+    if (!present(name) || knownGap(name)) return // needs module.registerHooks (Node 22.15+) or the Node 22+ loader
     expect(refused[name]).toEqual({ value: 'LEAKGATE_EVAL_BLOCKED', events: [CAUGHT[name]] })
     expect(refused.ran).not.toContain(TAGS[name])
   })
@@ -198,6 +203,14 @@ describe.each(nodes)('code from strings through the module system on $label', ({
     expect(refused[name]).toEqual({ value: LEGIT[name], events: [] })
   })
 
+  // Known gap (README, docs/design.md): without module.registerHooks (Node 20) a plain
+  // `import('data:…')` outside a vm realm is not decided. Pinned so this flips when it is fixed.
+  test('data: import without module.registerHooks (Node 20): NOT refused, it runs (known gap)', () => {
+    if (refused.hasHooks) return
+    expect(refused['data: import']).toEqual({ value: 'loaded', events: [] })
+    expect(refused.ran).toContain(TAGS['data: import'])
+  })
+
   test('--import data: in an allowed Node child is decided in the child: refused, it did not run; allowed, it runs', () => {
     if (!present('--import data: in a child')) return // Node 20: documented limit (no synchronous hooks)
     expect(refused['--import data: in a child']).toEqual({ value: 'LEAKGATE_EVAL_BLOCKED', events: ['import(data:)'] })
@@ -205,7 +218,8 @@ describe.each(nodes)('code from strings through the module system on $label', ({
   })
 
   test('every vector of this Node version was exercised', () => {
-    expect(Object.keys(CAUGHT).filter(present).length).toBe((refused.major as number) >= 22 ? 14 : 8)
+    expect(Object.keys(CAUGHT).filter(present).length).toBe((refused.major as number) >= 22 ? 14 : 9)
+    expect(present('data: import')).toBe(true)
     expect(present('--import data: in a child')).toBe((refused.major as number) >= 22)
   })
 })
