@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Engine } from './engine.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { guardModuleClass as guardModules } from './interceptors/module-loader.js'
-import { findNatives } from './interceptors/natives.js'
+import { findNatives, releaseNativeSources } from './interceptors/natives.js'
 import { tameRealm as tame } from './interceptors/realm.js'
 import { INTERCEPTORS } from './interceptors/registry.js'
 import type { LeakgateOptions } from './options.js'
@@ -76,7 +76,11 @@ export function getEngine(): Engine {
 export function installInterceptors(engine: Engine): void {
   if (engine.installed) return
   const context = { engine, natives: findNatives(), restores: engine.restores }
-  for (const interceptor of INTERCEPTORS) interceptor.install(context)
+  try {
+    for (const interceptor of INTERCEPTORS) interceptor.install(context)
+  } finally {
+    releaseNativeSources()
+  }
   // ESM facades of builtins were created from the exports; make named imports see the patches.
   syncBuiltinESMExports()
   engine.installed = true

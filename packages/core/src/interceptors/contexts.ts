@@ -1,6 +1,6 @@
 import type { Script } from 'node:vm'
 import type { Engine } from '../engine.js'
-import { quietBinding } from './natives.js'
+import { nativeSource } from './natives.js'
 import { patchMethod, type Restore, realOf } from './patch.js'
 import { tameRealm } from './realm.js'
 
@@ -165,7 +165,7 @@ export class ContextRealms {
  * Node's source cannot be read (the permission model) or does not have the expected shape.
  */
 function mirrorRunInNewContext(prepare: (contextObject: unknown, options: unknown) => unknown): unknown {
-  const source = quietBinding('natives')?.vm
+  const source = nativeSource('vm')
   if (typeof source !== 'string') return undefined
   const head = '  runInNewContext(contextObject, options) {\n'
   const create = '    const context = createContext(contextObject, getContextOptions(options));\n'

@@ -5,7 +5,7 @@ import { type Approvals, approvalsOf, isApproved } from './approvals.js'
 import { isBuiltinLoaded } from './builtins.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
-import type { Natives } from './natives.js'
+import { type Natives, nativeSource } from './natives.js'
 import { patchMethod, patchProperty, type Restore } from './patch.js'
 import { raise } from './raise.js'
 
@@ -167,21 +167,51 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
 type ServerList = readonly (readonly [string, number])[]
 
 /**
+ * A fresh c-ares channel, made by the binding's own constructor (captured now) with the arguments
+ * Node's Resolver gives it: their number is read from Node's own source (internal/dns/utils), as
+ * the constructor aborts the process on any other count (2 on Node 20, 3 from 22 on). Undefined
+ * when that source cannot be read or does not have the expected shape.
+ */
+function freshChannelMaker(ChannelWrap: Req): (() => unknown) | undefined {
+  type Constructor = new (...args: unknown[]) => unknown
+  const Channel = Object.getOwnPropertyDescriptor(ChannelWrap, 'constructor')?.value as Constructor | undefined
+  if (typeof Channel !== 'function' || Channel.prototype !== ChannelWrap) return undefined
+  const source = nativeSource('internal/dns/utils')
+  if (typeof source !== 'string') return undefined
+  const calls = source.match(/new ChannelWrap\(([^)]*)\)/g)
+  if (calls?.length !== 1) return undefined
+  const params = (calls[0] as string)
+    .slice('new ChannelWrap('.length, -1)
+    .split(',')
+    .map((word) => word.trim())
+  // timeout -1 (c-ares' default), tries 4, maxTimeout 0 (none): what `new Resolver()` passes.
+  const known: Record<string, number> = { timeout: -1, tries: 4, maxTimeout: 0 }
+  if (params.length < 2 || params.length > 3 || !params.every((name) => Object.hasOwn(known, name))) return undefined
+  const args = params.map((name) => known[name])
+  return () => Reflect.construct(Channel, args)
+}
+
+/**
  * Decides the servers a c-ares channel is about to ask (see the top of this file). Returns a
  * function deciding one query: its servers, then, if one of them is the system's resolver, the
  * name (`decideName`).
  */
 function channelServers(engine: Engine, ChannelWrap: Req) {
   // Captured at install: what a test does to the prototype or to dns.Resolver later does not
-  // change what is read here.
+  // change what is read here. node:dns is loaded for its Resolver only when no fresh channel can
+  // be made from the binding (loading it cost ~0.5-1 ms of CPU at install).
   const getServers = ChannelWrap.getServers as ((this: unknown) => ServerList) | undefined
-  const Resolver = (process.getBuiltinModule('node:dns') as typeof import('node:dns')).Resolver
+  let freshChannel = isBuiltinLoaded('dns') ? undefined : freshChannelMaker(ChannelWrap)
+  if (!freshChannel) {
+    const Resolver = (process.getBuiltinModule('node:dns') as typeof import('node:dns')).Resolver
+    freshChannel = () => (new Resolver() as unknown as { _handle: unknown })._handle
+  }
   let system: Set<string> | undefined
   const key = (address: string, port: number) => `${address}|${port}`
   /** The servers of the system's configuration, as a fresh channel reads them (once, lazily). */
   const systemServers = (): Set<string> => {
     if (!system) {
-      const handle = (new Resolver() as unknown as { _handle: unknown })._handle
+      const handle = (freshChannel as () => unknown)()
       const list = getServers ? Reflect.apply(getServers, handle, []) : []
       system = new Set(list.map(([address, port]) => key(address, port)))
     }

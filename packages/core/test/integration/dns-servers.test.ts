@@ -91,6 +91,33 @@ const CLEARNET_PROBE = `
   return r
 `
 
+// Installed before anything loads node:dns: the system's servers are read, at the first query,
+// from a channel the binding makes (node:dns is not loaded for it). A dns.Resolver a test
+// replaces before that query does not make its servers the system's.
+const LAZY_PROBE = `
+  const { startDnsResponder } = require(${JSON.stringify(RESPONDER)})
+  const dnsBefore = process.moduleLoadList.includes('NativeModule dns')
+  core.install({ local: ['127.0.0.1', '::1', 'localhost', '*.localhost'] })
+  const r = { dnsBefore, dnsAtInstall: process.moduleLoadList.includes('NativeModule dns') }
+  const dns = require('node:dns')
+  const outside = await startDnsResponder('127.0.0.2')
+  const system = dns.getServers()
+  const RealResolver = dns.Resolver
+  // The replacement hands out resolvers already pointed at the outside server.
+  dns.Resolver = class extends RealResolver { constructor(options) { super(options); this.setServers([outside.server]) } }
+  const cb = (fn) => new Promise((resolve) => fn((error, value) => resolve(error ? kit.describeError(error) : { ok: true, value })))
+  const resolver = (...servers) => { const x = new RealResolver({ timeout: 15_000, tries: 1 }); x.setServers(servers); return x }
+  r.outside = await cb((done) => resolver(outside.server).resolve4('localhost', done))
+  r.replaced = await cb((done) => new dns.Resolver({ timeout: 15_000, tries: 1 }).resolve4('localhost', done))
+  // The system's servers: the name is decided (refused here), not the server; nothing is sent.
+  r.system = await cb((done) => resolver(...system).resolve4('example.com', done))
+  r.events = core.getEngine().tracker.run.violations.map((v) => v.event + ' ' + v.target)
+  r.reachedOutside = outside.queries.length
+  core.uninstall()
+  await outside.close()
+  return r
+`
+
 const refused = { ok: false, code: 'LEAKGATE_NET_BLOCKED', leakgate: true }
 
 describe.each(nodes)('DNS servers on $label', ({ bin }) => {
@@ -170,3 +197,27 @@ describe.runIf(isolated).each(nodes)(
     })
   },
 )
+
+describe.each(nodes)('DNS servers, node:dns first loaded after install, on $label', ({ bin }) => {
+  let r: Probed
+  beforeAll(async () => {
+    r = (await probe(bin, LAZY_PROBE, { timeout: 60_000 })).result
+  })
+
+  test('install does not load node:dns', () => {
+    expect(r.dnsBefore).toBe(false)
+    expect(r.dnsAtInstall).toBe(false)
+  })
+
+  test('an outside server is refused, a replaced dns.Resolver included; the system servers are known', () => {
+    expect(r.outside).toMatchObject(refused)
+    expect(r.replaced).toMatchObject(refused)
+    expect(r.system).toMatchObject(refused)
+    expect(r.reachedOutside).toBe(0)
+    expect(r.events).toEqual([
+      expect.stringMatching(/^dns\.resolve4 localhost via DNS server 127\.0\.0\.2:\d+$/),
+      expect.stringMatching(/^dns\.resolve4 localhost via DNS server 127\.0\.0\.2:\d+$/),
+      'dns.resolve4 example.com',
+    ])
+  })
+})
