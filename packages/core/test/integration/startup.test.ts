@@ -100,6 +100,36 @@ console.log(JSON.stringify({ atInstall, after: labels('Agent.prototype.reuseSock
     )
     expect(result).toEqual({ atInstall: [], after: [true], http: 'function' })
   })
+
+  // Jest evaluates the packages a test file imports (`allowAudit` from @leakgate/core or the
+  // environment) again in each file's module registry, after install; ESM and CommonJS copies
+  // can meet in one process too. A copy's top level generates no code, or the guard refuses it
+  // and the test file fails at import (it did when a refusal's thrower was compiled at load).
+  test('a copy of leakgate loaded after install loads, and refuses alike', () => {
+    const result = run(
+      bin,
+      `const core = require(${JSON.stringify(CORE)})
+core.install({ mode: 'enforce' })
+const dist = require('node:path').dirname(${JSON.stringify(CORE)})
+for (const file of Object.keys(require.cache)) if (file.startsWith(dist)) delete require.cache[file]
+const copy = require(${JSON.stringify(CORE)})
+const refused = (fn) => { try { fn(); return 'ran' } catch (error) { return error.code } }
+import(require('node:url').pathToFileURL(${JSON.stringify(CORE.replace(/\.cjs$/, '.mjs'))}).href).then((esm) => {
+  console.log(JSON.stringify({
+    copy: copy !== core && typeof copy.allowAudit,
+    esm: typeof esm.allowAudit,
+    exec: refused(() => require('node:child_process').execSync('true')),
+    dlopen: refused(() => process.dlopen({ exports: {} }, '/nonexistent.node')),
+  }))
+})`,
+    )
+    expect(result).toEqual({
+      copy: 'function',
+      esm: 'function',
+      exec: 'LEAKGATE_EXEC_BLOCKED',
+      dlopen: 'LEAKGATE_EXEC_BLOCKED',
+    })
+  })
 })
 
 // What a worker compiles: each entry point an adapter or a preload loads reads its own file and
