@@ -183,9 +183,9 @@ export function installWorkers(engine: Engine, restores: Restore[]): void {
         if (!new.target) return Reflect.apply(real, this, args)
         const guarded = engine.active && engine.preloadPath ? withPreload(engine, args, Worker) : undefined
         if (!guarded) return Reflect.construct(real, args, new.target)
-        preloading = true
+        preloading = guarded.preload
         try {
-          return Reflect.construct(real, guarded, new.target)
+          return Reflect.construct(real, guarded.args, new.target)
         } finally {
           preloading = false
         }
@@ -266,17 +266,35 @@ function withLoaderContext(message: LoadScript): LoadScript {
 }
 
 /**
- * The Worker's arguments with the guard's preload first in its execArgv, when the worker's own
- * options would run code before the guard's prelude; undefined when they are to go as they are.
- * A loader hooks module or an `--import` from a `data:` URL is code from a string: refused here, by throwing.
+ * The Worker's arguments as the guard decided them: `execArgv` read once (a getter or an array
+ * read twice could answer Node differently) and, when the worker's own options would run code
+ * before the guard's prelude, with the guard's preload first (`preload`). Undefined when the
+ * arguments go as they are. A loader hooks module or an `--import` from a `data:` URL is code
+ * from a string: refused here, by throwing.
  */
-function withPreload(engine: Engine, args: unknown[], skip: (...args: never[]) => unknown): unknown[] | undefined {
+function withPreload(
+  engine: Engine,
+  args: unknown[],
+  skip: (...args: never[]) => unknown,
+): { args: unknown[]; preload: boolean } | undefined {
   const [file, options] = args
-  const execArgv = (options as { execArgv?: unknown } | null | undefined)?.execArgv
-  if (!Array.isArray(execArgv)) {
-    // Inherited options: this worker's, with the guard's preload first, when it has it.
-    return preloadedThread && execArgv === undefined && engine.childContext(engine.tracker.resolve()) ? args : undefined
+  if (options === null || (typeof options !== 'object' && typeof options !== 'function')) {
+    // No options (or ones Node refuses): this worker's, with the guard's preload first, when it has it.
+    return options === undefined && inheritsPreload(engine) ? { args, preload: true } : undefined
   }
+  const given = (options as { execArgv?: unknown }).execArgv
+  // What Node is given is what was read and decided: the test's options as they are (inherited
+  // properties too), with that one value in front.
+  const as = (execArgv: unknown): unknown[] => [
+    file,
+    Object.create(options, { execArgv: { value: execArgv, enumerable: true, writable: true, configurable: true } }),
+    ...args.slice(2),
+  ]
+  if (!Array.isArray(given)) {
+    // Inherited options (undefined) or ones Node refuses as they are.
+    return { args: as(given), preload: given === undefined && inheritsPreload(engine) }
+  }
+  const execArgv: unknown[] = Array.prototype.slice.call(given)
   for (const [flags, event] of DATA_FLAGS) {
     for (const specifier of flagValues(execArgv, flags)) {
       if (!specifier.startsWith('data:')) continue
@@ -285,16 +303,14 @@ function withPreload(engine: Engine, args: unknown[], skip: (...args: never[]) =
     }
   }
   // Loader hooks run in the worker's own loader thread, which runs the worker's preloads first.
-  if (flagValues(execArgv, PRELOAD_FLAGS).length === 0 && flagValues(execArgv, LOADER_FLAGS).length === 0) {
-    return undefined
-  }
-  if (!engine.childContext(engine.tracker.resolve())) return undefined
-  // The test's options as they are (inherited properties too), with the guard's preload first.
-  const execArgvFirst = ['--require', engine.preloadPath, ...execArgv]
-  const guarded = Object.create(options as object, {
-    execArgv: { value: execArgvFirst, enumerable: true, writable: true, configurable: true },
-  }) as object
-  return [file, guarded, ...args.slice(2)]
+  const runsCodeFirst = flagValues(execArgv, PRELOAD_FLAGS).length > 0 || flagValues(execArgv, LOADER_FLAGS).length > 0
+  if (!runsCodeFirst || !engine.childContext(engine.tracker.resolve())) return { args: as(execArgv), preload: false }
+  return { args: as(['--require', engine.preloadPath, ...execArgv]), preload: true }
+}
+
+/** A worker of a thread the guard's preload entered inherits that preload, with a context to hand on. */
+function inheritsPreload(engine: Engine): boolean {
+  return preloadedThread && engine.childContext(engine.tracker.resolve()) !== undefined
 }
 
 /** Decides a hooks module from a string, and guards the loader thread before its first hooks module. */

@@ -264,6 +264,27 @@ ${workerEngine({ violation: "v.event + ' ' + (v.origin || 'self') + ' ' + v.scop
   r.imported = await inTestMarked('imported', () => start(Worker, ['--import', imported]), 'imported')
   r.captured = await inTestMarked('captured Worker', () => start(Captured, ['--require', required]), 'required')
   fs.rmSync(path.join(dir, 'required'))
+  // Options that answer differently when read again: Node must get what the guard read.
+  const startWith = (options) => new Promise((resolve) => {
+    const w = new Worker(script, options)
+    let got = 'no message'
+    w.once('message', (m) => { got = m })
+    w.once('error', (e) => { got = 'worker error: ' + e.message.split('\\n')[0] })
+    w.once('exit', () => resolve(got))
+  })
+  let reads = 0
+  r.execArgvGetter = await inTestMarked('execArgv getter', () => startWith({ get execArgv() { return reads++ === 0 ? [] : ['--require', required] } }), 'required')
+  r.execArgvGetter.reads = reads
+  fs.rmSync(path.join(dir, 'required'), { force: true })
+  let elementReads = 0
+  const shifting = ['--no-warnings']
+  Object.defineProperty(shifting, 0, { enumerable: true, get: () => elementReads++ === 0 ? '--no-warnings' : '--require=' + required })
+  r.execArgvElement = await inTestMarked('execArgv element getter', () => startWith({ execArgv: shifting }), 'required')
+  r.execArgvElement.reads = elementReads
+  fs.rmSync(path.join(dir, 'required'), { force: true })
+  let undefinedReads = 0
+  r.execArgvLate = await inTestMarked('execArgv undefined, then given', () => startWith({ get execArgv() { return undefinedReads++ === 0 ? undefined : ['--require', required] } }), 'required')
+  fs.rmSync(path.join(dir, 'required'), { force: true })
   r.inherited = await inTestMarked('nested worker inherits', () => new Promise((resolve) => {
     const nested = path.join(dir, 'nested.js')
     fs.writeFileSync(nested, "const { Worker, parentPort } = require('node:worker_threads'); const w = new Worker(" + JSON.stringify(script) + "); w.once('message', (m) => parentPort.postMessage(m)); w.once('error', (e) => parentPort.postMessage('nested error: ' + e.message))")
@@ -288,6 +309,20 @@ describe.each(nodes)('a worker given preloads or loader hooks in its execArgv, o
 
   test('the guard is on: the same code in the test itself is refused', () => {
     expect(r.plainFunction.worker).toMatchObject({ ok: false, code: 'LEAKGATE_EVAL_BLOCKED' })
+  })
+
+  test('options read once: a getter or an element that answers differently later is not what Node gets', () => {
+    // What the guard read ([] / --no-warnings / inherited) is what the worker runs with: the
+    // --require the second read would give never runs, unguarded or not.
+    expect(r.execArgvGetter).toMatchObject({ ran: 'no', worker: given([]), violations: [] })
+    expect(r.execArgvGetter.reads).toBe(1)
+    expect(r.execArgvElement).toMatchObject({ ran: 'no', worker: given(['--no-warnings']), violations: [] })
+    expect(r.execArgvElement.reads).toBe(1)
+    expect(r.execArgvLate).toMatchObject({
+      ran: 'no',
+      worker: { ok: true, value: { ran: 'main ran' } },
+      violations: [],
+    })
   })
 
   test('its --require modules run guarded, in the test scope, in every spelling', () => {
