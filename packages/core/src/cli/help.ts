@@ -38,6 +38,9 @@ Options:
   -b, --baseline <file>   known leaks (default: leakgate-baseline.json when it exists)
       --no-baseline       ignore leakgate-baseline.json: every violation is new
       --fail-on-stale     also exit 1 when baseline entries no longer occur
+      --allow-missing-shards
+                          gate the shards given alone (a per-shard job); without it, a
+                          sharded run whose other shards' reports are missing is incomplete
       --workspace <dir>   repository root for paths in github/sarif output (default: cwd)
       --details           text: list everything one by one (every table row, every
                           violation and test, every allowed event); --verbose too
@@ -52,8 +55,8 @@ Formats:
   junit     JUnit XML: a testsuite per test file, a failure per test with new violations
   sarif     SARIF 2.1.0 for code scanning; fingerprints survive line moves
 
-Exit codes: 0 no new violations, 1 new violations (or stale ones with --fail-on-stale),
-2 usage error or unreadable input.
+Exit codes: 0 no new violations, 1 new violations, a run the guard did not see to its end or a
+shard without a report (or stale entries with --fail-on-stale), 2 usage error or unreadable input.
 
 Examples:
   leakgate report

@@ -30,6 +30,7 @@ export function runReport(args: readonly string[], io: CliIo): number {
     baseline: { type: 'string', short: 'b' },
     'no-baseline': { type: 'boolean' },
     'fail-on-stale': { type: 'boolean' },
+    'allow-missing-shards': { type: 'boolean' },
     workspace: { type: 'string' },
     details: { type: 'boolean' },
     // The flag's first name, kept working.
@@ -52,7 +53,7 @@ export function runReport(args: readonly string[], io: CliIo): number {
   const budget = inputBudget()
   const { report } = loadReports(positionals, io, budget)
   const { baseline, file } = loadBaseline(named, values['no-baseline'] === true, io, budget)
-  const gate = evaluateGate(report, baseline, file)
+  const gate = evaluateGate(report, baseline, file, { allowMissingShards: values['allow-missing-shards'] === true })
   const workspace = path.resolve(io.cwd, stringValue(values, 'workspace') ?? io.env.GITHUB_WORKSPACE ?? '.')
   const text = formatGate(gate, format, {
     workspace,

@@ -8,7 +8,11 @@ import type { FileMark } from '../recorder.js'
 // left in the sink (recorder.ts) and write what is missing into the run's `incomplete`; the gate
 // refuses a report that has one, and every output format says why.
 
-export type IncompleteReason = 'options' | 'not-started' | 'not-finished'
+/**
+ * `shard-missing` is the gate's own finding (no run writes it): a sharded run of which some
+ * shards' reports were not given, so their test files were audited by no report at hand.
+ */
+export type IncompleteReason = 'options' | 'not-started' | 'not-finished' | 'shard-missing'
 
 export interface IncompleteProblem {
   /** The test file, relative to the run's root; absent when the whole run is concerned. */

@@ -160,7 +160,7 @@ export function formatSarif(gate: Gate, options: SarifOptions): string {
       name: 'IncompleteAudit',
       shortDescription: { text: 'The guard did not run everywhere in this test run.' },
       fullDescription: {
-        text: 'A test file ran without the guard, or stopped before its end (a refused option, an environment or setup file that never loaded, a worker killed mid-file). Leaks in it were not seen, so the run proves nothing.',
+        text: 'A test file ran without the guard, or stopped before its end (a refused option, an environment or setup file that never loaded, a worker killed mid-file), or a shard of a sharded run has no report among the inputs. Leaks in it were not seen, so the run proves nothing.',
       },
       help: { text: INCOMPLETE_HINT, markdown: INCOMPLETE_HINT },
       defaultConfiguration: { level: 'error' },

@@ -219,7 +219,10 @@ export function incompleteHeadline(gate: Gate): string {
   const { expected, audited } = gate.coverage
   const files = expected > 0 ? `${plural(expected - audited, 'test file')} of ${expected} not audited` : ''
   const refused = gate.incomplete.some((problem) => problem.reason === 'options')
-  const parts = [refused ? 'the guard refused its options' : '', files].filter(Boolean)
+  const shards = gate.incomplete.some((problem) => problem.reason === 'shard-missing')
+  const parts = [refused ? 'the guard refused its options' : '', files, shards ? 'shards without a report' : ''].filter(
+    Boolean,
+  )
   return `the run is incomplete: ${parts.join('; ') || 'the guard did not run everywhere'}`
 }
 

@@ -151,6 +151,20 @@ describe.skipIf(!isolated || !adaptersBuilt)('reports of real Vitest and Jest ru
     expect(shard.unchecked.length).toBeGreaterThan(0)
   })
 
+  test('a shard whose report is missing makes the run incomplete; --allow-missing-shards gates the shards given', () => {
+    const files = ['vitest-1.json', 'jest-1.json', 'jest-2.json']
+    const whole = JSON.parse(leakgate(out, ['report', '*.json', '--format', 'json']).stdout)
+    expect(whole.gate.incomplete).toBe(0)
+    const gated = leakgate(out, ['report', ...files, '--format', 'json'])
+    expect(gated.code).toBe(1)
+    expect(JSON.parse(gated.stdout).gate.incomplete).toBe(1)
+    const text = leakgate(out, ['report', ...files])
+    expect(text.stdout).toContain('no report of vitest shard 2 of 2 was given')
+    expect(text.stdout).not.toContain('jest shard')
+    const alone = leakgate(out, ['report', ...files, '--format', 'json', '--allow-missing-shards'])
+    expect(JSON.parse(alone.stdout).gate.incomplete).toBe(0)
+  })
+
   test('the CLI on the four files: exit 1, and SARIF, JUnit and annotations that hold', async () => {
     const result = leakgate(out, ['report', '*.json', '--format', 'github'], { GITHUB_WORKSPACE: REPO })
     expect(result.code).toBe(1)

@@ -401,3 +401,70 @@ describe('an incomplete run (the guard did not run everywhere)', () => {
     expect(errors).toHaveLength(3)
   })
 })
+
+describe('a sharded run with shards missing (a shard job that stopped before it uploaded its report)', () => {
+  const run = (framework: string, index: number, count: number, at = root): LeakgateReport['runs'][number] => ({
+    ...(report.runs[0] as LeakgateReport['runs'][number]),
+    framework,
+    root: at,
+    id: `${framework}-${index}-of-${count}-${at}`,
+    shard: { index, count },
+  })
+  const sharded = (...runs: LeakgateReport['runs']): LeakgateReport => ({
+    ...report,
+    events: report.events.filter((event) => event.decision.allowed),
+    summary: { ...report.summary, violations: 0 },
+    runs,
+  })
+
+  test('every shard given: nothing missing; one missing: the gate fails a run with no violation', async () => {
+    const { gateExitCode } = await import('../../../src/report/gate.js')
+    expect(evaluateGate(sharded(run('vitest', 1, 2), run('vitest', 2, 2))).incomplete).toEqual([])
+    const missing = evaluateGate(sharded(run('vitest', 1, 2)))
+    expect(missing.fresh).toEqual([])
+    expect(missing.incomplete).toEqual([
+      expect.objectContaining({
+        reason: 'shard-missing',
+        framework: 'vitest',
+        detail: expect.stringContaining('no report of vitest shard 2 of 2 was given'),
+      }),
+    ])
+    expect(gateExitCode(missing)).toBe(1)
+  })
+
+  test('runs are grouped by framework, root and count; the missing ones named as ranges', () => {
+    const gate = evaluateGate(
+      sharded(
+        run('vitest', 3, 6),
+        run('vitest', 3, 6), // a shard job run twice
+        run('jest', 1, 2),
+        run('jest', 2, 2),
+        run('vitest', 1, 2, '/elsewhere'),
+      ),
+    )
+    expect(gate.incomplete.map((problem) => problem.detail.split(' was given')[0])).toEqual([
+      'no report of vitest shards 1–2, 4–6 of 6',
+      'no report of vitest shard 2 of 2',
+    ])
+  })
+
+  test('a damaged count is not looped over', () => {
+    const started = performance.now()
+    const gate = evaluateGate(sharded(run('vitest', 1, Number.MAX_SAFE_INTEGER)))
+    expect(gate.incomplete[0]?.detail).toContain(`shards 2–${Number.MAX_SAFE_INTEGER} of ${Number.MAX_SAFE_INTEGER}`)
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  test('allowMissingShards judges the shards given alone', () => {
+    expect(
+      evaluateGate(sharded(run('vitest', 1, 2)), undefined, undefined, { allowMissingShards: true }).incomplete,
+    ).toEqual([])
+  })
+
+  test('text: the last line says shards have no report', () => {
+    const output = formatGate(evaluateGate(sharded(run('vitest', 1, 3))), 'text', { workspace: root })
+    expect(output.trimEnd().split('\n').at(-1)).toMatch(
+      /^✖ leakgate: the run is incomplete: shards without a report \(no report of vitest shards 2–3 of 3 was given, .* --allow-missing-shards to gate only the shards given\); no new violations seen/,
+    )
+  })
+})
