@@ -22,8 +22,11 @@ import { raise } from './raise.js'
 //   local-looking or IP-shaped one included. Each query is decided on the channel's servers as
 //   the native layer holds them, before it leaves: a server of the system's own configuration
 //   (/etc/resolv.conf) is the system resolver, and the name asked is decided as for any lookup;
-//   any other server is decided like a connect to it (loopback passes, others need a rule), and
-//   the name only goes to it.
+//   so is a local server on the DNS port (53): a resolver of this machine (systemd-resolved's
+//   127.0.0.53 and 127.0.0.54, dnsmasq, Docker's 127.0.0.11), which forwards what it cannot
+//   answer. Any other server is decided like a connect to it (loopback passes, others need a
+//   rule), and the name only goes to it: a test's own DNS server, on a port of its own, answers
+//   any name. Servers are compared by canonical address, so `::ffff:127.0.0.53` is 127.0.0.53.
 // A refused request answers asynchronously with our error through the request's own callback
 // or promise, exactly where a DNS failure would arrive.
 //
@@ -166,6 +169,9 @@ export function installDns(engine: Engine, natives: Natives, restores: Restore[]
 
 type ServerList = readonly (readonly [string, number])[]
 
+/** The DNS port: a local server listening there is a resolver of this machine, which forwards. */
+const DNS_PORT = 53
+
 /**
  * A fresh c-ares channel, made by the binding's own constructor (captured now) with the arguments
  * Node's Resolver gives it: their number is read from Node's own source (internal/dns/utils), as
@@ -207,7 +213,8 @@ function channelServers(engine: Engine, ChannelWrap: Req) {
     freshChannel = () => (new Resolver() as unknown as { _handle: unknown })._handle
   }
   let system: Set<string> | undefined
-  const key = (address: string, port: number) => `${address}|${port}`
+  // By canonical address: c-ares keeps a server as written (`::ffff:127.0.0.53` for 127.0.0.53).
+  const key = (address: string, port: number) => `${parseAddress(address)?.text ?? address}|${port}`
   /** The servers of the system's configuration, as a fresh channel reads them (once, lazily). */
   const systemServers = (): Set<string> => {
     if (!system) {
@@ -237,7 +244,11 @@ function channelServers(engine: Engine, ChannelWrap: Req) {
         const address = parseAddress(text)
         // c-ares lists addresses only; anything else is not understood, so it is decided.
         const target = address ? { address, port } : { host: text, port }
-        if (engine.isLocal(target)) continue
+        if (engine.isLocal(target)) {
+          // A resolver of this machine sends on what it cannot answer: the name is decided.
+          if (port === DNS_PORT) asksSystem = true
+          continue
+        }
         const server = formatNetTarget(target)
         const decided = checkNet(engine, event, target, [name, server], skip, {
           shown: `${resolverName(name)} via DNS server ${server}`,

@@ -2,7 +2,8 @@
 // every A query with 127.0.0.1 and every AAAA query with ::1 (or, for a name in `answers`, the
 // addresses given there: { 'name': { A: ['169.254.169.254'], AAAA: ['fd00:ec2::254'] } }), names
 // containing "missing" with NXDOMAIN, and PTR queries with "responder.test". It counts what it
-// was asked, so a test can show that a refused query never reached it.
+// was asked, so a test can show that a refused query never reached it. `port: 53` stands for a
+// resolver of this machine (inside the test's network namespace, where the port is free).
 const dgram = require('node:dgram')
 const net = require('node:net')
 
@@ -68,7 +69,7 @@ function answer(query, answers = {}) {
 }
 
 /** Starts the responder on `host` (a loopback address); resolves { host, port, server, queries, close }. */
-function startDnsResponder(host = '127.0.0.1', { answers = {} } = {}) {
+function startDnsResponder(host = '127.0.0.1', { answers = {}, port: wanted = 0 } = {}) {
   const queries = []
   const udp = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4')
   udp.on('message', (message, remote) => {
@@ -78,7 +79,7 @@ function startDnsResponder(host = '127.0.0.1', { answers = {} } = {}) {
   })
   return new Promise((resolve, reject) => {
     udp.once('error', reject)
-    udp.bind(0, host, () => {
+    udp.bind(wanted, host, () => {
       const { port } = udp.address()
       const tcp = net.createServer((socket) => {
         let buffered = Buffer.alloc(0)
