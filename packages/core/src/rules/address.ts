@@ -61,12 +61,23 @@ function parseUncached(input: string): Address | null {
       }
     }
   }
+  const canonical = parsed.toString()
   return {
-    text: parsed.toString(),
+    text: canonical,
     kind: parsed.kind(),
-    range: parsed.range(),
+    range: rangeOf(parsed, canonical),
     parsed,
   }
+}
+
+/**
+ * ipaddr.js names all of 0.0.0.0/8 `unspecified`, but only 0.0.0.0 itself connects to this machine:
+ * Linux (since 5.3) routes the rest of 0.0.0.0/8 as unicast, out through the default route. They
+ * are special-purpose addresses (RFC 6890), what ipaddr.js calls `reserved`.
+ */
+function rangeOf(parsed: IpAddr.IPv4 | IpAddr.IPv6, canonical: string): string {
+  const range = parsed.range()
+  return range === 'unspecified' && parsed.kind() === 'ipv4' && canonical !== '0.0.0.0' ? 'reserved' : range
 }
 
 /** Every range name ipaddr.js 2.x can return, both families (a unit test keeps this in step). */

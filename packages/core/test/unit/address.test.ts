@@ -22,6 +22,13 @@ describe('parseAddress: every spelling of an address decides the same way', () =
     ['fe80::1%lo', 'fe80::1', 'linkLocal'],
     ['0.0.0.0', '0.0.0.0', 'unspecified'],
     ['::', '::', 'unspecified'],
+    ['0', '0.0.0.0', 'unspecified'],
+    ['::ffff:0.0.0.0', '0.0.0.0', 'unspecified'],
+    // The rest of 0.0.0.0/8 is routed as unicast by Linux: not this machine.
+    ['0.1.2.3', '0.1.2.3', 'reserved'],
+    ['0.0.0.1', '0.0.0.1', 'reserved'],
+    ['66051', '0.1.2.3', 'reserved'],
+    ['::ffff:0.1.2.3', '0.1.2.3', 'reserved'],
   ])('%s is %s (%s)', (input, text, range) => {
     const address = parseAddress(input)
     expect(address?.text).toBe(text)
