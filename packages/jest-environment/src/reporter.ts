@@ -71,6 +71,43 @@ function environmentName(file: string): string {
   return first?.startsWith('@') && second ? `${first}/${second}` : (first ?? file)
 }
 
+const OWN_PACKAGE = '@leakgate/jest-environment'
+/** How much of a test file is read for its docblock: Jest reads it from the file's start. */
+const DOCBLOCK_BYTES = 8192
+
+/**
+ * For a file the guard never started in: the environment its own docblock picks, when that is
+ * not leakgate's (`@jest-environment jsdom` replaces the config's testEnvironment for the file),
+ * with what to write instead. Jest's docblock is the comment the file starts with; only a hint,
+ * so a file that cannot be read gives none.
+ */
+function docblockEnvironmentHint(file: string): string | undefined {
+  let head: string
+  try {
+    const fd = fs.openSync(file, 'r')
+    try {
+      const buffer = Buffer.alloc(DOCBLOCK_BYTES)
+      head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, DOCBLOCK_BYTES, 0))
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    return undefined
+  }
+  const docblock = /^\s*(\/\*\*?[\s\S]*?\*\/)/.exec(head)?.[1]
+  const environment = docblock && /@jest-environment(?![-\w])[ \t]+([^\s*]+)/.exec(docblock)?.[1]
+  if (!environment || environment.startsWith(OWN_PACKAGE)) return undefined
+  const ours = /jsdom/.test(environment)
+    ? `${OWN_PACKAGE}/jsdom`
+    : /^(?:node|jest-environment-node)$/.test(environment)
+      ? OWN_PACKAGE
+      : undefined
+  const instead = ours
+    ? `write \`@jest-environment ${ours}\` there${ours === OWN_PACKAGE ? ', or remove the docblock' : ''}`
+    : `wrap that environment with makeLeakgateEnvironment (docs/jest.md) and name the wrapper there`
+  return `its docblock picks \`@jest-environment ${environment}\`, which replaces leakgate's testEnvironment for this file: ${instead}`
+}
+
 /** This package's directory (dist/): its environments (node, jsdom) live there. */
 const OWN_DIR = realDir(fileURLToPath(import.meta.url))
 
@@ -211,6 +248,7 @@ export default class LeakgateReporter {
     const mode = resolveMode(this.modes)
     const file = this.outputFile()
     const sink = this.collector.readSink()
+    const started = new Set(sink.marks.map((mark) => path.resolve(mark.file)))
     const verdict = this.collector.finish({
       info: this.runInfo(mode),
       reportFile: file,
@@ -220,6 +258,10 @@ export default class LeakgateReporter {
         if (this.unguarded.has(result.testFilePath)) entry.skipped = true
         const error = result.testExecError as { message?: unknown } | undefined
         if (error && typeof error.message === 'string') entry.error = error.message
+        else if (!entry.skipped && !started.has(path.resolve(result.testFilePath))) {
+          const hint = docblockEnvironmentHint(result.testFilePath)
+          if (hint) entry.hint = hint
+        }
         return entry
       }),
       carried: this.carried,

@@ -38,6 +38,11 @@ export interface RanFile {
   error?: string
   /** The runner skipped the file: without marks it is not a problem (nothing of it ran). */
   skipped?: boolean
+  /**
+   * What the adapter knows of why the guard would not start in it (a per-file environment that
+   * is not leakgate's, say): shown when the guard never started and the runner said nothing.
+   */
+  hint?: string
 }
 
 const MAX_DETAIL = 300
@@ -106,7 +111,7 @@ export function auditCoverage(
     problems.push({
       file: relative(root, absolute),
       reason: 'not-started',
-      detail: `the guard never started in this file${said ? `: ${said}` : ' (its test environment or setup file did not run it)'}`,
+      detail: `the guard never started in this file${said ? `: ${said}` : file.hint ? `: ${file.hint}` : ' (its test environment or setup file did not run it)'}`,
     })
   }
   // A file the guard started in that the runner does not list (its worker died before the
