@@ -13,6 +13,11 @@ const GENERATORS: Readonly<Record<string, readonly (string | null)[]>> = {
   // `runInNewContext('this')` for a realm of its own: web streams releasing a reader, URL and
   // fs helpers (SideEffectFree*); a fixed stack reader (Buffer() deprecation, node:test mocks).
   'node:internal/util': ['getInternalGlobal', 'lazyGetStructuredStack'],
+  // node:repl listing a fresh realm's globals, a fixed string: when it loads (Node 20-22), when
+  // its first server makes a context (internal/repl/utils, Node 24-26). The REPL's evaluation
+  // of its input is decided where it runs (code.ts).
+  'node:repl': [null],
+  'node:internal/repl/utils': [null],
   // A module's own source, when `Module.wrap` was changed (decided at Module#_compile).
   'node:internal/modules/cjs/loader': ['wrapSafe'],
   // The process's program: `node -e`, `-p`, stdin, a worker's `eval` (decided where it started).

@@ -1,7 +1,7 @@
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
-import { isTrustedOperation } from '../trusted-operations.js'
+import { compilingFrame, isTrustedOperation } from '../trusted-operations.js'
 import { codeGenerationOf } from './code-generation.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
 import { installContexts } from './contexts.js'
@@ -253,6 +253,45 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
 
   installModuleLoader(engine, scripts, restores)
   installInspector(engine, restores)
+  installReplRuns(engine, natives, restores)
+}
+
+/** What a REPL evaluation is recorded with: its input is not reachable from the script it runs. */
+const REPL_INPUT = '(code not visible: the input of a REPL)'
+
+// A REPL's input (`repl.start()`, `new REPLServer()`): node:repl compiles it with internal/vm's
+// `makeContextifyScript`, a ContextifyScript built directly, below vm.Script (no `super(...)`
+// to decide at), then runs it through vm.Script.prototype's `runInThisContext`/`runInContext`,
+// whose `super.runInContext` looks the native method up on ContextifyScript.prototype at each
+// run. That property becomes an accessor returning the real method, so no run has a leakgate
+// frame in its stack, and a run costs one prototype comparison: a script vm.Script built (decided
+// as it compiled) has vm.Script.prototype first on its chain. A bare ContextifyScript run on
+// behalf of node:repl is the REPL evaluating its input, decided there. Node's other bare scripts
+// are decided where they are made (`node -e`, a changed `Module.wrap`: node-operations.ts,
+// Module#_compile), and one built from `process.binding('contextify')` is an event already.
+function installReplRuns(engine: Engine, natives: Natives, restores: Restore[]): void {
+  const proto = natives.ContextifyScript
+  const real = proto?.runInContext
+  if (!proto || typeof real !== 'function') return
+  let assigned: unknown
+  const runInContext = function runInContext(this: unknown): unknown {
+    if (assigned !== undefined) return assigned
+    if (!engine.active || typeof this !== 'object' || this === null || Object.getPrototypeOf(this) !== proto)
+      return real
+    const stack = StackCapture.probe(engine.filter, runInContext, TRUST_PROBE_DEPTH.script)
+    if (compilingFrame(stack, engine.filter)?.file === 'node:repl') {
+      const outcome = checkCode(engine, 'node:repl', REPL_INPUT, [], runInContext, stack, { untrusted: true })
+      if (!outcome.ok) raise(outcome.error)
+    }
+    return real
+  }
+  patchProperty(restores, proto, 'runInContext', {
+    get: runInContext,
+    set(value: unknown) {
+      assigned = value === real ? undefined : value
+    },
+    enumerable: true,
+  })
 }
 
 /**
