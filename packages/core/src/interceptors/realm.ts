@@ -223,8 +223,16 @@ export function tameRealm(engine: Engine, global: typeof globalThis, parts: Real
   } finally {
     codegen.compileDepth--
   }
+  // The hidden constructors inherit from Function (%AsyncFunction%.[[Prototype]] is %Function%):
+  // theirs is the guarded Function, or `Object.getPrototypeOf(AsyncFunction)` would hand out
+  // the real one.
+  const RealFunction = constructors[0]?.[1]
+  let guardedFunction: AnyConstructor | undefined
   for (const [name, Real] of constructors) {
     const guarded = makeGuardedConstructor(engine, codegen, Real, name)
+    if (Real === RealFunction) guardedFunction = guarded
+    else if (guardedFunction && Object.getPrototypeOf(guarded) === RealFunction)
+      Object.setPrototypeOf(guarded, guardedFunction)
     patchProperty(restores, Real.prototype as object, 'constructor', {
       value: guarded,
       writable: false,
