@@ -57,7 +57,9 @@ const LOCAL_FORMS =
  * Packages known to generate code for benign reasons, allowed by the eval rule `'benign'` when
  * one of them is the package that called the generator (the nearest on the stack), never for
  * being somewhere on it: depd (express, body-parser), get-intrinsic (qs, side-channel), ajv
- * and fast-json-stringify (schema compilers), protobufjs codegen. Generic utilities that call
+ * and fast-json-stringify (schema compilers), protobufjs codegen, zod 4 (its object parsers, from
+ * the schema's keys, each quoted by JSON.stringify; first `new Function('')` to learn whether it
+ * may: see rules/benign.ts for why that probe is no shape of its own). Generic utilities that call
  * functions they are handed (core-js and regenerator-runtime: polyfills and generator runners)
  * are not on it: what they generate themselves has a benign shape (rules/benign.ts).
  */
@@ -68,6 +70,7 @@ export const BENIGN_GENERATORS: readonly string[] = [
   'fast-json-stringify',
   '@protobufjs/codegen',
   '@protobufjs/inquire',
+  'zod',
 ]
 
 function invalid(key: string, problem: string, forms?: string): LeakgateError {

@@ -16,6 +16,14 @@
 //   async-generator-function, is-generator-function, get-intrinsic 1.1-1.2): an empty function
 //   of that kind, or its `.constructor`;
 // - regenerator-runtime's global assignment in strict-mode bundles: `regeneratorRuntime = r`.
+//
+// Not a shape: an empty body (`new Function('')`). It compiles nothing that runs, but its one
+// use in the wild is a probe asking whether code may be generated, before generating code that
+// is no fixed text: zod 4 (`allowsEval`) then compiles each object schema's parser from its keys.
+// Refused, the probe fails as it would under a CSP and the package takes its slower path
+// (recorded: the test names zod); allowed as a shape, the probe would pass and the parser's
+// compile be refused inside the test's `parse()`, the package's fallback never reached. zod is
+// in the opt-in `'benign'` preset instead (policy.ts), which allows both.
 
 export interface BenignShape {
   /** Shown as the allowing rule: `benign shape: <name>`. */

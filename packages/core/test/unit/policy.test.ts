@@ -127,6 +127,8 @@ describe('decide', () => {
   test("the 'benign' preset allows the known generators only", () => {
     expect(decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['depd']).allowed).toBe(true)
     expect(decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['handlebars']).allowed).toBe(false)
+    // zod 4: its `new Function('')` probe and the object parsers it then compiles.
+    expect(decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['zod']).allowed).toBe(true)
   })
 
   test("the 'benign' preset goes by the package that generated the code, not one it came through", () => {
