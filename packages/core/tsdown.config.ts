@@ -16,6 +16,10 @@ export default defineConfig({
   // one file per shared module: `require('@leakgate/core')` reads 3 files instead of 9 and
   // `@leakgate/core/session` 4 instead of 7. The CLI's and the reports' modules stay out of it.
   outputOptions: {
+    // The CommonJS build in strict mode, as the ES module build is: a sloppy function has own
+    // `arguments` and `caller` properties on Node 20 and 22, which every patched export would
+    // show (and `caller` would hand out the function that called it).
+    strict: true,
     codeSplitting: {
       groups: [
         {

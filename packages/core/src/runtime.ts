@@ -4,6 +4,7 @@ import { Engine } from './engine.js'
 import { syncEvalInspector } from './interceptors/inspect-eval.js'
 import { guardModuleClass as guardModules } from './interceptors/module-loader.js'
 import { findNatives, releaseNativeSources } from './interceptors/natives.js'
+import { disguiseToString } from './interceptors/patch.js'
 import { tameRealm as tame } from './interceptors/realm.js'
 import { INTERCEPTORS } from './interceptors/registry.js'
 import type { LeakgateOptions } from './options.js'
@@ -78,6 +79,9 @@ export function installInterceptors(engine: Engine): void {
   const context = { engine, natives: findNatives(), restores: engine.restores }
   try {
     for (const interceptor of INTERCEPTORS) interceptor.install(context)
+    // Patched exports show Node's source to `Function.prototype.toString`, tamed realm or not.
+    const showSource = disguiseToString(Function.prototype)
+    if (showSource) engine.restores.push(showSource)
   } finally {
     releaseNativeSources()
   }

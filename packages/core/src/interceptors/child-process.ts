@@ -11,7 +11,7 @@ import {
 } from '../rules/exec.js'
 import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
-import { patchMethod, type Restore } from './patch.js'
+import { disguise, patchMethod, type Restore } from './patch.js'
 import { readSpawnCall, type SpawnCall, unrunnableCall } from './spawn-call.js'
 import { handOverOnExit, handOverSync, settle } from './spawn-refusal.js'
 
@@ -234,19 +234,26 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
     // exec: name its events too.
     const realCustom = (real as unknown as Record<symbol, unknown> | undefined)?.[PROMISIFY_CUSTOM]
     if (typeof realCustom === 'function') {
+      const promisified = function promisified(this: unknown, ...args: unknown[]) {
+        if (currentApi !== undefined) return Reflect.apply(realCustom, this, args)
+        currentApi = name
+        try {
+          return Reflect.apply(realCustom, this, args)
+        } finally {
+          currentApi = undefined
+        }
+      }
+      Object.defineProperty(promisified, 'name', { value: realCustom.name, configurable: true })
+      Object.defineProperty(promisified, 'length', { value: realCustom.length, configurable: true })
+      disguise(promisified, realCustom)
+      // The original's attributes (Node's are read-only and non-configurable).
+      const attributes = Object.getOwnPropertyDescriptor(real, PROMISIFY_CUSTOM) ?? {}
       Object.defineProperty(childProcess[name], PROMISIFY_CUSTOM, {
-        value: function promisified(this: unknown, ...args: unknown[]) {
-          if (currentApi !== undefined) return Reflect.apply(realCustom, this, args)
-          currentApi = name
-          try {
-            return Reflect.apply(realCustom, this, args)
-          } finally {
-            currentApi = undefined
-          }
-        },
         configurable: true,
         enumerable: false,
         writable: true,
+        ...attributes,
+        value: promisified,
       })
     }
   }

@@ -8,7 +8,7 @@ import { installContexts } from './contexts.js'
 import { decideUnreadable } from './fail-closed.js'
 import { decidedDataModules, guardDataModules, installModuleLoader } from './module-loader.js'
 import { type Natives, quietBinding } from './natives.js'
-import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
+import { disguise, patchMethod, patchProperty, type Restore, realOf } from './patch.js'
 import { raise } from './raise.js'
 import { checkCode } from './realm.js'
 import { Trampolines } from './trampoline.js'
@@ -247,6 +247,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         return module
       },
     })
+    disguise(guarded, RealSourceTextModule)
     patchProperty(restores, vm, 'SourceTextModule', { value: guarded, writable: true, enumerable: true })
     guardDataModules(engine, RealSourceTextModule, restores)
   }

@@ -5,7 +5,7 @@ import { isNodeOperation } from '../node-operations.js'
 import { isModuleLoader, isTrustedOperation } from '../trusted-operations.js'
 import { codeGenerationOf } from './code-generation.js'
 import type { CompiledScripts } from './compiled-scripts.js'
-import { patchMethod, type Restore } from './patch.js'
+import { disguise, patchMethod, type Restore } from './patch.js'
 import { checkCode } from './realm.js'
 
 const fs = process.getBuiltinModule('node:fs')
@@ -215,6 +215,7 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
   }
   Object.defineProperty(readFileSync, 'name', { value: 'readFileSync' })
   Object.defineProperty(readFileSync, 'length', { value: realReadFile.length })
+  disguise(readFileSync, realReadFile)
   fs.readFileSync = readFileSync as typeof fs.readFileSync
   restores.push(() => {
     if (fs.readFileSync === (readFileSync as unknown)) fs.readFileSync = realReadFile

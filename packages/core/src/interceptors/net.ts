@@ -8,7 +8,7 @@ import { isBuiltinLoaded } from './builtins.js'
 import { checkNet } from './check-net.js'
 import { decideSafely } from './fail-closed.js'
 import { type Natives, uvErrno } from './natives.js'
-import { patchMethod, patchProperty, type Restore } from './patch.js'
+import { disguise, patchMethod, patchProperty, type Restore } from './patch.js'
 
 const net = process.getBuiltinModule('node:net')
 
@@ -272,6 +272,7 @@ function carryCallSite(engine: Engine, restores: Restore[]): void {
         return engine.tracker.carry(new StackCapture(engine.filter, guarded as never), create)
       },
     })
+    disguise(guarded, RealWebSocket)
     patchProperty(restores, globalThis, 'WebSocket', { value: guarded, writable: true, enumerable: false })
   }
 }

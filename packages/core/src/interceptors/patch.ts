@@ -40,6 +40,48 @@ export function realOf<F>(fn: F): F {
   return (typeof fn === 'function' && reals.has(fn) ? reals.get(fn) : fn) as F
 }
 
+/**
+ * Replacement → the function whose source text `Function.prototype.toString` shows for it. A
+ * wrapper's own source would tell every caller of `toString` (core-js's and lodash's native
+ * checks, `util.inspect` of a class, a test printing a function) that leakgate is there, and
+ * which of its lines run. Module-private, like `reals`.
+ */
+const disguises = new WeakMap<object, unknown>()
+/** The `Function.prototype.toString` replacements installed, one per realm. */
+const toStrings = new WeakSet<object>()
+
+/** `Function.prototype.toString` shows `as`'s source text for `fn`. */
+export function disguise(fn: object, as: unknown): void {
+  disguises.set(fn, disguises.get(as as object) ?? as)
+}
+
+/**
+ * Makes the `Function.prototype.toString` of the realm whose `Function.prototype` is `proto`
+ * show each replacement's original source (see `disguises`); anything else is handed to the
+ * realm's own function as it was. Not checked by the integrity check on purpose: polyfills
+ * (core-js) replace `toString` themselves, and a replaced one reaches nothing the guard decides.
+ * Returns the restore, or undefined when the realm's function is ours already or not there.
+ */
+export function disguiseToString(proto: object): (() => void) | undefined {
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'toString')
+  const realToString = descriptor?.value as ((this: unknown) => string) | undefined
+  if (typeof realToString !== 'function' || toStrings.has(realToString) || !descriptor?.configurable) return undefined
+  // A method: no `prototype`, not a constructor, as the builtin.
+  const shown = {
+    toString(this: unknown): string {
+      return Reflect.apply(realToString, (typeof this === 'function' && disguises.get(this)) || this, [])
+    },
+  }.toString
+  Object.setPrototypeOf(shown, Object.getPrototypeOf(realToString))
+  disguise(shown, realToString)
+  toStrings.add(shown)
+  Object.defineProperty(proto, 'toString', { ...descriptor, value: shown })
+  return () => {
+    if (Object.getOwnPropertyDescriptor(proto, 'toString')?.value === shown)
+      Object.defineProperty(proto, 'toString', descriptor)
+  }
+}
+
 function isPatched(fn: unknown): boolean {
   return typeof fn === 'function' && reals.has(fn)
 }
@@ -204,8 +246,13 @@ export function patchMethod<F extends AnyFunction>(
     Object.defineProperty(replacement, 'name', { value: fn.name, configurable: true })
     Object.defineProperty(replacement, 'length', { value: fn.length, configurable: true })
     reals.set(replacement, fn)
+    disguise(replacement, fn)
+    // A class's constructor inherits its parent's statics (Worker from EventEmitter).
+    if (Object.getPrototypeOf(replacement) !== Object.getPrototypeOf(fn))
+      Object.setPrototypeOf(replacement, Object.getPrototypeOf(fn))
     // util.promisify(exec) and friends use the function's own promisify.custom ({ stdout, stderr }).
     const custom = Object.getOwnPropertyDescriptor(fn, PROMISIFY_CUSTOM)
+    // Configurable for now: child-process.ts puts its own there, with the original's attributes.
     if (custom) Object.defineProperty(replacement, PROMISIFY_CUSTOM, { ...custom, configurable: true })
     const installed: PropertyDescriptor = {
       value: replacement,

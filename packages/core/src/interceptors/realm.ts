@@ -4,7 +4,7 @@ import { previewCode } from '../redact.js'
 import { matchBenignShape } from '../rules/benign.js'
 import { compilingFrame, isTrustedOperation } from '../trusted-operations.js'
 import { type CodeGeneration, codeGenerationOf } from './code-generation.js'
-import { patchProperty, type Restore } from './patch.js'
+import { disguise, disguiseToString, patchProperty, type Restore } from './patch.js'
 import { raise } from './raise.js'
 import { callerSite, captureSites } from './trampoline.js'
 
@@ -136,11 +136,8 @@ function makeGuardedConstructor(
   Object.defineProperty(guarded, 'length', { value: 1, configurable: true })
   Object.defineProperty(guarded, 'prototype', { value: Real.prototype, writable: false })
   Object.setPrototypeOf(guarded, Object.getPrototypeOf(Real))
-  Object.defineProperty(guarded, 'toString', {
-    value: () => `function ${Real.name}() { [native code] }`,
-    configurable: true,
-    writable: true,
-  })
+  // `Function.toString()` and `Function.prototype.toString.call(Function)` say `[native code]`.
+  disguise(guarded, Real)
   return guarded as unknown as AnyConstructor
 }
 
@@ -242,6 +239,10 @@ export function tameRealm(engine: Engine, global: typeof globalThis, parts: Real
       patchProperty(restores, global, 'Function', { value: guarded, writable: true, enumerable: false })
   }
   tameEval(engine, codegen, global, restores)
+  // The realm's own `toString` shows the originals' source for the replacements, whichever
+  // realm they came from (a context's `Function.prototype.toString.call(net.connect)`).
+  const showSource = proto ? disguiseToString(proto) : undefined
+  if (showSource) restores.push(showSource)
   const untame = () => {
     if (engine.refuseFromTest('a realm was untamed by the code under test', untame)) return
     for (const restore of restores.reverse()) restore()
@@ -272,6 +273,7 @@ function tameEval(engine: Engine, codegen: CodeGeneration, global: typeof global
     return callAsCaller(codegen, stack.callSites(), Reflect.apply, realEval, undefined, [code])
   }
   Object.defineProperty(checkedEval, 'name', { value: 'eval' })
+  disguise(checkedEval, realEval)
   const getter = function eval_() {
     if (assigned !== undefined) return assigned
     if (!engine.active) return realEval
