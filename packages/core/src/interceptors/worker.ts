@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js'
 import { isModuleLoader } from '../trusted-operations.js'
 import { mayGuard } from './child-process.js'
 import { decodeDataUrl, noteLoaderHooks, noteLoaderThreadStart } from './module-loader.js'
-import { patchMethod, type Restore, realOf } from './patch.js'
+import { patchMethod, patchProperty, type Restore, realOf } from './patch.js'
 import { raise } from './raise.js'
 import { checkCode } from './realm.js'
 
@@ -174,26 +174,37 @@ let loaderGuarded = false
 let guarding = false
 
 export function installWorkers(engine: Engine, restores: Restore[]): void {
+  // A Proxy, not a function: the class itself to `util.inspect` (`[class Worker extends
+  // EventEmitter]`), to `Reflect.ownKeys` and to a call without `new` (Node's own TypeError).
   patchMethod<(...args: unknown[]) => unknown>(
     restores,
     workerThreads,
     'Worker',
     (real) =>
-      function Worker(this: unknown, ...args: unknown[]): unknown {
-        if (!new.target) return Reflect.apply(real, this, args)
-        const guarded = engine.active && engine.preloadPath ? withPreload(engine, args, Worker) : undefined
-        if (!guarded) return Reflect.construct(real, args, new.target)
-        preloading = guarded.preload
-        try {
-          return Reflect.construct(real, guarded.args, new.target)
-        } finally {
-          preloading = false
-        }
-      },
+      new Proxy(real, {
+        construct: function Worker(target, args, newTarget): object {
+          const guarded = engine.active && engine.preloadPath ? withPreload(engine, args, Worker) : undefined
+          if (!guarded) return Reflect.construct(target, args, newTarget)
+          preloading = guarded.preload
+          try {
+            return Reflect.construct(target, guarded.args, newTarget)
+          } finally {
+            preloading = false
+          }
+        },
+      }),
   )
-  const wrapped = workerThreads.Worker as unknown as { prototype: unknown }
+  const wrapped = workerThreads.Worker
   const realWorker = realOf(workerThreads.Worker)
-  if (wrapped !== realWorker) wrapped.prototype = realWorker.prototype
+  if (wrapped !== realWorker) {
+    // `worker.constructor` (and `Worker.prototype.constructor`) the exported Worker, not the
+    // class below the wrapper (which would also hand a test the Worker whose options the guard
+    // never sees).
+    patchProperty(restores, realWorker.prototype, 'constructor', {
+      ...Object.getOwnPropertyDescriptor(realWorker.prototype, 'constructor'),
+      value: wrapped,
+    })
+  }
   patchMethod<(message: unknown, ...rest: unknown[]) => void>(
     restores,
     MessagePort.prototype,
