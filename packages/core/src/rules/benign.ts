@@ -15,7 +15,11 @@
 // - syntax probes for the hidden constructors (async-function, generator-function,
 //   async-generator-function, is-generator-function, get-intrinsic 1.1-1.2): an empty function
 //   of that kind, or its `.constructor`;
-// - regenerator-runtime's global assignment in strict-mode bundles: `regeneratorRuntime = r`.
+// - regenerator-runtime's global assignment in strict-mode bundles: `regeneratorRuntime = r`;
+// - a dynamic-import trampoline, `return import(modulePath)` (real-require 0.2/1.0, under pino's
+//   transports and thread-stream's worker; TypeScript-compiled CommonJS keeping an `import()`
+//   that a bundler or `tsc` would otherwise rewrite): it hands out what the caller's own
+//   `import()` would, and a `data:` URL it is given is decided as any `import('data:…')` is.
 //
 // Not a shape: an empty body (`new Function('')`). It compiles nothing that runs, but its one
 // use in the wild is a probe asking whether code may be generated, before generating code that
@@ -71,6 +75,12 @@ export const BENIGN_SHAPES: readonly BenignShape[] = [
     events: FUNCTION,
     params: /^r$/,
     body: /^regeneratorRuntime = r$/,
+  },
+  {
+    name: 'a dynamic import() trampoline',
+    events: FUNCTION,
+    params: /^[A-Za-z_$][\w$]{0,63}$/,
+    body: /^\s*(?:(['"])use strict\1;?\s*)?return\s+import\(\s*[A-Za-z_$][\w$]{0,63}\s*\)\s*;?\s*$/,
   },
 ]
 

@@ -24,10 +24,13 @@ const BENIGN_PROBE = `
   r.functionBind = t(() => require(modules + '/function-bind/implementation').call(function pair(a, b) { return [this.x, a, b].join() }, { x: 1 }, 2)(3))
   r.asyncFunction = t(() => require(modules + '/async-function')().name)
   r.returnThis = t(() => Function('return this')() === globalThis)
+  // real-require 1.0.0's trampoline (src/index.js:4), as pino's thread-stream worker runs it.
+  r.realImport = t(() => typeof new Function('modulePath', 'return import(modulePath)')('node:os').then)
   // The same shapes with one more thing in them.
   r.nearDepd = t(() => new Function('fn', 'log', 'deprecate', 'message', 'site', '"use strict"\\nreturn function () {log.call(deprecate, message, site)\\nreturn fn.apply(this, arguments)\\n}; globalThis.x = 1'))
   r.nearBind = t(() => Function('binder', 'return function (a){ return binder.apply(this,arguments); }'))
   r.nearThis = t(() => Function('return this.process'))
+  r.nearImport = t(() => new Function('modulePath', 'return import(modulePath).then((m) => m.default)'))
   const engine = core.getEngine()
   r.violations = engine.tracker.run.violations.map((v) => v.event + ' ' + v.target)
   r.allowed = [...engine.recorder.pending.values()].map(({ record: v }) => v.event + ': ' + v.decision.rule + ' (' + v.decision.source + ')')
@@ -52,12 +55,14 @@ describe.each(nodes)('known-benign generators on $label', ({ bin }) => {
     expect(r.functionBind).toEqual({ ok: true, value: '1,2,3' })
     expect(r.asyncFunction).toEqual({ ok: true, value: 'AsyncFunction' })
     expect(r.returnThis).toEqual({ ok: true, value: true })
+    expect(r.realImport).toEqual({ ok: true, value: 'function' })
     expect([...(r.allowed as string[])].sort()).toEqual(
       [
         "Function: benign shape: depd's deprecation wrapper (default)",
         "Function: benign shape: function-bind's bound function (default)",
         'Function: benign shape: a syntax probe for a function constructor (default)',
         'Function: benign shape: the global object (return this) (default)',
+        'Function: benign shape: a dynamic import() trampoline (default)',
       ].sort(),
     )
   })
@@ -66,17 +71,27 @@ describe.each(nodes)('known-benign generators on $label', ({ bin }) => {
     expect(r.nearDepd).toMatchObject(refused)
     expect(r.nearBind).toMatchObject(refused)
     expect(r.nearThis).toMatchObject(refused)
-    expect(r.violations).toHaveLength(3)
+    expect(r.nearImport).toMatchObject(refused)
+    expect(r.violations).toHaveLength(4)
   })
 
   test('strict: true refuses every one of them', () => {
-    for (const key of ['depd', 'functionBind', 'returnThis', 'nearDepd', 'nearBind', 'nearThis']) {
+    for (const key of [
+      'depd',
+      'functionBind',
+      'returnThis',
+      'realImport',
+      'nearDepd',
+      'nearBind',
+      'nearThis',
+      'nearImport',
+    ]) {
       expect(strict[key], key).toMatchObject(refused)
     }
     // async-function catches the refusal and answers `false` (its fallback for old engines).
     expect(strict.asyncFunction).toEqual({ ok: true })
     expect(strict.violations).toContain('Function return async function () {}')
-    expect(strict.violations).toHaveLength(7)
+    expect(strict.violations).toHaveLength(9)
     expect(strict.allowed).toEqual([])
   })
 })

@@ -57,6 +57,17 @@ describe('matchBenignShape', () => {
     expect(name(['r'], 'regeneratorRuntime = r')).toBe("regenerator-runtime's global")
   })
 
+  // real-require 1.0.0 (src/index.js:4, under pino 10's transports and thread-stream's worker):
+  // `new Function('modulePath', 'return import(modulePath)')`, and the same trampoline as
+  // TypeScript-compiled CommonJS writes it to keep an `import()`.
+  test.each([
+    [['modulePath'], 'return import(modulePath)'],
+    [['specifier'], 'return import(specifier);'],
+    [['m'], '"use strict"; return import(m)'],
+  ])('a dynamic import() trampoline: %j %j', (params, body) => {
+    expect(name(params, body)).toBe('a dynamic import() trampoline')
+  })
+
   test('parameters given as one string are read as names', () => {
     expect(name(['fn, log', 'deprecate,message', ' site'], depd(1)[1])).toBe("depd's deprecation wrapper")
   })
@@ -83,6 +94,12 @@ describe('matchBenignShape', () => {
     ['return async function () { await x }', []],
     ['return (async function () {}).constructor("evil")', []],
     ['regeneratorRuntime = r; r()', ['r']],
+    ['return import(modulePath).then((m) => m.run())', ['modulePath']],
+    ['return import(modulePath); process.exit()', ['modulePath']],
+    ['return import("data:text/javascript,process.exit()")', ['modulePath']],
+    ['return import(a, b)', ['a']],
+    ['return import(modulePath)', ['modulePath', 'b']],
+    ['return import(modulePath)', ['x = process.exit()']],
     ['return 1', []],
   ] as [string, string[]][])('not benign: %j (%j)', (body, params) => {
     expect(name(params, body)).toBeUndefined()
