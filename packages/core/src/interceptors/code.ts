@@ -41,6 +41,37 @@ const vm = process.getBuiltinModule('node:vm')
 // `vm.compileFunction` captured before install; a `ContextifyScript` built from
 // `process.binding('contextify')` (that binding access is itself an event, native-access.ts).
 
+/**
+ * `vm.compileFunction`'s options as Node reads them (one destructuring, these keys in this order,
+ * on Node 20 to 26; compile-options.test.ts compares the reads with Node's own on each Node).
+ */
+const COMPILE_FUNCTION_OPTIONS = [
+  'filename',
+  'columnOffset',
+  'lineOffset',
+  'cachedData',
+  'produceCachedData',
+  'parsingContext',
+  'contextExtensions',
+  'importModuleDynamically',
+] as const
+
+/** Each option Node reads, read once (a getter runs once, as without leakgate), in Node's order. */
+function pinnedOptions(options: object): Record<string, unknown> {
+  const given = options as Record<string, unknown>
+  const pinned: Record<string, unknown> = {}
+  for (const key of COMPILE_FUNCTION_OPTIONS) pinned[key] = given[key]
+  return pinned
+}
+
+/** `params` as Node accepts it (absent, or an array of strings): it reads the options only then. */
+function isStringList(params: unknown): boolean {
+  if (params === undefined) return true
+  if (!Array.isArray(params)) return false
+  for (const param of params) if (typeof param !== 'string') return false
+  return true
+}
+
 /** `vm.runInNewContext` when that export was used, else `vm.Script`. */
 function vmEvent(stack: StackCapture): string {
   const vmFrames = stack.rawFrames().filter((frame) => frame.file === 'node:vm')
@@ -150,28 +181,29 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         // Each parameter read once: what is decided is what compiles (a getter could answer
         // differently the second time). Node requires strings; it says so for anything else.
         const list = Array.isArray(params) ? Array.from(params as unknown[]) : params
-        // The context it compiles in, read once and tamed: Node reads that same value.
-        if (options !== null && typeof options === 'object') {
+        // Node refuses anything else before it reads an option or compiles: such a call is left
+        // to fail as Node fails it (its TypeError, no option read), with nothing to decide.
+        const accepted =
+          typeof code === 'string' &&
+          isStringList(list) &&
+          (options === undefined || (options !== null && typeof options === 'object' && !Array.isArray(options)))
+        if (accepted && options !== undefined) {
+          // Its options read once each, in Node's order, into a plain object Node then reads
+          // without side effects: the context tamed here is the one that compiles, whatever a
+          // getter swaps. Not an object taking `options` as its prototype: V8 turns an object
+          // that becomes a prototype into a prototype map (~10-25 µs), and Jest compiles every
+          // module so.
+          options = pinnedOptions(options as object)
           const parsingContext = (options as { parsingContext?: unknown }).parsingContext
-          if (parsingContext !== undefined) {
-            contexts.tame(parsingContext)
-            options = Object.create(options, { parsingContext: { value: parsingContext, enumerable: true } })
-          }
+          if (parsingContext !== undefined) contexts.tame(parsingContext)
         }
-        // The filename read once too, for the trust decision (a module of a real file).
-        const named =
-          options !== null && typeof options === 'object' ? (options as { filename?: unknown }).filename : undefined
-        if (engine.active) {
-          const stack = untrustedStack(
-            engine,
-            compileFunction,
-            TRUST_PROBE_DEPTH.compileFunction,
-            typeof code === 'string' ? code : String(code),
-            named,
-          )
+        if (engine.active && accepted) {
+          // The filename as it compiles, for the trust decision (a module of a real file).
+          const named = (options as { filename?: unknown } | undefined)?.filename
+          const body = code as string
+          const stack = untrustedStack(engine, compileFunction, TRUST_PROBE_DEPTH.compileFunction, body, named)
           if (stack) {
-            const names = Array.isArray(list) ? list.map((param) => (typeof param === 'string' ? param : '?')) : []
-            const body = typeof code === 'string' ? code : ''
+            const names = Array.isArray(list) ? (list as string[]) : []
             const source = names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
             const outcome = checkCode(engine, 'vm.compileFunction', source, [code, list], compileFunction, stack, {
               untrusted: true,
