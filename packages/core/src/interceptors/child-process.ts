@@ -13,7 +13,7 @@ import { decideSafely } from './fail-closed.js'
 import type { Natives } from './natives.js'
 import { disguise, patchMethod, type Restore } from './patch.js'
 import { readSpawnCall, type SpawnCall, unrunnableCall } from './spawn-call.js'
-import { handOverOnExit, handOverSync, settle } from './spawn-refusal.js'
+import { disarmKill, handOverOnExit, handOverSync, settle } from './spawn-refusal.js'
 
 const childProcess = process.getBuiltinModule('node:child_process')
 const fs = process.getBuiltinModule('node:fs')
@@ -29,8 +29,9 @@ const path = process.getBuiltinModule('node:path')
 // directory: libuv forks, exec fails with EACCES, nothing runs), so Node reports it through its
 // own failure path, exactly as for a missing program: no pid, stdio streams that end, 'error'
 // then 'close', `exitCode` the errno, the sync APIs' `error` (spawn-call.ts). Our error takes
-// the place of Node's, with all its fields (spawn-refusal.ts). An allowed child gets the preload
-// and this test's context in its env, so a Node child runs guarded and reports into the same run.
+// the place of Node's, with all its fields, and the child's `kill()` signals nothing meanwhile
+// (spawn-refusal.ts). An allowed child gets the preload and this test's context in its env, so
+// a Node child runs guarded and reports into the same run.
 //
 // Cannot see: processes started by native addons or FFI. A program given by its name is decided
 // by that name wherever the PATH finds it (`PATH=/tmp/x git` runs /tmp/x/git under a rule for
@@ -277,6 +278,7 @@ export function installChildProcess(engine: Engine, natives: Natives, restores: 
           })
           if (outcome.ok) return Reflect.apply(realSpawn, this, real)
           handOverOnExit(this, owner, outcome.error)
+          disarmKill(this)
           return Reflect.apply(realSpawn, this, unrunnableCall(args))
         },
     )

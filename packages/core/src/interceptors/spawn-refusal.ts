@@ -4,7 +4,27 @@
 // every one of those fields, so code that reads them sees what it would have seen, and only the
 // code and the message say that leakgate refused it.
 
+import { uvErrno } from './natives.js'
+
 type Emitter = { emit(name: string, ...args: unknown[]): boolean }
+
+/**
+ * A refused child's handle until Node closes it (the 'error' tick): its `kill` answers ESRCH, as
+ * a process that never started does on Node 22+ (`child.kill()` returns false). Node 20's libuv
+ * signals pid 0 there, the caller's whole process group: a refused spawn killed at once
+ * (`child.kill()`, an AbortSignal aborted right after `spawn`) would kill the test runner, where
+ * the program it stands for would have been the one killed.
+ */
+export function disarmKill(handle: Record<PropertyKey, unknown>): void {
+  Object.defineProperty(handle, 'kill', {
+    value: function kill() {
+      return uvErrno('ESRCH')
+    },
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  })
+}
 
 /**
  * Copies Node's fields onto ours. A field that pointed at Node's error (the sync APIs' `error`)
