@@ -377,12 +377,13 @@ function isExecveCall(file: unknown, args: unknown): file is string {
 /** Loads an experimental builtin without printing its ExperimentalWarning on the user's behalf. */
 function loadQuietly(id: string): Record<string, unknown> | undefined {
   const emitWarning = process.emitWarning
-  process.emitWarning = (() => {}) as typeof process.emitWarning
+  // Reflect.set: a read-only emitWarning (a frozen process) is left as it is, never thrown on.
+  const quieted = Reflect.set(process, 'emitWarning', () => {})
   try {
     return process.getBuiltinModule(id) as Record<string, unknown> | undefined
   } catch {
     return undefined
   } finally {
-    process.emitWarning = emitWarning
+    if (quieted) Reflect.set(process, 'emitWarning', emitWarning)
   }
 }

@@ -26,17 +26,21 @@ export interface Natives {
 
 const realBinding = (process as unknown as { binding?: (name: string) => Proto }).binding
 
-/** process.binding without DEP0111 noise; undefined where it is denied (permission model). */
+/**
+ * process.binding without DEP0111 noise; undefined where it is denied (permission model).
+ * `--no-deprecation` makes `process.noDeprecation` read-only (true): set through Reflect.set,
+ * which answers false there where an assignment in strict code would throw.
+ */
 export function quietBinding(name: string): Proto | undefined {
   if (typeof realBinding !== 'function') return undefined
   const previous = process.noDeprecation
-  process.noDeprecation = true
+  const quieted = previous !== true && Reflect.set(process, 'noDeprecation', true)
   try {
     return realBinding.call(process, name)
   } catch {
     return undefined
   } finally {
-    process.noDeprecation = previous
+    if (quieted) Reflect.set(process, 'noDeprecation', previous)
   }
 }
 

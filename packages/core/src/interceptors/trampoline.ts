@@ -185,7 +185,8 @@ export class Trampolines {
     if (constant === undefined || this.warned) return constant
     this.warned = true
     const emitWarning = process.emitWarning
-    process.emitWarning = () => {}
+    // Reflect.set: a read-only emitWarning (a frozen process) is left as it is, never thrown on.
+    const quieted = Reflect.set(process, 'emitWarning', () => {})
     try {
       const probe = this.real.compileFunction('return import("node:path")', [], {
         importModuleDynamically: constant as never,
@@ -194,7 +195,7 @@ export class Trampolines {
     } catch {
       // Nothing to silence.
     } finally {
-      process.emitWarning = emitWarning
+      if (quieted) Reflect.set(process, 'emitWarning', emitWarning)
     }
     return constant
   }
