@@ -70,6 +70,8 @@ export interface CheckRequest {
    * Allowed by default when no rule allows it (source `default`); an audit hook can still refuse.
    */
   benign?: string
+  /** A line the message adds on what the target really is (a name that looks like an address). */
+  note?: string
 }
 
 export type Outcome = { ok: true; decision?: Decision } | { ok: false; error: Error }
@@ -380,7 +382,11 @@ export class Engine {
       rules: listRules(levels, request.category),
       suggestion: record.suggestion ?? 'true',
       fileTop: record.scope.phase === 'import' && this.fileTopApplies(scope, capture()),
-      ...(detected === undefined ? {} : { note: detected }),
+      ...(detected !== undefined
+        ? { note: detected }
+        : hasOwn(request, 'note') && request.note !== undefined
+          ? { note: request.note }
+          : {}),
     })
     const error = new LeakgateError(BLOCKED_CODES[request.category], message, record)
     this.attachStack(error, capture())

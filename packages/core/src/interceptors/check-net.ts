@@ -1,5 +1,6 @@
 import type { StackCapture } from '../attribution.js'
 import type { Engine, Outcome } from '../engine.js'
+import { parseAddress } from '../rules/address.js'
 import { formatNetTarget, type NetTarget } from '../rules/net.js'
 
 type Skip = (...args: never[]) => unknown
@@ -17,6 +18,9 @@ export function checkNet(
   options: { shown?: string; suggestion?: string; stack?: StackCapture | undefined } = {},
 ): Outcome {
   const display = formatNetTarget(target)
+  // `127.0.0.1.` reads as an address only once its trailing dot is dropped: the resolver takes
+  // it for a name and asks DNS for it. Shown (and allowed) with its dot, said so in the message.
+  const dotted = target.host !== undefined && parseAddress(target.host) !== null
   return engine.check({
     category: 'net',
     event,
@@ -26,5 +30,10 @@ export function checkNet(
     suggestion: options.suggestion ?? `'${display}'`,
     skip,
     ...(options.stack ? { stack: options.stack } : {}),
+    ...(dotted
+      ? {
+          note: `"${target.host}." ends with a dot, so it is a DNS name, not the address ${target.host}: the resolver asks the network for it. Write "${target.host}" to use the address.`,
+        }
+      : {}),
   })
 }

@@ -191,8 +191,10 @@ function parseHostPattern(text: string, rule: string): string {
     )
   }
   // WHATWG URL and inet_aton read a host whose last label is a number as an IPv4 address.
+  // With a trailing dot it is a DNS name all the same (`127.0.0.1.`, which the resolver asks
+  // DNS for): a host rule, matching that name only, never the address.
   const last = labels[labels.length - 1] as string
-  if (/^(\d+|0x[0-9a-f]*)$/i.test(last)) {
+  if (/^(\d+|0x[0-9a-f]*)$/i.test(last) && !text.endsWith('.')) {
     throw new Error(`${quoteRule(rule)} is not a valid IPv4 address (four numbers from 0 to 255)`)
   }
   // A single label may be a range name in the wrong case or misspelt; 'localhost' (RFC 6761)
@@ -229,7 +231,10 @@ export function matchNet(matcher: NetMatcher, target: NetTarget): boolean {
 
 /** Formats a target the way a rule would allow it: `host:port`, `[::1]:8080`, `10.0.0.1:5432`. */
 export function formatNetTarget(target: NetTarget): string {
-  const name = target.host ?? target.address?.text ?? '?'
+  // A name that reads as an address without its trailing dot (`127.0.0.1.`) keeps the dot: it is
+  // the name a DNS lookup asks for, and the rule that allows it (parseHostPattern).
+  const host = target.host !== undefined && parseAddress(target.host) !== null ? `${target.host}.` : target.host
+  const name = host ?? target.address?.text ?? '?'
   const bracketed = name.includes(':') ? `[${name}]` : name
   return target.port === undefined ? bracketed : `${bracketed}:${target.port}`
 }

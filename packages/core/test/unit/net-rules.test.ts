@@ -87,4 +87,16 @@ describe('net rules', () => {
     expect(formatNetTarget(target('api.example.com', 443))).toBe('api.example.com:443')
     expect(formatNetTarget(target('2130706434', 8080))).toBe('127.0.0.2:8080')
   })
+
+  test('a name that reads as an address once its trailing dot is dropped is a name, shown and allowed with its dot', () => {
+    // `127.0.0.1.` is asked of DNS (getaddrinfo takes it for a name), not dialled as 127.0.0.1.
+    expect(formatNetTarget(target('127.0.0.1.', 80))).toBe('127.0.0.1.:80')
+    expect(formatNetTarget({ host: '203.0.113.5', anyPort: true })).toBe('203.0.113.5.')
+    expect(parseNetRule('127.0.0.1.:80')).toEqual({ type: 'host', pattern: '127.0.0.1', port: 80 })
+    expect(matches('127.0.0.1.:80', '127.0.0.1.', 80)).toBe(true)
+    // The name rule never allows the address, nor the address rule the name.
+    expect(matches('127.0.0.1.', '127.0.0.1', 80)).toBe(false)
+    expect(matches('127.0.0.1', '127.0.0.1.', 80)).toBe(false)
+    expect(() => parseNetRule('127.0.0.256')).toThrow('not a valid IPv4 address')
+  })
 })
