@@ -20,6 +20,7 @@ const path = process.getBuiltinModule('node:path')
 /** Where the engine of this process is found (on `process` and on each realm's global). */
 export const ENGINE_KEY: unique symbol = Symbol.for('leakgate.engine') as never
 const KEY = ENGINE_KEY
+const SAVE_CODE_CACHE = Symbol.for('leakgate.saveCodeCache')
 // The CJS build has `__filename`; its shim of `import.meta.url` (pathToFileURL, then back) cost a
 // Node 20 worker ~1 ms at load.
 const here = path.dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url))
@@ -117,7 +118,12 @@ export function uninstall(): void {
 
 /** Audits code generation (Function family, eval) in the realm whose global this is. */
 export function tameRealm(global: typeof globalThis = globalThis): () => void {
-  return tame(getEngine(), global)
+  const engine = getEngine()
+  const untame = tame(engine, global)
+  // The CommonJS build's loader (build/runtime-loader.cjs) leaves this when it found no usable
+  // code cache: made now, the cache holds what install and taming compiled.
+  if (engine.installed) (process as unknown as Record<symbol, (() => void) | undefined>)[SAVE_CODE_CACHE]?.()
+  return untame
 }
 
 /**
