@@ -39,6 +39,17 @@ const LOADER_PATHS = [
   '/node_modules/jiti/',
 ]
 
+/**
+ * Helpers the loaders run while they load: v8-compile-cache-lib (ts-node 10 requires `typescript`
+ * through it) and v8-compile-cache ask V8 whether it makes code caches by compiling the script
+ * `""` (`supportsCachedData`, in both 3.0.1 and 2.4.0), in a try that falls back to a plain
+ * require. That fixed code is theirs; the modules they then compile are decided as module loads
+ * (module-loader.ts, compilesLoadingFile).
+ */
+const LOADER_HELPER_OPERATIONS = ['/node_modules/v8-compile-cache-lib/', '/node_modules/v8-compile-cache/'].map(
+  (file) => ({ file, fn: ['supportsCachedData'], compiles: 'own' as const, code: /^""$/ }),
+)
+
 function inForeignRealm(): boolean {
   const fsModule = process.getBuiltinModule?.('node:fs')
   return fsModule !== undefined && Object.getPrototypeOf(fsModule) !== Object.prototype
@@ -67,6 +78,7 @@ export function getEngine(): Engine {
   engine.filter.frameworkPaths.push(...LOADER_PATHS)
   engine.filter.operations.push(
     ...LOADER_PATHS.map((file) => ({ file, fn: '*' as const, compiles: 'module' as const })),
+    ...LOADER_HELPER_OPERATIONS,
   )
   // An accessor, so copies of `process` (Jest's test context copies it deeply) share the engine.
   Object.defineProperty(process, KEY, { get: () => engine, configurable: true, enumerable: false })

@@ -6,7 +6,7 @@ import { codeGenerationOf } from './code-generation.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
 import { installContexts } from './contexts.js'
 import { decideUnreadable } from './fail-closed.js'
-import { decidedDataModules, guardDataModules, installModuleLoader } from './module-loader.js'
+import { decidedDataModules, guardDataModules, installModuleLoader, type LoadingFileCompile } from './module-loader.js'
 import { type Natives, quietBinding } from './natives.js'
 import { disguise, patchMethod, patchProperty, type Restore, realOf } from './patch.js'
 import { raise } from './raise.js'
@@ -120,6 +120,8 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
   const contexts = installContexts(engine, restores)
   const codegen = codeGenerationOf(engine)
   const scripts = new CompiledScripts()
+  // Set below, once the module loader is guarded (module-loader.ts).
+  let compilesLoadingFile: LoadingFileCompile = () => false
   const RealScript = realOf(vm.Script)
   const realCompileFunction = realOf(vm.compileFunction)
 
@@ -133,7 +135,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
         // The code, already converted to a string by vm.Script: what is decided is what compiles.
         if (engine.active && typeof args[0] === 'string') {
           const stack = untrustedStack(engine, compileScript, TRUST_PROBE_DEPTH.script, args[0], args[1])
-          if (stack) {
+          if (stack && !compilesLoadingFile(args[0], args[1])) {
             const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack, {
               untrusted: true,
             })
@@ -202,7 +204,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           const named = (options as { filename?: unknown } | undefined)?.filename
           const body = code as string
           const stack = untrustedStack(engine, compileFunction, TRUST_PROBE_DEPTH.compileFunction, body, named)
-          if (stack) {
+          if (stack && !compilesLoadingFile(body, named)) {
             const names = Array.isArray(list) ? (list as string[]) : []
             const source = names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
             const outcome = checkCode(engine, 'vm.compileFunction', source, [code, list], compileFunction, stack, {
@@ -284,7 +286,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
     guardDataModules(engine, RealSourceTextModule, restores)
   }
 
-  installModuleLoader(engine, scripts, restores)
+  compilesLoadingFile = installModuleLoader(engine, scripts, restores)
   installInspector(engine, restores)
   installReplRuns(engine, natives, restores)
 }

@@ -173,7 +173,31 @@ export function noteLoaderHooks(): void {
   if (loaderStartedAfterInstall) loaderResultsChecked = true
 }
 
-export function installModuleLoader(engine: Engine, scripts: CompiledScripts, restores: Restore[]): void {
+/**
+ * `text` with a leading `#!` line cut as compile caches cut it (v8-compile-cache and
+ * v8-compile-cache-lib 3.0.1, `_moduleCompile`: from the first line break on, that break kept).
+ */
+function withoutShebang(text: string): string {
+  if (!text.startsWith('#!')) return text
+  for (let i = 2; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 10 || code === 13) return text.slice(i)
+  }
+  return ''
+}
+
+/**
+ * Is a vm compile of `code` named `filename` the module loading now compiling its own file? What
+ * the loader compiles a module with, whoever compiles it: a compile cache that replaced
+ * `Module.prototype._compile` (v8-compile-cache-lib, which ts-node installs while it requires
+ * `typescript`) compiles `Module.wrap(content)` with `new vm.Script(…, { filename })`. Only the
+ * module whose load() is running, under its own name, with that file's text as Node read it (or
+ * as it is on disk), inside Node's wrapper or bare: anything else (another file's name, other
+ * code, no load running) is code from a string as before.
+ */
+export type LoadingFileCompile = (code: string, filename: unknown) => boolean
+
+export function installModuleLoader(engine: Engine, scripts: CompiledScripts, restores: Restore[]): LoadingFileCompile {
   const { evalSources } = codeGenerationOf(engine)
   // Captured at install: what a test replaces later is compared with these.
   const realReadFile = fs.readFileSync
@@ -329,6 +353,31 @@ export function installModuleLoader(engine: Engine, scripts: CompiledScripts, re
   )
 
   installLoadHooks(engine, restores, ownContent, noteVirtual)
+
+  /** `text` (a file's, no BOM) as a module body: itself, or cut of its `#!` line. */
+  const isBodyOf = (body: string, text: string | undefined): boolean =>
+    text !== undefined && (body === text || (text.startsWith('#!') && body === withoutShebang(text)))
+
+  return function compilesLoadingFile(code: string, filename: unknown): boolean {
+    if (loading === undefined || typeof filename !== 'string' || isVirtualFile(filename)) return false
+    if ((loading as { filename?: unknown }).filename !== filename) return false
+    // Node's wrapper as it was at install: a changed Module.wrap puts other code around the file.
+    let body = code
+    if (
+      typeof wrapHead === 'string' &&
+      typeof wrapTail === 'string' &&
+      code.length >= wrapHead.length + wrapTail.length &&
+      code.startsWith(wrapHead) &&
+      code.endsWith(wrapTail)
+    ) {
+      body = code.slice(wrapHead.length, code.length - wrapTail.length)
+    }
+    // A byte order mark is no code: Node hands `_compile` the file's text with or without it.
+    body = stripBom(body)
+    // What Node's handler read for this file in this load (no I/O), else the file as it is.
+    if (loaderRead.file === filename && isBodyOf(body, loaderRead.text && stripBom(loaderRead.text))) return true
+    return isBodyOf(body, ownContent(filename))
+  }
 }
 
 /** Same source as the hooks below gave (the very string or buffer, or equal text)? */
