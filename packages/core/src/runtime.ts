@@ -8,6 +8,7 @@ import { disguiseToString } from './interceptors/patch.js'
 import { tameRealm as tame } from './interceptors/realm.js'
 import { INTERCEPTORS } from './interceptors/registry.js'
 import type { LeakgateOptions } from './options.js'
+import type { TrustedOperation } from './trusted-operations.js'
 
 const fs = process.getBuiltinModule('node:fs')
 const path = process.getBuiltinModule('node:path')
@@ -46,9 +47,20 @@ const LOADER_PATHS = [
  * require. That fixed code is theirs; the modules they then compile are decided as module loads
  * (module-loader.ts, compilesLoadingFile).
  */
-const LOADER_HELPER_OPERATIONS = ['/node_modules/v8-compile-cache-lib/', '/node_modules/v8-compile-cache/'].map(
-  (file) => ({ file, fn: ['supportsCachedData'], compiles: 'own' as const, code: /^""$/ }),
-)
+/** One string literal, nothing else: it evaluates to its characters and runs nothing. */
+const STRING_LITERAL = /^(?:'(?:[^'\\\n\r]|\\[^\n\r])*'|"(?:[^"\\\n\r]|\\[^\n\r])*")$/
+const LOADER_HELPER_OPERATIONS: TrustedOperation[] = [
+  ...['/node_modules/v8-compile-cache-lib/', '/node_modules/v8-compile-cache/'].map(
+    (file): TrustedOperation => ({ file, fn: ['supportsCachedData'], compiles: 'own', code: /^""$/ }),
+  ),
+  // es-module-lexer reads an import's specifier by evaluating its string literal
+  // (`function decode(s) { try { return (0, eval)(s) } catch {} }`, 1.x), minified in its own
+  // dist and in tsx's bundle of it (tsx 4.23.15, dist/lexer-*.cjs/.mjs, as `N`): tsx's ESM loader
+  // reads every import so on Node 20. Only a lone string literal, which runs nothing.
+  ...['/node_modules/es-module-lexer/dist/', '/node_modules/tsx/dist/'].map(
+    (file): TrustedOperation => ({ file, fn: '*', compiles: 'own', code: STRING_LITERAL }),
+  ),
+]
 
 function inForeignRealm(): boolean {
   const fsModule = process.getBuiltinModule?.('node:fs')

@@ -113,6 +113,13 @@ const probeBody = (allow: string) => `${scopedProbe('leakgate-loader-helpers-', 
     vm.compileFunction(fs.readFileSync(f, 'utf8'), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: f })(m.exports, require, m, f, dir))
   await during('vm.Script of its own text', (m, f) => run(m, f, new vm.Script(Module.wrap(fs.readFileSync(f, 'utf8')), { filename: f })))
 
+  // es-module-lexer 1.x's decode (minified in its dist and in tsx's bundle): a specifier's literal.
+  fs.mkdirSync(path.join(dir, 'node_modules', 'es-module-lexer', 'dist'), { recursive: true })
+  const lexer = require(write('node_modules/es-module-lexer/dist/lexer.cjs', 'exports.decode = function N(C) { try { return (0, eval)(C) } catch {} }'))
+  await inTest('a specifier literal through es-module-lexer', () => [lexer.decode("'node:test'"), lexer.decode('"./a\\u0062.ts"')])
+  await inTest('other code through es-module-lexer', () => lexer.decode("'x' + (" + ran('lexer') + ", '')"))
+  await inTest('a string literal evaluated by a test', () => (0, eval)("'x'"))
+
   r.ran = globalThis.ran
   fs.rmSync(dir, { recursive: true, force: true })
   return r
@@ -155,6 +162,22 @@ describe.each(nodes)('loader helpers (v8-compile-cache-lib under ts-node) on $la
     })
     expect(refused.site).toBe('evals.js:2')
     expect(allowed['eval in a module loaded through the cache']).toEqual({ value: 2, events: [] })
+  })
+
+  test("es-module-lexer's string literals record nothing; other code through it, or a test's literal, is caught", () => {
+    const literal = { value: ['node:test', './ab.ts'], events: [] }
+    expect(refused['a specifier literal through es-module-lexer']).toEqual(literal)
+    expect(allowed['a specifier literal through es-module-lexer']).toEqual(literal)
+    // decode swallows the refusal (its try), the violation stays.
+    expect(refused['other code through es-module-lexer']).toEqual({ events: ['eval'] })
+    expect(refused.ran).not.toContain('lexer')
+    expect(allowed['other code through es-module-lexer']).toEqual({ value: 'x', events: [] })
+    expect(allowed.ran).toContain('lexer')
+    expect(refused['a string literal evaluated by a test']).toEqual({
+      value: 'LEAKGATE_EVAL_BLOCKED',
+      events: ['eval'],
+    })
+    expect(allowed['a string literal evaluated by a test']).toEqual({ value: 'x', events: [] })
   })
 
   test.each(Object.keys(CAUGHT))('%s: refused, and it did not run', (name) => {
