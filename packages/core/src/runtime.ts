@@ -60,6 +60,11 @@ const LOADER_HELPER_OPERATIONS: TrustedOperation[] = [
   ...['/node_modules/es-module-lexer/dist/', '/node_modules/tsx/dist/'].map(
     (file): TrustedOperation => ({ file, fn: '*', compiles: 'own', code: STRING_LITERAL }),
   ),
+  // esbuild-register 3.6.0 reads the project's tsconfig.json / jsconfig.json (or package.json)
+  // as `new Function('return ' + text)` (`jsoncParse`, called only by its config loader with a
+  // file's text), in a try that drops the options when it fails. Its frames are a loader's, so
+  // `{ from: 'esbuild-register' }` could not allow it.
+  { file: '/node_modules/esbuild-register/dist/', fn: ['jsoncParse'], compiles: 'own', code: /^return / },
 ]
 
 function inForeignRealm(): boolean {

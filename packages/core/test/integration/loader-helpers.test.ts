@@ -120,6 +120,17 @@ const probeBody = (allow: string) => `${scopedProbe('leakgate-loader-helpers-', 
   await inTest('other code through es-module-lexer', () => lexer.decode("'x' + (" + ran('lexer') + ", '')"))
   await inTest('a string literal evaluated by a test', () => (0, eval)("'x'"))
 
+  // esbuild-register 3.6.0's jsoncParse (dist/node.js), called by its config loader with a file's text.
+  fs.mkdirSync(path.join(dir, 'node_modules', 'esbuild-register', 'dist'), { recursive: true })
+  const register = require(write('node_modules/esbuild-register/dist/node.js', [
+    'function jsoncParse(data) { try { return new Function("return " + data.trim())() } catch (_) { return {} } }',
+    'function other(code) { return new Function(code)() }',
+    'module.exports = { jsoncParse, other }',
+  ].join('\\n')))
+  await inTest("esbuild-register reading a tsconfig", () => register.jsoncParse('{ "compilerOptions": { "jsx": "react" } }\\n'))
+  await inTest('esbuild-register compiling other code', () => register.other(ran('register other') + '; return "loaded"'))
+  await inTest('a test compiling a config the same way', () => new Function('return { "a": 1 }')())
+
   r.ran = globalThis.ran
   fs.rmSync(dir, { recursive: true, force: true })
   return r
@@ -178,6 +189,23 @@ describe.each(nodes)('loader helpers (v8-compile-cache-lib under ts-node) on $la
       events: ['eval'],
     })
     expect(allowed['a string literal evaluated by a test']).toEqual({ value: 'x', events: [] })
+  })
+
+  test("esbuild-register reading a config records nothing; its other compiles and a test's are caught", () => {
+    const config = { value: { compilerOptions: { jsx: 'react' } }, events: [] }
+    expect(refused['esbuild-register reading a tsconfig']).toEqual(config)
+    expect(allowed['esbuild-register reading a tsconfig']).toEqual(config)
+    expect(refused['esbuild-register compiling other code']).toEqual({
+      value: 'LEAKGATE_EVAL_BLOCKED',
+      events: ['Function'],
+    })
+    expect(refused.ran).not.toContain('register other')
+    expect(allowed['esbuild-register compiling other code']).toEqual({ value: 'loaded', events: [] })
+    expect(refused['a test compiling a config the same way']).toEqual({
+      value: 'LEAKGATE_EVAL_BLOCKED',
+      events: ['Function'],
+    })
+    expect(allowed['a test compiling a config the same way']).toEqual({ value: { a: 1 }, events: [] })
   })
 
   test.each(Object.keys(CAUGHT))('%s: refused, and it did not run', (name) => {
