@@ -59,7 +59,9 @@ const LOCAL_FORMS =
  * being somewhere on it: depd (express, body-parser), get-intrinsic (qs, side-channel), ajv
  * and fast-json-stringify (schema compilers), protobufjs codegen, zod 4 (its object parsers, from
  * the schema's keys, each quoted by JSON.stringify; first `new Function('')` to learn whether it
- * may: see rules/benign.ts for why that probe is no shape of its own). Generic utilities that call
+ * may: see rules/benign.ts for why that probe is no shape of its own), find-my-way (Fastify's
+ * router: a matcher per route, a params object per route's parameter names, a constraints
+ * dispatcher, from the routes the app declares). Generic utilities that call
  * functions they are handed (core-js and regenerator-runtime: polyfills and generator runners)
  * are not on it: what they generate themselves has a benign shape (rules/benign.ts).
  */
@@ -71,6 +73,7 @@ export const BENIGN_GENERATORS: readonly string[] = [
   '@protobufjs/codegen',
   '@protobufjs/inquire',
   'zod',
+  'find-my-way',
 ]
 
 function invalid(key: string, problem: string, forms?: string): LeakgateError {

@@ -129,6 +129,12 @@ describe('decide', () => {
     expect(decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['handlebars']).allowed).toBe(false)
     // zod 4: its `new Function('')` probe and the object parsers it then compiles.
     expect(decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['zod']).allowed).toBe(true)
+    // Fastify's router compiles per route (find-my-way 9: lib/node.js, handler-storage.js,
+    // constrainer.js, compiler.js); fastify itself, asking through it, is not the generator.
+    expect(
+      decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['find-my-way', 'fastify']).allowed,
+    ).toBe(true)
+    expect(decide({ category: 'eval' }, levels({}, {}, { eval: ['benign'] }), () => ['fastify']).allowed).toBe(false)
   })
 
   test("the 'benign' preset goes by the package that generated the code, not one it came through", () => {
