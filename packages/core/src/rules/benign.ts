@@ -22,6 +22,10 @@
 //   of the 8 texts are bluebird's own, nothing of a caller's reaches them. (What bluebird
 //   compiles later, `promisify`'s wrappers, carries the wrapped function's and method's names:
 //   not fixed, so `{ from: 'bluebird' }`.)
+// - promise 7-8's `denodeify` (then/promise; under pug, through jstransformer, at import): a
+//   function of `a0, a1, …` that calls `fn` with a callback settling the promise, its text
+//   regenerated here from the arity and compared whole (lib/node-extensions.js; the arity is
+//   `'a' + i` for numbers, or `Math.max(fn.length - 1, 3)`, a number).
 // - regenerator-runtime's global assignment in strict-mode bundles: `regeneratorRuntime = r`;
 // - a dynamic-import trampoline, `return import(modulePath)` (real-require 0.2/1.0, under pino's
 //   transports and thread-stream's worker; TypeScript-compiled CommonJS keeping an `import()`
@@ -47,7 +51,28 @@ export interface BenignShape {
   body?: RegExp
   /** the sha256 (hex) of each text it may be, exactly: `<names>\0<body>` (too long for a pattern). */
   texts?: ReadonlySet<string>
+  /** or: the body is this text, rebuilt from the arity its parameter list has. */
+  rebuild?: (arity: number) => readonly string[]
 }
+
+// promise 7.1-8.3, lib/node-extensions.js: denodeifyWithCount and denodeifyWithoutCount.
+const PROMISE_CALLBACK = 'function (err, res) {if (err) { rj(err); } else { rs(res); }}'
+const PROMISE_SETTLE =
+  'if (res &&(typeof res === "object" || typeof res === "function") &&typeof res.then === "function") {rs(res);}});};'
+function promiseDenodeify(arity: number): readonly string[] {
+  const args = Array.from({ length: arity }, (_, i) => `a${i}`)
+  const head = `return function (${args.join(',')}) {var self = this;`
+  const withCount = `${head}return new Promise(function (rs, rj) {var res = fn.call(${['self', ...args, PROMISE_CALLBACK].join(',')});${PROMISE_SETTLE}`
+  const cases = [...args, 'extra']
+    .map((_, index) => `case ${index}:res = fn.call(${['self', ...args.slice(0, index), 'cb'].join(',')});break;`)
+    .join('')
+  const withoutCount =
+    arity < 3
+      ? undefined
+      : `${head}var args;var argLength = arguments.length;if (arguments.length > ${arity}) {args = new Array(arguments.length + 1);for (var i = 0; i < arguments.length; i++) {args[i] = arguments[i];}}return new Promise(function (rs, rj) {var cb = ${PROMISE_CALLBACK};var res;switch (argLength) {${cases}default:args[argLength] = cb;res = fn.apply(self, args);}${PROMISE_SETTLE}`
+  return withoutCount === undefined ? [withCount] : [withCount, withoutCount]
+}
+const PROMISE_ARITY = /^return function \(((?:a0(?:,a\d{1,3})*)?)\) \{/
 
 const crypto = process.getBuiltinModule('node:crypto')
 // Captured at load: a replaced `crypto.hash` must not vouch for a text.
@@ -117,6 +142,12 @@ export const BENIGN_SHAPES: readonly BenignShape[] = [
     ]),
   },
   {
+    name: "promise's denodeify wrapper",
+    events: FUNCTION,
+    params: /^Promise,fn$/,
+    rebuild: promiseDenodeify,
+  },
+  {
     name: "regenerator-runtime's global",
     events: FUNCTION,
     params: /^r$/,
@@ -158,6 +189,11 @@ export function matchBenignShape(event: string, params: readonly string[], body:
     } else if (shape.texts) {
       digest ??= Reflect.apply(hash, crypto, ['sha256', `${names}\u0000${body}`, 'hex']) as string
       if (shape.texts.has(digest)) return shape
+    } else if (shape.rebuild) {
+      const list = PROMISE_ARITY.exec(body)?.[1]
+      if (list === undefined) continue
+      const arity = list === '' ? 0 : list.split(',').length
+      if (shape.rebuild(arity).includes(body)) return shape
     }
   }
   return undefined

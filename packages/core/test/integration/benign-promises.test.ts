@@ -9,6 +9,10 @@ import { nodes, probe } from '../helpers/probe.js'
 // 3.7.2's generators, copied exactly; the same texts with another arity, other parameters or
 // one more statement are refused.
 
+const promiseFixture = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../fixtures/promise-7.3.1/denodeify.cjs',
+)
 const fixture = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../fixtures/bluebird-3.7.2/join-codegen.cjs',
@@ -37,6 +41,14 @@ const BLUEBIRD_PROBE = `
     join.thenCallback(2).call(promise, 2, holder)
     return [result, Holder.name]
   })
+  // promise 7.3's denodeify (what pug's jstransformer runs at import): with and without a count.
+  const denodeify = require(${JSON.stringify(promiseFixture)})
+  r.denodeify = await new Promise((resolve) => resolve(Promise.all([
+    denodeify.denodeifyWithoutCount((a, b, cb) => cb(null, a + b))(1, 2),
+    denodeify.denodeifyWithCount((a, cb) => cb(null, a * 2), 1)(5),
+    denodeify.denodeifyWithoutCount(function (a, b, c, d, e, cb) { cb(null, [...arguments].length) })(1, 2, 3, 4, 5),
+  ]))).then((v) => ({ ok: true, value: v }), (e) => ({ ok: false, code: e.code }))
+  r.nearDenodeify = t(() => Function(['Promise', 'fn'], 'return function (a0) {var self = this;return fn.call(self, a0, globalThis)};'))
   r.ninth = t(() => join.thenCallback(9))
   r.otherParams = t(() => new Function('value', 'h', "'use strict'; h.p1 = value;"))
   r.oneMore = t(() => new Function('promise', 'holder', "'use strict'; holder.p1 = promise; globalThis.x = 1"))
@@ -48,7 +60,7 @@ const BLUEBIRD_PROBE = `
 
 const refused = { ok: false, code: 'LEAKGATE_EVAL_BLOCKED' }
 
-describe.each(nodes)("bluebird's join helpers on $label", ({ bin }) => {
+describe.each(nodes)("bluebird's join helpers and promise's denodeify on $label", ({ bin }) => {
   let r: Record<string, unknown>
   let strict: Record<string, unknown>
   beforeAll(async () => {
@@ -65,18 +77,24 @@ describe.each(nodes)("bluebird's join helpers on $label", ({ bin }) => {
   test('the 24 texts are allowed by default, recorded, and work as unguarded', () => {
     expect(r.all).toEqual({ ok: true, value: 24 })
     expect(r.works).toEqual({ ok: true, value: [3, 'Holder$2'] })
-    expect(r.allowed).toEqual(["benign shape: bluebird's join helpers"])
+    expect(r.denodeify).toEqual({ ok: true, value: [3, 10, 6] })
+    expect([...(r.allowed as string[])].sort()).toEqual([
+      "benign shape: bluebird's join helpers",
+      "benign shape: promise's denodeify wrapper",
+    ])
   })
 
   test('another arity, other parameters, one more statement: refused', () => {
     expect(r.ninth).toMatchObject(refused)
     expect(r.otherParams).toMatchObject(refused)
     expect(r.oneMore).toMatchObject(refused)
-    expect(r.violations).toBe(3)
+    expect(r.nearDenodeify).toMatchObject(refused)
+    expect(r.violations).toBe(4)
   })
 
   test('strict: true refuses them', () => {
     expect(strict.all).toMatchObject(refused)
+    expect(strict.denodeify).toMatchObject(refused)
     expect(strict.allowed).toEqual([])
   })
 })
