@@ -1,5 +1,6 @@
+import { sha256 } from './sha256.js'
+
 const fs = process.getBuiltinModule('node:fs')
-const crypto = process.getBuiltinModule('node:crypto')
 const path = process.getBuiltinModule('node:path')
 const url = process.getBuiltinModule('node:url')
 
@@ -90,10 +91,9 @@ export const BENIGN_SITES: readonly BenignSite[] = [
   },
 ]
 
-// Captured at load, before the code under test runs: a replaced `fs.readFileSync` or
-// `crypto.hash` must not vouch for a file.
+// Captured at load, before the code under test runs: a replaced `fs.readFileSync` must not
+// vouch for a file.
 const readFileSync = fs.readFileSync
-const hash = crypto.hash
 
 /** Lines any site is on: a lookup elsewhere costs one set lookup. */
 const LINES: ReadonlySet<number> = new Set(
@@ -108,8 +108,7 @@ function fileHash(file: string): string | null {
   let known = hashes.get(file)
   if (known === undefined) {
     try {
-      const bytes = Reflect.apply(readFileSync, fs, [file]) as Buffer
-      known = Reflect.apply(hash, crypto, ['sha256', bytes, 'hex']) as string
+      known = sha256(Reflect.apply(readFileSync, fs, [file]) as Uint8Array)
     } catch {
       known = null
     }

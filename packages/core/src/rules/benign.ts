@@ -1,3 +1,5 @@
+import { sha256, utf8 } from './sha256.js'
+
 // Known-benign code generators, allowed by default (issue 10.8) and matched by the SHAPE of the
 // code they generate, never by the package that asks: a compromised package generating anything
 // else is still caught, and a package generating one of these shapes could have written the
@@ -73,10 +75,6 @@ function promiseDenodeify(arity: number): readonly string[] {
   return withoutCount === undefined ? [withCount] : [withCount, withoutCount]
 }
 const PROMISE_ARITY = /^return function \(((?:a0(?:,a\d{1,3})*)?)\) \{/
-
-const crypto = process.getBuiltinModule('node:crypto')
-// Captured at load: a replaced `crypto.hash` must not vouch for a text.
-const hash = crypto.hash
 
 const FUNCTION = ['Function']
 const NONE = /^$/
@@ -187,7 +185,7 @@ export function matchBenignShape(event: string, params: readonly string[], body:
     if (shape.body) {
       if (body.length <= MAX_SHAPE_LENGTH && shape.body.test(body)) return shape
     } else if (shape.texts) {
-      digest ??= Reflect.apply(hash, crypto, ['sha256', `${names}\u0000${body}`, 'hex']) as string
+      digest ??= sha256(utf8(`${names}\u0000${body}`))
       if (shape.texts.has(digest)) return shape
     } else if (shape.rebuild) {
       const list = PROMISE_ARITY.exec(body)?.[1]
