@@ -14,12 +14,14 @@ const K = new Uint32Array([
   0xc67178f2,
 ])
 
-const encode = TextEncoder.prototype.encode
-const encoder = new TextEncoder()
+// node:buffer, not the global TextEncoder: the guard may load where the global is not Node's
+// (a jsdom environment's realm has none).
+const { Buffer } = process.getBuiltinModule('node:buffer')
+const bufferFrom = Buffer.from
 
-/** The UTF-8 bytes of `text`, through the encoder captured at load. */
+/** The UTF-8 bytes of `text`, through the `Buffer.from` captured at load. */
 export function utf8(text: string): Uint8Array {
-  return Reflect.apply(encode, encoder, [text]) as Uint8Array
+  return Reflect.apply(bufferFrom, Buffer, [text, 'utf8']) as Uint8Array
 }
 
 /** SHA-256 of `bytes`, as 64 lowercase hex digits. */
