@@ -115,6 +115,70 @@ function untrustedStack(
   return isTrusted(engine, stack, code, filename) ? undefined : stack
 }
 
+/** The compile APIs a trusted text is noted for: the same text through another API is another question. */
+type CompileKind = 'script' | 'function' | 'module'
+
+interface TrustedText {
+  kind: CompileKind
+  code: string
+  /** `vm.compileFunction`'s parameter names (a copy): the same body under other names is other code. */
+  params: readonly string[] | undefined
+}
+
+/** Same names, in the same order (both a copy of strings, or both absent). */
+function sameParams(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true
+  if (a === undefined || b === undefined || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The texts a trusted operation compiled, by the name they were compiled under. A framework
+ * compiles the same modules again for every test file (Jest: a module registry and a vm context
+ * per file; Vitest's vm pools: a context per file), each a compile the trust probe would take a
+ * stack for (~6-9 µs, and V8 building call sites, then GC: most of leakgate's cost per module
+ * under Jest, issue 15). The same text, under the same name, through the same API, with the same
+ * parameter names is decided as it was the first time, without a stack: it is a text a trusted
+ * operation already compiled for that file, so compiling it again runs nothing a test could not
+ * already have run by loading that file, whoever asks. Code a test builds is not such a text (a
+ * single character differs, or the name, and the stack decides as before); a string is compared
+ * by content, so nothing a test holds can stand in for one. Bounded: a name keeps its last few
+ * texts, and the whole table is dropped past a size (the next compiles take a stack again).
+ */
+class TrustedTexts {
+  private readonly byName = new Map<string, TrustedText[]>()
+
+  has(name: string, kind: CompileKind, code: string, params: readonly string[] | undefined): boolean {
+    const texts = this.byName.get(name)
+    if (texts === undefined) return false
+    for (const text of texts) {
+      if (text.kind === kind && text.code === code && sameParams(text.params, params)) return true
+    }
+    return false
+  }
+
+  note(name: string, kind: CompileKind, code: string, params: readonly string[] | undefined): void {
+    let texts = this.byName.get(name)
+    if (texts === undefined) {
+      if (this.byName.size >= TRUSTED_TEXTS_NAMES) this.byName.clear()
+      texts = []
+      this.byName.set(name, texts)
+    }
+    if (texts.length >= TRUSTED_TEXTS_PER_NAME) texts.shift()
+    texts.push({ kind, code, params })
+  }
+
+  clear(): void {
+    this.byName.clear()
+  }
+}
+
+/** Names kept (a suite's distinct modules; each text is held by the framework's caches too). */
+const TRUSTED_TEXTS_NAMES = 16384
+/** Texts kept per name (a transform per configuration, a module compiled for two environments). */
+const TRUSTED_TEXTS_PER_NAME = 4
+
 export function installCode(engine: Engine, natives: Natives, restores: Restore[]): void {
   // Before the compile hook below: its probe script is leakgate's own.
   const contexts = installContexts(engine, restores)
@@ -122,6 +186,27 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
   const scripts = new CompiledScripts()
   // Set below, once the module loader is guarded (module-loader.ts).
   let compilesLoadingFile: LoadingFileCompile = () => false
+  const trustedTexts = new TrustedTexts()
+  restores.push(() => trustedTexts.clear())
+  /**
+   * The capture a named compile is decided on, or undefined when it is trusted: a text a trusted
+   * operation compiled under that name before (TrustedTexts) with no stack, else the probe, and
+   * a compile the probe trusts is noted.
+   */
+  const untrustedCompile = (
+    kind: CompileKind,
+    skip: (...args: never[]) => unknown,
+    depth: number,
+    code: string,
+    name: unknown,
+    params?: readonly string[],
+  ): StackCapture | undefined => {
+    const named = typeof name === 'string' && name !== ''
+    if (named && trustedTexts.has(name, kind, code, params)) return undefined
+    const stack = untrustedStack(engine, skip, depth, code, name)
+    if (stack === undefined && named) trustedTexts.note(name, kind, code, params)
+    return stack
+  }
   const RealScript = realOf(vm.Script)
   const realCompileFunction = realOf(vm.compileFunction)
 
@@ -134,7 +219,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
       construct: function compileScript(target, args, newTarget) {
         // The code, already converted to a string by vm.Script: what is decided is what compiles.
         if (engine.active && typeof args[0] === 'string') {
-          const stack = untrustedStack(engine, compileScript, TRUST_PROBE_DEPTH.script, args[0], args[1])
+          const stack = untrustedCompile('script', compileScript, TRUST_PROBE_DEPTH.script, args[0], args[1])
           if (stack && !compilesLoadingFile(args[0], args[1])) {
             const outcome = checkCode(engine, vmEvent(stack), args[0], [args[0]], compileScript, stack, {
               untrusted: true,
@@ -203,10 +288,17 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           // The filename as it compiles, for the trust decision (a module of a real file).
           const named = (options as { filename?: unknown } | undefined)?.filename
           const body = code as string
-          const stack = untrustedStack(engine, compileFunction, TRUST_PROBE_DEPTH.compileFunction, body, named)
+          const names = Array.isArray(list) ? (list as string[]) : undefined
+          const stack = untrustedCompile(
+            'function',
+            compileFunction,
+            TRUST_PROBE_DEPTH.compileFunction,
+            body,
+            named,
+            names,
+          )
           if (stack && !compilesLoadingFile(body, named)) {
-            const names = Array.isArray(list) ? (list as string[]) : []
-            const source = names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
+            const source = names !== undefined && names.length > 0 ? `(${names.join(', ')}) => { ${body} }` : body
             const outcome = checkCode(engine, 'vm.compileFunction', source, [code, list], compileFunction, stack, {
               untrusted: true,
             })
@@ -255,7 +347,7 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
           const isData = identifier?.startsWith('data:') === true
           const stack = isData
             ? new StackCapture(engine.filter, compileModule)
-            : untrustedStack(engine, compileModule, TRUST_PROBE_DEPTH.module, args[0], identifier)
+            : untrustedCompile('module', compileModule, TRUST_PROBE_DEPTH.module, args[0], identifier)
           if (stack) {
             const outcome = checkCode(
               engine,
