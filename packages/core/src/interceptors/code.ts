@@ -1,7 +1,7 @@
 import { StackCapture } from '../attribution.js'
 import type { Engine } from '../engine.js'
 import { isNodeOperation } from '../node-operations.js'
-import { compilingFrame, isTrustedOperation } from '../trusted-operations.js'
+import { compilingFrame, isTrustedOperation, namesRealFile } from '../trusted-operations.js'
 import { codeGenerationOf } from './code-generation.js'
 import { CompiledScripts, offsetOf } from './compiled-scripts.js'
 import { installContexts } from './contexts.js'
@@ -204,7 +204,10 @@ export function installCode(engine: Engine, natives: Natives, restores: Restore[
     const named = typeof name === 'string' && name !== ''
     if (named && trustedTexts.has(name, kind, code, params)) return undefined
     const stack = untrustedStack(engine, skip, depth, code, name)
-    if (stack === undefined && named) trustedTexts.note(name, kind, code, params)
+    // Only under a real file's name: a module loaded from it. Not a default name
+    // (`evalmachine.<anonymous>`) nor an id, under which a trusted operation's own fixed code
+    // (Node's `runInNewContext('this')`) is trusted for that caller only.
+    if (stack === undefined && named && namesRealFile(name)) trustedTexts.note(name, kind, code, params)
     return stack
   }
   const RealScript = realOf(vm.Script)
