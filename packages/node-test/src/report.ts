@@ -23,7 +23,7 @@ export function refuseRun(root: string, message: string, report: string | false 
 }
 
 export class RunReport {
-  private readonly collector = new RunCollector({ framework: 'node-test' })
+  private readonly collector = new RunCollector({ framework: 'node-test', endsAtExit: true })
   private readonly reportFile: string | false
   private finished = false
 

@@ -33,6 +33,11 @@ export interface CollectorOptions {
    * exits.
    */
   sinkDir?: string | undefined
+  /**
+   * The adapter ends its run in an `exit` listener of its own (node:test's runner): a run still
+   * open at exit is then not a run cut short.
+   */
+  endsAtExit?: boolean
 }
 
 export interface RunStart {
@@ -123,6 +128,10 @@ function notAudited(ran: readonly RanFile[]): Incomplete {
 export class RunCollector {
   private readonly framework: string
   private readonly chosen: string | undefined
+  private readonly endsAtExit: boolean
+  private mode: Mode = 'enforce'
+  private reportFile: string | false = false
+  private watchingExit = false
   private base: string | undefined
   private dir: string | undefined
   private started = false
@@ -135,6 +144,7 @@ export class RunCollector {
   constructor(options: CollectorOptions) {
     this.framework = options.framework
     this.chosen = options.sinkDir || undefined
+    this.endsAtExit = options.endsAtExit ?? false
   }
 
   /** The current run's sink directory: the workers append there (created on first use). */
@@ -157,6 +167,9 @@ export class RunCollector {
     const rotate = this.started && !this.chosen
     this.started = true
     this.running = true
+    this.mode = start.info.mode
+    this.reportFile = start.reportFile
+    this.watchCutShort()
     if (!rotate) return false
     const previous = this.dir
     this.dir = this.createRunDir()
@@ -260,6 +273,41 @@ export class RunCollector {
     if (report.runs[0]?.incomplete && report.runs[0].mode === 'enforce')
       return `leakgate: the run is incomplete${where}`
     return undefined
+  }
+
+  /**
+   * A process that exits while its run is open (a test calling `process.exit(0)` in Jest's band
+   * or under Mocha, where the tests share the runner's process) would end with the code the test
+   * chose: 0, though the guard refused something and the test that failed for it was never
+   * reported. Such a run fails (exit code 1, and why), as it would have at its end. Judged by
+   * the events' own mode (the adapter may not know the mode of every project at the start):
+   * report mode keeps the runner's own exit code, it never changes a result. A run cut short
+   * with nothing refused keeps its code too; its report says it is incomplete, for the gate.
+   */
+  private watchCutShort(): void {
+    if (this.watchingExit || this.endsAtExit) return
+    this.watchingExit = true
+    process.once('exit', () => {
+      if (!this.running || this.mode === 'off' || process.exitCode) return
+      let refused = 0
+      try {
+        for (const record of this.readSink().records) {
+          if (!record.decision.allowed && record.mode === 'enforce') refused += record.count
+        }
+      } catch {
+        return
+      }
+      if (refused === 0) return
+      const where = this.reportFile === false ? '' : ` (report: ${this.reportFile})`
+      try {
+        process.stderr.write(
+          `leakgate: ${plural(refused, 'violation')} in enforce mode, and the run stopped before its end, so it fails${where}: something called process.exit() before the test runner finished (a test, or the code it runs); find the call, or mock process.exit in that test\n`,
+        )
+      } catch {
+        // stderr is gone: the exit code still says it
+      }
+      process.exitCode = 1
+    })
   }
 
   private createRunDir(): string {

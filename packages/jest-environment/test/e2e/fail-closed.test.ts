@@ -76,6 +76,28 @@ describe.skipIf(SMOKE)('the gate refuses a run the guard did not see everywhere'
     }
   })
 
+  test("process.exit(0) in a test in band, after a refused command: the run fails (exit 1, saying why); report mode and a run with nothing refused keep Jest's code", async () => {
+    const message =
+      /leakgate: 1 violation in enforce mode, and the run stopped before its end, so it fails .*something called process\.exit\(\)/
+    const enforce = await runJest('exit-in-test', ['-i'])
+    const why = describeRun(enforce)
+    // Without the guard's exit check Jest ends with the test's code, 0, the leak unreported.
+    expect(enforce.code, why).toBe(1)
+    expect(enforce.output, why).toMatch(message)
+    expect(enforce.report?.runs[0]?.incomplete?.problems[0]?.detail, why).toMatch(/^the run did not reach its end/)
+    expect(gate(enforce.report).code).toBe(1)
+    // Report mode never changes a result: Jest's own exit code, as without leakgate.
+    const report = await runJest('exit-in-test', ['-i'], { env: { LEAKGATE_MODE: 'report' } })
+    expect(report.code, describeRun(report)).toBe(0)
+    expect(report.output).not.toMatch(/leakgate: .*stopped before its end/)
+    expect(gate(report.report).code).toBe(1)
+    // Nothing refused: Jest's code too; the report still says the run did not reach its end.
+    const clean = await runJest('exit-in-test', ['-i'], { env: { LEAK: '0' } })
+    expect(clean.code, describeRun(clean)).toBe(0)
+    expect(clean.output).not.toMatch(/leakgate: .*stopped before its end/)
+    expect(gate(clean.report).code).toBe(1)
+  })
+
   test('a worker killed mid-file: the report names the file and keeps what was recorded; the gate refuses it', async () => {
     const run = await runJest('killed-worker')
     const why = describeRun(run)
