@@ -163,7 +163,13 @@ export class LeakgateReporter {
       const entry: RanFile = { path: module.moduleId }
       const message = module.errors?.().find((error) => error?.message)?.message
       if (message) entry.error = message
-      if (module.state?.() === 'skipped') entry.skipped = true
+      const state = module.state?.()
+      if (state === 'skipped') entry.skipped = true
+      // Never run: the run stopped before it (--bail, an interrupt). Not audited, and not the
+      // guard's fault: say so rather than blame the environment.
+      if (state === 'pending' || state === 'queued')
+        entry.hint =
+          'Vitest never ran it (the run stopped before it: --bail after a failure, or an interrupt), so the run audited only part of the suite; fix the failure and run the whole suite'
       return entry
     })
   }

@@ -80,6 +80,32 @@ describe('the gate refuses a run the guard did not see everywhere', () => {
     )
   })
 
+  test('-t running part of the suite is audited, not incomplete; --bail leaves files never run, named as such', async () => {
+    const dir = path.join(copyFixtures(['partial-run']), 'partial-run')
+    // Vitest imports every file, then runs no hook of a file none of whose tests matched: the
+    // guard's end mark is not written there, yet nothing of the file ran after its import.
+    for (const filter of ['alpha 1', 'matches nothing']) {
+      const run = await runVitest(dir, { args: ['-t', filter] })
+      runs.push(run)
+      expect(run.code, run.output).toBe(0)
+      expect(run.report?.runs[0]?.incomplete, run.output).toBeUndefined()
+      expect(run.output).not.toContain('incomplete')
+      const verdict = gate(dir)
+      expect(verdict.code, verdict.output).toBe(0)
+    }
+    // One worker, every file failing: the first one's failure stops the run, the other two never run.
+    const bailed = await runVitest(dir, { args: ['--bail=1', '--no-file-parallelism'] })
+    runs.push(bailed)
+    expect(bailed.code, bailed.output).toBe(1)
+    const problems = bailed.report?.runs[0]?.incomplete?.problems ?? []
+    expect(problems.length, bailed.output).toBe(2)
+    for (const problem of problems)
+      expect(problem.detail).toMatch(/Vitest never ran it \(the run stopped before it: --bail/)
+    const verdict = gate(dir)
+    expect(verdict.code, verdict.output).toBe(1)
+    expect(verdict.output).toContain('Vitest never ran it')
+  })
+
   test('a worker killed mid-file: the report names the file and keeps what was recorded; the gate refuses it', async () => {
     const dir = path.join(copyFixtures(['killed-worker']), 'killed-worker')
     // An earlier run's green report must not stand in for this one.

@@ -116,6 +116,18 @@ describe('a worker killed mid-file', () => {
     ]) {
       expect(refusedAtImport(error)?.problems.map((problem) => problem.reason)).toEqual(['not-finished'])
     }
+    // A file imported and then skipped whole (a -t filter matching none of its tests: Vitest
+    // runs none of its hooks, so no end mark) is audited; skipped with an error, it stopped.
+    const skippedWhole = (error?: string) =>
+      auditCoverage(
+        [{ path: path.join(root, 'tests/killed.test.js'), skipped: true, ...(error ? { error } : {}) }],
+        readFileMarks(sink),
+        root,
+      )
+    expect(skippedWhole()).toBeUndefined()
+    expect(skippedWhole('Worker exited unexpectedly')?.problems.map((problem) => problem.reason)).toEqual([
+      'not-finished',
+    ])
     // A killed file the runner does not list at all (Vitest drops it) is still found by its mark.
     const unlisted = auditCoverage([{ path: path.join(root, 'tests/whole.test.js') }], readFileMarks(sink), root)
     expect(unlisted?.problems.map((problem) => [problem.file, problem.reason])).toEqual([
