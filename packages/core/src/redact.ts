@@ -15,29 +15,71 @@ const MASK = '***'
 /** A name that holds a secret: `password`, `api_key`, `AWS_SECRET_ACCESS_KEY`, `_authToken`. */
 const SECRET_NAME =
   /(?:pass(?:word|wd|phrase)|(?<![a-z])pass(?![a-z])|(?<![a-z])pwd(?![a-z])|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key|(?<![a-z])key(?![a-z])|credential|auth(?!or)|cookie|session[-_]?id|(?<![a-z])otp(?![a-z]))/i
-const SECRET_FLAG = new RegExp(`^(--?[\\w.-]*${SECRET_NAME.source}[\\w.-]*)=(.+)$`, 'is')
-const SECRET_FLAG_ALONE = new RegExp(`^--?[\\w.-]*${SECRET_NAME.source}[\\w.-]*$`, 'i')
-/** `NAME_TOKEN=value`, `password=value` and `//registry/:_authToken=value` as one word. */
-const SECRET_KEY_VALUE = new RegExp(`^([\\w./:@-]*${SECRET_NAME.source}[\\w.-]*)=(.+)$`, 'is')
-const SECRET_KEY = new RegExp(`^[\\w./:@-]*${SECRET_NAME.source}[\\w.-]*$`, 'i')
-/** Headers whose value is a credential. */
-const SECRET_HEADER =
-  /^(\s*(?:proxy-)?(?:authorization|cookie|set-cookie|x-[\w-]*(?:token|key|secret|auth)[\w-]*|[\w-]*api[-_]?key|private-token|x-auth)\s*:\s*)(.*)$/is
+// Every pattern below is linear in its input: a match starts only where a name starts (a
+// lookbehind, not `\b`, which holds inside `x-x-x…` at every letter), a name is taken whole at
+// once (`(?=([…]*))\1`: JavaScript has no atomic groups) and only then is it asked whether it
+// is a secret's. Patterns of the form `[\w]*SECRET[\w]*=` backtracked over the whole of a long
+// word at every position: cubic, a 20 KB argument took seconds to describe (redact-linear.test.ts).
+
+/** A flag (`--api-token`), a `KEY=value` word's key, a setting's name: letters, digits, `_.-`. */
+const FLAG_NAME = /^--?[\w.-]*$/
+const KEY_NAME = /^[\w./:@-]*$/
+const KEY_TAIL = /^[\w.-]*$/
+function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name)
+}
+/** `--token=value`: the flag and its value, when the flag names a secret. */
+function secretFlag(word: string): { flag: string; value: string } | undefined {
+  const equals = word.indexOf('=')
+  if (equals < 0 || equals === word.length - 1) return undefined
+  const flag = word.slice(0, equals)
+  return FLAG_NAME.test(flag) && isSecretName(flag) ? { flag, value: word.slice(equals + 1) } : undefined
+}
+function isSecretFlag(flag: string): boolean {
+  return FLAG_NAME.test(flag) && isSecretName(flag)
+}
+/**
+ * `NAME_TOKEN`, `user.password`, `//registry/:_authToken`: a key naming a secret. The secret's
+ * name may sit anywhere in it, but after it only `[\w.-]` (as `//host/:_authToken` has).
+ */
+function isSecretKey(key: string): boolean {
+  if (!KEY_NAME.test(key)) return false
+  const match = /[/:@]/.test(key)
+    ? key.slice(Math.max(key.lastIndexOf('/'), key.lastIndexOf(':'), key.lastIndexOf('@')) + 1)
+    : key
+  return KEY_TAIL.test(match) && isSecretName(match)
+}
+/** `NAME_TOKEN=value` as one word: its key, when it names a secret. */
+function secretKeyValue(word: string): string | undefined {
+  const equals = word.indexOf('=')
+  if (equals < 0 || equals === word.length - 1) return undefined
+  const key = word.slice(0, equals)
+  return isSecretKey(key) ? key : undefined
+}
+/** Header names whose value is a credential, as `\b…` found them: also after a `-` in a longer name. */
+const HEADER_WORDS = ['authorization', 'cookie', 'set-cookie', 'private-token']
+function isSecretHeaderName(raw: string, loose: boolean): boolean {
+  const lower = raw.toLowerCase()
+  const name = lower.startsWith('proxy-') ? lower.slice('proxy-'.length) : lower
+  const fixed = (word: string) => name === word || (loose && name.endsWith(`-${word}`))
+  if (HEADER_WORDS.some(fixed) || name === 'x-auth') return true
+  // `x-…token…`, `x-…key…`, `x-…secret…` (`X-Api-Key`, `X-Amz-Security-Token`); the earliest `x-`
+  // leaves the most after it.
+  const x = name.startsWith('x-') ? 0 : loose ? name.indexOf('-x-') + 1 : -1
+  if (x >= 0 && (x > 0 || name.startsWith('x-')) && /token|key|secret/.test(name.slice(x + 2))) return true
+  // `foo-api-key`, `apikey`: only where the exact header is read (a word given to `-H`).
+  return !loose && /api[-_]?key$/.test(name)
+}
+/** Headers whose value is a credential: `name: value`, the name checked by isSecretHeaderName. */
+const SECRET_HEADER = /^(\s*(?=([\w-]*))\2\s*:\s*)(.*)$/s
 /** Inside text: `key=value` pairs with a secret key (a query string, a connection string). */
-const KEY_VALUE_IN_TEXT = new RegExp(
-  `((?:^|[\\s?&;,"'(])[\\w.-]*${SECRET_NAME.source}[\\w.-]*=)(?![=*])[^\\s&;,"')]+`,
-  'gi',
-)
+const KEY_VALUE_IN_TEXT = /((?:^|[\s?&;,"'(])(?=([\w.-]*))\2=)(?![=*])[^\s&;,"')]+/g
 /** Inside text: a credential after its scheme. */
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic|Digest)\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]{6,}/g
 /** Inside text: a header line with a credential (`Authorization: Bearer x`, `Cookie: a=b`). */
-const HEADER_IN_TEXT =
-  /\b((?:proxy-)?(?:authorization|cookie|set-cookie|x-[\w-]*(?:token|key|secret)[\w-]*|private-token)\s*:\s*)(?!\s|\*\*\*)[^"'`\n]+/gi
-/** In code: a string literal given to a secret name (`password = "…"`, `apiKey: '…'`, `"token": "…"`). */
-const CODE_ASSIGNMENT = new RegExp(
-  `([\\w$]*${SECRET_NAME.source}[\\w$]*["'\`]?\\s*(?:[:=]|\\?\\?=|\\|\\|=)\\s*)(["'\`])((?:\\\\.|(?!\\2)[^\\\\])*)\\2`,
-  'gi',
-)
+const HEADER_IN_TEXT = /((?<![\w-])(?=([\w-]+))\2\s*:\s*)(?!\s|\*\*\*)[^"'`\n]+/g
+/** In code: an assignment to a name (`password = `, `apiKey: `, `"token": `) up to its quote. */
+const CODE_ASSIGNMENT_HEAD = /(?<![\w$])(?=([\w$]+))\1["'`]?\s*(?:[:=]|\?\?=|\|\|=)\s*(["'`])/g
 const TOKEN_CANDIDATE = /[A-Za-z0-9_+=.-]{16,}/g
 
 const TOKEN_SHAPES = [
@@ -66,17 +108,20 @@ export function isSecretLike(value: string): boolean {
 /** Removes `user:password@` from URLs and masks secret-named query parameters. */
 export function redactUrls(text: string): string {
   return text
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]*@/gi, `$1${MASK}@`)
-    .replace(
-      /([?&#][\w.-]*(token|key|secret|password|passwd|auth|sig|signature|code|session)[\w.-]*=)(?!\*\*\*)[^&#\s"'`]+/gi,
-      `$1${MASK}`,
+    .replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]*@/gi, `$1${MASK}@`)
+    .replace(URL_PARAMETER, (whole: string, lead: string, name: string) =>
+      URL_SECRET.test(name) ? `${lead}${MASK}` : whole,
     )
 }
+const URL_PARAMETER = /([?&#](?=([\w.-]*))\2=)(?!\*\*\*)[^&#\s"'`]+/g
+const URL_SECRET = /token|key|secret|password|passwd|auth|sig|signature|code|session/i
 
 /** A token-shaped word masked; a sentence's final dot is not part of the token. */
 function maskToken(word: string): string {
   if (isSecretLike(word)) return MASK
-  const core = word.replace(/[.-]+$/, '')
+  let end = word.length
+  while (end > 0 && (word[end - 1] === '.' || word[end - 1] === '-')) end--
+  const core = word.slice(0, end)
   return core !== word && isSecretLike(core) ? `${MASK}${word.slice(core.length)}` : word
 }
 
@@ -85,12 +130,49 @@ function maskToken(word: string): string {
  * headers and schemes, string literals given to secret names, token-shaped words. Idempotent.
  */
 export function redactText(text: string): string {
-  return redactUrls(text)
-    .replace(HEADER_IN_TEXT, `$1${MASK}`)
-    .replace(SCHEME_CREDENTIAL, `$1 ${MASK}`)
-    .replace(CODE_ASSIGNMENT, (_whole, lead: string, quote: string) => `${lead}${quote}${MASK}${quote}`)
-    .replace(KEY_VALUE_IN_TEXT, `$1${MASK}`)
+  return maskCodeAssignments(
+    redactUrls(text)
+      .replace(HEADER_IN_TEXT, (whole: string, lead: string, name: string) =>
+        isSecretHeaderName(name, true) ? `${lead}${MASK}` : whole,
+      )
+      .replace(SCHEME_CREDENTIAL, `$1 ${MASK}`),
+  )
+    .replace(KEY_VALUE_IN_TEXT, (whole: string, lead: string, key: string) =>
+      KEY_TAIL.test(key) && isSecretName(key) ? `${lead}${MASK}` : whole,
+    )
     .replace(TOKEN_CANDIDATE, maskToken)
+}
+
+/**
+ * String literals given to secret names masked (`password = "…"` → `password = "***"`). The
+ * literal is read by hand, escapes skipped: a quote never closed is remembered, so later
+ * assignments with that quote do not read to the end again.
+ */
+function maskCodeAssignments(text: string): string {
+  let out = ''
+  let last = 0
+  const unclosed = new Map<string, number>()
+  CODE_ASSIGNMENT_HEAD.lastIndex = 0
+  for (let match = CODE_ASSIGNMENT_HEAD.exec(text); match !== null; match = CODE_ASSIGNMENT_HEAD.exec(text)) {
+    const name = match[1] as string
+    const quote = match[2] as string
+    const open = CODE_ASSIGNMENT_HEAD.lastIndex
+    if (!isSecretName(name)) {
+      CODE_ASSIGNMENT_HEAD.lastIndex = match.index + name.length
+      continue
+    }
+    if (open >= (unclosed.get(quote) ?? Number.POSITIVE_INFINITY)) continue
+    let end = open
+    while (end < text.length && text[end] !== quote) end += text[end] === '\\' ? 2 : 1
+    if (end >= text.length) {
+      unclosed.set(quote, open)
+      continue
+    }
+    out += `${text.slice(last, open)}${MASK}${quote}`
+    last = end + 1
+    CODE_ASSIGNMENT_HEAD.lastIndex = end + 1
+  }
+  return out + text.slice(last)
 }
 
 /** `user:password` → `user:***` (curl -u, --proxy-user); a value without a colon is masked whole. */
@@ -101,7 +183,7 @@ function maskUserPassword(value: string): string {
 
 function header(value: string): string | undefined {
   const match = SECRET_HEADER.exec(value)
-  return match ? `${match[1]}${MASK}` : undefined
+  return match && isSecretHeaderName(match[2] as string, false) ? `${match[1]}${MASK}` : undefined
 }
 
 const MYSQL_LIKE = /^(mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb[\w-]*)$/
@@ -110,8 +192,14 @@ const CONFIG_VERBS = new Set(['set', 'config', 'configure', 'variable', 'env', '
 /** How a program's flags carry secrets: the value of the flag, or the whole next word. */
 interface Context {
   program: string
-  /** The words before this one, after the program (subcommands: `login`, `secret set`). */
-  before: readonly string[]
+  /**
+   * What the words before this one (after the program) hold: the subcommands `login`, `secret`
+   * and a config verb (`set`, `config`, …). Kept as flags, not a list: a command of many words
+   * is described in one pass.
+   */
+  login: boolean
+  secret: boolean
+  configVerb: boolean
 }
 
 /** The redacted value of `word` as the value of the flag `flag` in `context`, if it is a secret. */
@@ -137,13 +225,13 @@ function flagValue(flag: string, word: string, context: Context): string | undef
     return undefined
   }
   if (flag === '-p' && (program === 'docker' || program === 'podman' || program === 'helm' || program === 'oras')) {
-    return context.before.includes('login') ? MASK : undefined
+    return context.login ? MASK : undefined
   }
-  if (flag === '-u' && (program === 'docker' || program === 'podman') && context.before.includes('login')) {
+  if (flag === '-u' && (program === 'docker' || program === 'podman') && context.login) {
     return undefined
   }
-  if ((flag === '-b' || flag === '--body') && program === 'gh' && context.before.includes('secret')) return MASK
-  if (SECRET_FLAG_ALONE.test(flag) && !/^-[A-Za-z]$/.test(flag) && !/-(stdin|prompt)$/i.test(flag)) {
+  if ((flag === '-b' || flag === '--body') && program === 'gh' && context.secret) return MASK
+  if (isSecretFlag(flag) && !/^-[A-Za-z]$/.test(flag) && !/-(stdin|prompt)$/i.test(flag)) {
     // `--password X`, `--token X`; never a short flag by its letter alone (`-p` is a port to most).
     return MASK
   }
@@ -163,8 +251,8 @@ function redactWord(word: string, previous: string | undefined, context: Context
     const flag = word.slice(0, equals)
     const value = flagValue(flag, word.slice(equals + 1), context)
     if (value !== undefined) return `${flag}=${value}`
-    const secret = SECRET_FLAG.exec(word)
-    if (secret) return `${secret[1]}=${MASK}`
+    const secret = secretFlag(word)
+    if (secret) return `${secret.flag}=${MASK}`
   }
   if ((program === 'curl' || program === 'wget') && /^-u./.test(word)) return `-u${maskUserPassword(word.slice(2))}`
   const headerValue = header(word)
@@ -175,13 +263,13 @@ function redactWord(word: string, previous: string | undefined, context: Context
     !previous.startsWith('-') &&
     !word.startsWith('-') &&
     !CONFIG_VERBS.has(previous) &&
-    SECRET_KEY.test(previous) &&
-    context.before.some((before) => CONFIG_VERBS.has(before))
+    isSecretKey(previous) &&
+    context.configVerb
   ) {
     return MASK
   }
-  const pair = SECRET_KEY_VALUE.exec(word)
-  if (pair && !word.startsWith('-')) return `${pair[1]}=${MASK}`
+  const pair = secretKeyValue(word)
+  if (pair !== undefined && !word.startsWith('-')) return `${pair}=${MASK}`
   if (isSecretLike(word)) return MASK
   return redactText(word)
 }
@@ -197,26 +285,30 @@ export function redactArgv(argv: readonly string[]): string[] {
   while (start < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[start] as string)) start++
   const program = basename(argv[start] ?? '')
   const out: string[] = []
+  const seen = { login: false, secret: false, configVerb: false }
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string
     if (i < start) {
-      const pair = SECRET_KEY_VALUE.exec(word)
-      out.push(pair ? `${pair[1]}=${MASK}` : redactText(word))
+      const pair = secretKeyValue(word)
+      out.push(pair !== undefined ? `${pair}=${MASK}` : redactText(word))
       continue
     }
     if (i === start) {
       out.push(redactText(word))
       continue
     }
-    const context: Context = { program, before: argv.slice(start + 1, i) }
+    const context: Context = { program, ...seen }
     out.push(redactWord(word, i > start ? argv[i - 1] : undefined, context))
+    if (word === 'login') seen.login = true
+    else if (word === 'secret') seen.secret = true
+    if (CONFIG_VERBS.has(word)) seen.configVerb = true
   }
   return out
 }
 
 /** Redacts one argv word out of context. `previous` is the word before it (for `--token VALUE`). */
 export function redactArg(arg: string, previous?: string): string {
-  return redactWord(arg, previous, { program: '', before: [] })
+  return redactWord(arg, previous, { program: '', login: false, secret: false, configVerb: false })
 }
 
 interface Token {
