@@ -56,19 +56,25 @@ function secretKeyValue(word: string): string | undefined {
   const key = word.slice(0, equals)
   return isSecretKey(key) ? key : undefined
 }
-/** Header names whose value is a credential, as `\b…` found them: also after a `-` in a longer name. */
-const HEADER_WORDS = ['authorization', 'cookie', 'set-cookie', 'private-token']
-function isSecretHeaderName(raw: string, loose: boolean): boolean {
-  const lower = raw.toLowerCase()
-  const name = lower.startsWith('proxy-') ? lower.slice('proxy-'.length) : lower
-  const fixed = (word: string) => name === word || (loose && name.endsWith(`-${word}`))
-  if (HEADER_WORDS.some(fixed) || name === 'x-auth') return true
+/**
+ * Header names whose value is a credential, as `\b…` found them: also after a `-` in a longer
+ * name when `loose`. Regular expressions only, each linear: no `toLowerCase()`, which code under
+ * test can replace (a broken polyfill), and a record must still be made then.
+ */
+const HEADER_EXACT = /^(?:proxy-)?(?:authorization|cookie|set-cookie|private-token|x-auth)$/i
+const HEADER_SUFFIX = /(?:^|-)(?:authorization|cookie|set-cookie|private-token|x-auth)$/i
+const HEADER_X_EXACT = /^(?:proxy-)?x-/i
+const HEADER_X_LOOSE = /(?:^|-)x-/i
+const HEADER_X_SECRET = /token|key|secret/i
+const HEADER_API_KEY = /api[-_]?key$/i
+function isSecretHeaderName(name: string, loose: boolean): boolean {
+  if ((loose ? HEADER_SUFFIX : HEADER_EXACT).test(name)) return true
   // `x-…token…`, `x-…key…`, `x-…secret…` (`X-Api-Key`, `X-Amz-Security-Token`); the earliest `x-`
   // leaves the most after it.
-  const x = name.startsWith('x-') ? 0 : loose ? name.indexOf('-x-') + 1 : -1
-  if (x >= 0 && (x > 0 || name.startsWith('x-')) && /token|key|secret/.test(name.slice(x + 2))) return true
+  const x = (loose ? HEADER_X_LOOSE : HEADER_X_EXACT).exec(name)
+  if (x !== null && HEADER_X_SECRET.test(name.slice(x.index + x[0].length))) return true
   // `foo-api-key`, `apikey`: only where the exact header is read (a word given to `-H`).
-  return !loose && /api[-_]?key$/.test(name)
+  return !loose && HEADER_API_KEY.test(name)
 }
 /** Headers whose value is a credential: `name: value`, the name checked by isSecretHeaderName. */
 const SECRET_HEADER = /^(\s*(?=([\w-]*))\2\s*:\s*)(.*)$/s
